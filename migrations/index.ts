@@ -1,0 +1,5 @@
+// Every migration, oldest first. A new migration file is added here too; a test checks that
+// this list and the files in this folder agree.
+import { ReferenceData1795382954942 } from './1795382954942-reference-data.js';
+
+export const MIGRATIONS = [ReferenceData1795382954942];

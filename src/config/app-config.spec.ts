@@ -1,0 +1,52 @@
+import { AppConfig, ConfigError, loadConfig } from './app-config.js';
+
+describe(AppConfig.name, () => {
+  it('should use the local defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/cirt_tracker');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.PORT).toBe(3000);
+    expect(config.PROCESS_ROLE).toBe('all');
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('should convert numbers and treat empty values as unset', () => {
+    const config = loadConfig({ PORT: '8080', LOG_LEVEL: '', DATABASE_POOL_SIZE: '4' });
+    expect(config.PORT).toBe(8080);
+    expect(config.DATABASE_POOL_SIZE).toBe(4);
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('should name every bad key in one error when several are wrong', () => {
+    const load = () =>
+      loadConfig({
+        DATABASE_URL: 'nonsense',
+        REDIS_URL: 'http://example.org',
+        PORT: '70000',
+        PROCESS_ROLE: 'both',
+        LOG_LEVEL: 'loud',
+      });
+    expect(load).toThrow(ConfigError);
+    try {
+      load();
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      for (const key of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'PROCESS_ROLE', 'LOG_LEVEL']) {
+        expect(message).toContain(key);
+      }
+      expect((error as ConfigError).problems).toHaveLength(5);
+    }
+  });
+
+  it('should refuse a database URL without a database name', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432' })).toThrow(
+      /DATABASE_URL/,
+    );
+  });
+
+  it('should tell which roles serve HTTP and which run workers', () => {
+    expect(loadConfig({ PROCESS_ROLE: 'api' })).toMatchObject({ servesHttp: true, runsWorkers: false });
+    expect(loadConfig({ PROCESS_ROLE: 'worker' })).toMatchObject({ servesHttp: false, runsWorkers: true });
+    expect(loadConfig({ PROCESS_ROLE: 'all' })).toMatchObject({ servesHttp: true, runsWorkers: true });
+  });
+});

@@ -1,0 +1,116 @@
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy, validateSync } from 'class-validator';
+
+export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function IsServiceUrl(protocols: string[], example: string) {
+  return ValidateBy({
+    name: 'isServiceUrl',
+    validator: {
+      validate(value: unknown) {
+        if (typeof value !== 'string') return false;
+        try {
+          const url = new URL(value);
+          return protocols.includes(url.protocol) && url.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args) => `${args?.property} must be a URL such as ${example}`,
+    },
+  });
+}
+
+/**
+ * Every setting the service reads, with its default. Property names are the environment
+ * variable names so that an operator's error message and the code speak the same words.
+ */
+export class AppConfig {
+  @IsServiceUrl(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/cirt_tracker')
+  @Matches(/^[^?#]*\/[A-Za-z0-9_-]+([?#].*)?$/, {
+    message: 'DATABASE_URL must name a database, for example .../cirt_tracker',
+  })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/cirt_tracker';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @IsServiceUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379')
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[a-z0-9_-]{1,40}$/, {
+    message: 'QUEUE_PREFIX must be 1 to 40 characters of a-z, 0-9, _ or -',
+  })
+  QUEUE_PREFIX = 'cirt';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:[\]-]{1,255}$/, { message: 'HOST must be a host name or IP address' })
+  HOST = '0.0.0.0';
+
+  @IsIn(PROCESS_ROLES, { message: `PROCESS_ROLE must be one of ${PROCESS_ROLES.join(', ')}` })
+  PROCESS_ROLE: ProcessRole = 'all';
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  get servesHttp(): boolean {
+    return this.PROCESS_ROLE !== 'worker';
+  }
+
+  get runsWorkers(): boolean {
+    return this.PROCESS_ROLE !== 'api';
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KEYS = Object.keys(new AppConfig());
+
+/** Reads and validates the settings; throws one ConfigError that lists every bad key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const given = Object.fromEntries(
+    KEYS.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+  );
+  const config = plainToInstance(AppConfig, given);
+  const errors = validateSync(config);
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((error) => Object.values(error.constraints ?? {}).join('; ') || error.property),
+    );
+  }
+  return config;
+}
+
+/** Loads a local `.env` file, if there is one, before the settings are read. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CountryCodePipe } from './country-code.pipe.js';
+import { CountriesService } from './countries.service.js';
+import { CountriesQuery, LanguageQuery } from './dto/countries.query.js';
+import { CountryResponse, RegionResponse } from './dto/country.response.js';
+
+@ApiTags('reference data')
+@Controller()
+export class CountriesController {
+  constructor(private readonly countries: CountriesService) {}
+
+  @Get('regions')
+  @ApiOkResponse({ type: [RegionResponse] })
+  listRegions(@Query() query: LanguageQuery): Promise<RegionResponse[]> {
+    return this.countries.listRegions(query.lang);
+  }
+
+  @Get('countries')
+  @ApiOkResponse({ type: [CountryResponse] })
+  listCountries(@Query() query: CountriesQuery): Promise<CountryResponse[]> {
+    return this.countries.listCountries(query.lang, query.region);
+  }
+
+  @Get('countries/:code')
+  @ApiOkResponse({ type: CountryResponse })
+  getCountry(
+    @Param('code', CountryCodePipe) code: string,
+    @Query() query: LanguageQuery,
+  ): Promise<CountryResponse> {
+    return this.countries.getCountry(code, query.lang);
+  }
+}

@@ -1,0 +1,15 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { ValidationFailedError } from '../common/domain-error.js';
+
+/** Accepts an ISO 3166-1 alpha-2 code in either case and answers it in upper case. */
+@Injectable()
+export class CountryCodePipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!/^[A-Za-z]{2}$/.test(value)) {
+      throw new ValidationFailedError([
+        { field: 'code', message: 'code must be an ISO 3166-1 alpha-2 country code such as KE' },
+      ]);
+    }
+    return value.toUpperCase();
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config.js';
+
+/**
+ * Structured JSON logs. Every line written during a request carries its request id, which
+ * Fastify assigns (see createHttpApp) and pino-http picks up from the raw request.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.LOG_LEVEL,
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          autoLogging: { ignore: (request) => request.url?.startsWith('/health/') ?? false },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,15 @@
+import type { RedisOptions } from 'ioredis';
+
+/**
+ * Options for every Redis client of the product (the URL comes from `REDIS_URL`).
+ *
+ * Commands fail at once while Redis is away instead of waiting in memory, so a request that
+ * touches a queue answers promptly; the client reconnects for ever, at most every 2 s, so the
+ * process recovers by itself when Redis returns. BullMQ gives each worker's blocking
+ * connection `maxRetriesPerRequest: null` itself, so workers wait through reconnects.
+ */
+export const REDIS_CLIENT_OPTIONS = {
+  connectTimeout: 5_000,
+  enableOfflineQueue: false,
+  retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+} satisfies RedisOptions;
