@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { createHttpApp, createWorkerContext } from './app.factory.js';
 import { AppConfig, ConfigError, loadConfig, loadDotEnv } from './config/app-config.js';
 
@@ -9,7 +9,7 @@ import { AppConfig, ConfigError, loadConfig, loadDotEnv } from './config/app-con
  * exits anyway, so a stuck job cannot keep an old replica alive.
  */
 function handleShutdown(app: INestApplicationContext, config: AppConfig): void {
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
@@ -27,8 +27,10 @@ async function main(): Promise<void> {
     const app = await createHttpApp(config);
     handleShutdown(app, config);
     await app.listen({ port: config.PORT, host: config.HOST });
+    new Logger('Main').log(`Serving http://${config.HOST}:${config.PORT} as ${config.PROCESS_ROLE}`);
   } else {
     handleShutdown(await createWorkerContext(config), config);
+    new Logger('Main').log('Running workers only');
   }
 }
 

@@ -1,0 +1,64 @@
+import { type TestApp, startTestApp } from './support/test-app.js';
+
+describe('HTTP conventions', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('should answer an unknown route with 404 problem+json', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found' });
+  });
+
+  it('should answer a malformed JSON body with 400 problem+json', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/regions',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 400, code: 'bad_request' });
+  });
+
+  it("should keep the caller's request id, or make one, and return it in the header and problems", async () => {
+    const kept = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/countries/XX',
+      headers: { 'x-request-id': 'trace-42' },
+    });
+    expect(kept.headers['x-request-id']).toBe('trace-42');
+    expect(kept.json().requestId).toBe('trace-42');
+
+    const made = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/regions',
+      headers: { 'x-request-id': 'not a sane id\u0007' },
+    });
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('should send the security headers', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/regions' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it('should publish the OpenAPI document and its page', async () => {
+    const document = await t.app.inject({ method: 'GET', url: '/api/docs-json' });
+    expect(document.statusCode).toBe(200);
+    expect(document.json().openapi).toMatch(/^3\./);
+    expect(Object.keys(document.json().paths)).toEqual(
+      expect.arrayContaining(['/api/v1/regions', '/api/v1/countries', '/api/v1/countries/{code}', '/health/ready']),
+    );
+    const page = await t.app.inject({ method: 'GET', url: '/api/docs' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+  });
+});

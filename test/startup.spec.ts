@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../migrations/index.js';
+import { dataSourceOptions } from '../src/database/data-source.js';
+import { freePort } from './support/redis-server.js';
+import {
+  cloneTemplateDatabase,
+  databaseUrl,
+  dropDatabase,
+  testConfig,
+  uniqueDatabaseName,
+} from './support/test-database.js';
+
+// These run the built service (`npm test` builds first) as an operator would start it.
+const MAIN = 'dist/src/main.js';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function startService(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += String(chunk)));
+  child.stderr!.on('data', (chunk) => (output += String(chunk)));
+  return { child, output: () => output };
+}
+
+async function waitUntilReady(service: Started, port: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (service.child.exitCode !== null) throw new Error(`exited early:\n${service.output()}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (response.status === 200) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`port ${port} was not ready within ${timeoutMs} ms:\n${service.output()}`);
+}
+
+async function stop(service: Started): Promise<number | null> {
+  if (service.child.exitCode !== null) return service.child.exitCode;
+  const exited = once(service.child, 'exit');
+  service.child.kill('SIGTERM');
+  const [code] = await exited;
+  return code as number | null;
+}
+
+describe('starting the service', () => {
+  it('should exit non-zero naming DATABASE_URL when it is nonsense', async () => {
+    const service = startService({ DATABASE_URL: 'nonsense', PORT: 'many' });
+    const [code] = await once(service.child, 'exit');
+    expect(code).not.toBe(0);
+    expect(service.output()).toContain('DATABASE_URL');
+    expect(service.output()).toContain('PORT');
+  });
+
+  it('should bring two processes up on one empty database and migrate it once', async () => {
+    const name = uniqueDatabaseName('startup');
+    const ports = [await freePort(), await freePort()];
+    const services = ports.map((port) =>
+      startService({
+        DATABASE_URL: databaseUrl(name),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        QUEUE_PREFIX: name.replace(/_/g, '-'),
+      }),
+    );
+    try {
+      await Promise.all(services.map((service, i) => waitUntilReady(service, ports[i], 20_000)));
+
+      const dataSource = new DataSource(dataSourceOptions(testConfig({ DATABASE_URL: databaseUrl(name) }), 1));
+      await dataSource.initialize();
+      const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations');
+      await dataSource.destroy();
+      expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
+      const logs = services.map((service) => service.output()).join('\n');
+      expect(logs.match(/Applied migrations/g)).toHaveLength(1);
+
+      for (const service of services) expect(await stop(service)).toBe(0);
+    } finally {
+      await Promise.all(services.map(stop));
+      await dropDatabase(name);
+    }
+  });
+
+  it('should run workers without serving HTTP when PROCESS_ROLE is worker, and stop on SIGTERM', async () => {
+    const port = await freePort();
+    const database = await cloneTemplateDatabase('worker');
+    const service = startService({
+      PROCESS_ROLE: 'worker',
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: database.name.replace(/_/g, '-'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    try {
+      while (!service.output().includes('Running workers only')) {
+        if (service.child.exitCode !== null) throw new Error(service.output());
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+    } finally {
+      expect(await stop(service)).toBe(0);
+      await database.drop();
+    }
+  });
+});
