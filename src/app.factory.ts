@@ -53,7 +53,9 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
 
   const openApi = new DocumentBuilder()
     .setTitle('cirt-tracker')
-    .setDescription('National CIRT rollouts: programmes, phases, gates, assessments, reminders, reports.')
+    .setDescription(
+      'National CIRT rollouts: programmes, phases, gates, assessments, reminders, reports.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();

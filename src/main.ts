@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     const app = await createHttpApp(config);
     handleShutdown(app, config);
     await app.listen({ port: config.PORT, host: config.HOST });
-    new Logger('Main').log(`Serving http://${config.HOST}:${config.PORT} as ${config.PROCESS_ROLE}`);
+    new Logger('Main').log(
+      `Serving http://${config.HOST}:${config.PORT} as ${config.PROCESS_ROLE}`,
+    );
   } else {
     handleShutdown(await createWorkerContext(config), config);
     new Logger('Main').log('Running workers only');

@@ -47,7 +47,10 @@ describe('health', () => {
     expect((await get('/health/live')).statusCode).toBe(200);
 
     await redis.start();
-    const recovered = await waitFor(async () => (await get('/health/ready')).statusCode === 200, 10_000);
+    const recovered = await waitFor(
+      async () => (await get('/health/ready')).statusCode === 200,
+      10_000,
+    );
     expect(recovered).toBe(true);
   });
 });

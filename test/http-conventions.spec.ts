@@ -12,7 +12,12 @@ describe('HTTP conventions', () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found' });
+    expect(response.json()).toMatchObject({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      code: 'not_found',
+    });
   });
 
   it('should answer a malformed JSON body with 400 problem+json', async () => {
@@ -55,7 +60,12 @@ describe('HTTP conventions', () => {
     expect(document.statusCode).toBe(200);
     expect(document.json().openapi).toMatch(/^3\./);
     expect(Object.keys(document.json().paths)).toEqual(
-      expect.arrayContaining(['/api/v1/regions', '/api/v1/countries', '/api/v1/countries/{code}', '/health/ready']),
+      expect.arrayContaining([
+        '/api/v1/regions',
+        '/api/v1/countries',
+        '/api/v1/countries/{code}',
+        '/health/ready',
+      ]),
     );
     const page = await t.app.inject({ method: 'GET', url: '/api/docs' });
     expect(page.statusCode).toBe(200);

@@ -3,7 +3,12 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { createDatabaseIfMissing } from '../src/database/prepare-database.js';
-import { databaseUrl, dropDatabase, testConfig, uniqueDatabaseName } from './support/test-database.js';
+import {
+  databaseUrl,
+  dropDatabase,
+  testConfig,
+  uniqueDatabaseName,
+} from './support/test-database.js';
 
 async function tables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(
@@ -24,7 +29,9 @@ describe('migrations', () => {
   it('should migrate up, all the way down and up again on an empty database', async () => {
     const name = uniqueDatabaseName('migrations');
     await createDatabaseIfMissing(databaseUrl(name));
-    const dataSource = new DataSource(dataSourceOptions(testConfig({ DATABASE_URL: databaseUrl(name) }), 2));
+    const dataSource = new DataSource(
+      dataSourceOptions(testConfig({ DATABASE_URL: databaseUrl(name) }), 2),
+    );
     await dataSource.initialize();
     try {
       await dataSource.runMigrations();

@@ -2,7 +2,12 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
-import { databaseUrl, dropDatabase, testConfig, uniqueDatabaseName } from './support/test-database.js';
+import {
+  databaseUrl,
+  dropDatabase,
+  testConfig,
+  uniqueDatabaseName,
+} from './support/test-database.js';
 
 describe(prepareDatabase.name, () => {
   const name = uniqueDatabaseName('prepare');
@@ -21,7 +26,9 @@ describe(prepareDatabase.name, () => {
     await dataSource.initialize();
     const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations');
     expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
-    expect(await dataSource.query('SELECT count(*)::int AS n FROM countries')).toEqual([{ n: 195 }]);
+    expect(await dataSource.query('SELECT count(*)::int AS n FROM countries')).toEqual([
+      { n: 195 },
+    ]);
     expect(await dataSource.query('SELECT count(*)::int AS n FROM regions')).toEqual([{ n: 6 }]);
   });
 
@@ -34,8 +41,8 @@ describe(prepareDatabase.name, () => {
     expect(await dataSource.query(`SELECT region_code FROM countries WHERE code = 'KM'`)).toEqual([
       { region_code: 'AFR' },
     ]);
-    expect(await dataSource.query(`SELECT region_code, itu_member FROM countries WHERE code = 'PW'`)).toEqual(
-      [{ region_code: 'ASP', itu_member: false }],
-    );
+    expect(
+      await dataSource.query(`SELECT region_code, itu_member FROM countries WHERE code = 'PW'`),
+    ).toEqual([{ region_code: 'ASP', itu_member: false }]);
   });
 });

@@ -9,11 +9,12 @@ describe('reference data', () => {
   afterAll(() => t.close());
 
   it('should hold the 193 ITU member states in their regions plus PS and PW as non-members', async () => {
-    const rows: { region_code: string; members: number; others: string[] }[] = await t.dataSource.query(
-      `SELECT region_code, count(*) FILTER (WHERE itu_member)::int AS members,
+    const rows: { region_code: string; members: number; others: string[] }[] =
+      await t.dataSource.query(
+        `SELECT region_code, count(*) FILTER (WHERE itu_member)::int AS members,
               coalesce(array_agg(code) FILTER (WHERE NOT itu_member), '{}') AS others
        FROM countries GROUP BY region_code ORDER BY region_code`,
-    );
+      );
     expect(rows).toEqual([
       { region_code: 'AFR', members: 44, others: [] },
       { region_code: 'AMS', members: 35, others: [] },
@@ -25,8 +26,12 @@ describe('reference data', () => {
   });
 
   it('should give every country an alpha-3 code, a valid IANA zone and names in six languages', async () => {
-    const countries: { code: string; iso3: string; timezone: string; names: Record<string, string> }[] =
-      await t.dataSource.query(`SELECT code, iso3, timezone, names FROM countries`);
+    const countries: {
+      code: string;
+      iso3: string;
+      timezone: string;
+      names: Record<string, string>;
+    }[] = await t.dataSource.query(`SELECT code, iso3, timezone, names FROM countries`);
     expect(countries).toHaveLength(195);
     for (const country of countries) {
       expect(country.iso3).toMatch(/^[A-Z]{3}$/);
@@ -38,17 +43,32 @@ describe('reference data', () => {
   it('should list regions with their country counts in the asked language', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/regions?lang=es' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toContainEqual({ code: 'ARB', name: 'Estados Árabes', countryCount: 22 });
+    expect(response.json()).toContainEqual({
+      code: 'ARB',
+      name: 'Estados Árabes',
+      countryCount: 22,
+    });
     expect(response.json()).toHaveLength(6);
   });
 
   it('should filter countries by region and name them in the asked language', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/countries?region=CIS&lang=fr' });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/countries?region=CIS&lang=fr',
+    });
     expect(response.statusCode).toBe(200);
     const countries = response.json();
-    expect(countries.map((c: { code: string }) => c.code)).toEqual(
-      ['AM', 'AZ', 'BY', 'KG', 'KZ', 'RU', 'TJ', 'TM', 'UZ'],
-    );
+    expect(countries.map((c: { code: string }) => c.code)).toEqual([
+      'AM',
+      'AZ',
+      'BY',
+      'KG',
+      'KZ',
+      'RU',
+      'TJ',
+      'TM',
+      'UZ',
+    ]);
     expect(countries).toContainEqual({
       code: 'RU',
       iso3: 'RUS',
@@ -62,7 +82,12 @@ describe('reference data', () => {
   it('should answer one country, in any letter case, and a non-member flagged as such', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/countries/ps?lang=ar' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ code: 'PS', iso3: 'PSE', regionCode: 'ARB', ituMember: false });
+    expect(response.json()).toMatchObject({
+      code: 'PS',
+      iso3: 'PSE',
+      regionCode: 'ARB',
+      ituMember: false,
+    });
     expect(response.json().name).toMatch(/[\u0600-\u06FF]/);
   });
 

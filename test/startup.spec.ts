@@ -77,7 +77,9 @@ describe('starting the service', () => {
     try {
       await Promise.all(services.map((service, i) => waitUntilReady(service, ports[i], 20_000)));
 
-      const dataSource = new DataSource(dataSourceOptions(testConfig({ DATABASE_URL: databaseUrl(name) }), 1));
+      const dataSource = new DataSource(
+        dataSourceOptions(testConfig({ DATABASE_URL: databaseUrl(name) }), 1),
+      );
       await dataSource.initialize();
       const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations');
       await dataSource.destroy();

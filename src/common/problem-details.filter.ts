@@ -61,9 +61,7 @@ function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
   const response = exception.getResponse();
   const message =
-    typeof response === 'string'
-      ? response
-      : (response as { message?: unknown }).message;
+    typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const detail = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
   return problem(status, CODE_BY_STATUS[status] ?? `http_${status}`, detail);
 }

@@ -45,8 +45,17 @@ describe(AppConfig.name, () => {
   });
 
   it('should tell which roles serve HTTP and which run workers', () => {
-    expect(loadConfig({ PROCESS_ROLE: 'api' })).toMatchObject({ servesHttp: true, runsWorkers: false });
-    expect(loadConfig({ PROCESS_ROLE: 'worker' })).toMatchObject({ servesHttp: false, runsWorkers: true });
-    expect(loadConfig({ PROCESS_ROLE: 'all' })).toMatchObject({ servesHttp: true, runsWorkers: true });
+    expect(loadConfig({ PROCESS_ROLE: 'api' })).toMatchObject({
+      servesHttp: true,
+      runsWorkers: false,
+    });
+    expect(loadConfig({ PROCESS_ROLE: 'worker' })).toMatchObject({
+      servesHttp: false,
+      runsWorkers: true,
+    });
+    expect(loadConfig({ PROCESS_ROLE: 'all' })).toMatchObject({
+      servesHttp: true,
+      runsWorkers: true,
+    });
   });
 });

@@ -26,7 +26,9 @@ function countryTimezone(seed: CountrySeed): string {
   const zones: string[] = ct.getCountry(seed.code)?.timezones ?? [];
   const zone = seed.timezone ?? (zones.length === 1 ? zones[0] : undefined);
   if (!zone || !zones.includes(zone)) {
-    throw new Error(`Reference data: no time zone of ${seed.code} fits (known: ${zones.join(', ')})`);
+    throw new Error(
+      `Reference data: no time zone of ${seed.code} fits (known: ${zones.join(', ')})`,
+    );
   }
   return zone;
 }
