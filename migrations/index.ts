@@ -1,5 +1,6 @@
 // Every migration, oldest first. A new migration file is added here too; a test checks that
 // this list and the files in this folder agree.
 import { ReferenceData1795382954942 } from './1795382954942-reference-data.js';
+import { IdentityAndAudit1795384000000 } from './1795384000000-identity-and-audit.js';
 
-export const MIGRATIONS = [ReferenceData1795382954942];
+export const MIGRATIONS = [ReferenceData1795382954942, IdentityAndAudit1795384000000];

@@ -19,7 +19,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     AppModule.forRoot(config),
     new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
-      trustProxy: true,
+      trustProxy: config.TRUST_PROXY,
       requestIdHeader: false,
       genReqId: requestId,
     }),

@@ -17,7 +17,7 @@ describe('health', () => {
   beforeAll(async () => {
     redis = new RedisServer(await freePort());
     await redis.start();
-    t = await startTestApp({ REDIS_URL: redis.url });
+    t = await startTestApp({ env: { REDIS_URL: redis.url } });
   });
   afterAll(async () => {
     await t.close();

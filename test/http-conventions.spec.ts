@@ -1,10 +1,13 @@
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { createUser } from './factories/users.js';
+import { type TestApp, bearer, startTestApp } from './support/test-app.js';
 
 describe('HTTP conventions', () => {
   let t: TestApp;
+  let headers: { authorization: string };
 
   beforeAll(async () => {
     t = await startTestApp();
+    headers = bearer(t.tokenFor(await createUser(t.dataSource, { role: 'observer' })));
   });
   afterAll(() => t.close());
 
@@ -36,7 +39,7 @@ describe('HTTP conventions', () => {
     const kept = await t.app.inject({
       method: 'GET',
       url: '/api/v1/countries/XX',
-      headers: { 'x-request-id': 'trace-42' },
+      headers: { ...headers, 'x-request-id': 'trace-42' },
     });
     expect(kept.headers['x-request-id']).toBe('trace-42');
     expect(kept.json().requestId).toBe('trace-42');
@@ -44,7 +47,7 @@ describe('HTTP conventions', () => {
     const made = await t.app.inject({
       method: 'GET',
       url: '/api/v1/regions',
-      headers: { 'x-request-id': 'not a sane id\u0007' },
+      headers: { ...headers, 'x-request-id': 'not a sane id\u0007' },
     });
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

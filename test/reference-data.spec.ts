@@ -1,10 +1,14 @@
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { createUser } from './factories/users.js';
+import { type TestApp, bearer, startTestApp } from './support/test-app.js';
 
 describe('reference data', () => {
   let t: TestApp;
+  let get: (url: string) => ReturnType<TestApp['app']['inject']>;
 
   beforeAll(async () => {
     t = await startTestApp();
+    const headers = bearer(t.tokenFor(await createUser(t.dataSource, { role: 'observer' })));
+    get = (url) => t.app.inject({ method: 'GET', url, headers });
   });
   afterAll(() => t.close());
 
@@ -41,7 +45,7 @@ describe('reference data', () => {
   });
 
   it('should list regions with their country counts in the asked language', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/regions?lang=es' });
+    const response = await get('/api/v1/regions?lang=es');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toContainEqual({
       code: 'ARB',
@@ -52,10 +56,7 @@ describe('reference data', () => {
   });
 
   it('should filter countries by region and name them in the asked language', async () => {
-    const response = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/countries?region=CIS&lang=fr',
-    });
+    const response = await get('/api/v1/countries?region=CIS&lang=fr');
     expect(response.statusCode).toBe(200);
     const countries = response.json();
     expect(countries.map((c: { code: string }) => c.code)).toEqual([
@@ -80,7 +81,7 @@ describe('reference data', () => {
   });
 
   it('should answer one country, in any letter case, and a non-member flagged as such', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/countries/ps?lang=ar' });
+    const response = await get('/api/v1/countries/ps?lang=ar');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       code: 'PS',
@@ -92,7 +93,7 @@ describe('reference data', () => {
   });
 
   it('should answer 404 problem+json for a country that is not tracked', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/countries/ZZ' });
+    const response = await get('/api/v1/countries/ZZ');
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json()).toMatchObject({ status: 404, code: 'not_found' });
@@ -105,7 +106,7 @@ describe('reference data', () => {
     ['a repeated query field', '/api/v1/regions?lang=en&lang=fr', 'lang'],
     ['a malformed country code', '/api/v1/countries/K3', 'code'],
   ])('should answer 400 problem+json naming the field for %s', async (_case, url, field) => {
-    const response = await t.app.inject({ method: 'GET', url });
+    const response = await get(url);
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json()).toMatchObject({ status: 400, code: 'validation_failed' });

@@ -13,9 +13,36 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'DomainError';
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'Sign in first: send a valid Bearer token') {
+    super(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(code: string, message: string) {
+    super(403, code, message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, 'too_many_requests', message, undefined, {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
   }
 }
 
@@ -28,5 +55,9 @@ export class NotFoundError extends DomainError {
 export class ValidationFailedError extends DomainError {
   constructor(errors: FieldError[]) {
     super(400, 'validation_failed', 'The request is not valid: see errors', errors);
+  }
+
+  static of(field: string, message: string): ValidationFailedError {
+    return new ValidationFailedError([{ field, message }]);
   }
 }

@@ -80,6 +80,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     let body: Problem;
     if (exception instanceof DomainError) {
       body = problem(exception.status, exception.code, exception.message, exception.errors);
+      void reply.headers(exception.headers);
     } else if (exception instanceof HttpException) {
       body = fromHttpException(exception);
       if (body.status >= 500) this.logger.error({ err: exception, requestId }, 'Server error');

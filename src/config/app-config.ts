@@ -1,9 +1,13 @@
 import 'reflect-metadata';
-import { plainToInstance, Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
+  IsOptional,
   IsString,
+  Length,
   Matches,
   Max,
   Min,
@@ -13,6 +17,12 @@ import {
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Signs access tokens on a developer's machine only: production refuses to start with it. */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -81,6 +91,53 @@ export class AppConfig {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_GRACE_MS = 10_000;
+
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: NodeEnv = 'development';
+
+  /** Behind a load balancer, take the client address from X-Forwarded-For. */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
+  TRUST_PROXY = false;
+
+  @IsString()
+  @Length(32, 512, { message: 'JWT_SECRET must be 32 to 512 characters' })
+  @ValidateBy({
+    name: 'isOwnSecretInProduction',
+    validator: {
+      validate: (value, args) =>
+        (args?.object as AppConfig).NODE_ENV !== 'production' || value !== DEVELOPMENT_JWT_SECRET,
+      defaultMessage: () => 'JWT_SECRET must be a secret of your own when NODE_ENV is production',
+    },
+  })
+  JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 12 * 3_600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  LOGIN_MAX_FAILURES = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
+
+  /** With ADMIN_PASSWORD: the first administrator, created when there are no users yet. */
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })
+  ADMIN_EMAIL?: string = undefined;
+
+  @IsOptional()
+  @Length(12, 256, { message: 'ADMIN_PASSWORD must be 12 to 256 characters' })
+  ADMIN_PASSWORD?: string = undefined;
 
   get servesHttp(): boolean {
     return this.PROCESS_ROLE !== 'worker';

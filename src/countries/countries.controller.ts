@@ -1,11 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access.decorators.js';
+import { ANY_ROLE } from '../auth/roles.js';
 import { CountryCodePipe } from './country-code.pipe.js';
 import { CountriesService } from './countries.service.js';
 import { CountriesQuery, LanguageQuery } from './dto/countries.query.js';
 import { CountryResponse, RegionResponse } from './dto/country.response.js';
 
 @ApiTags('reference data')
+@ApiBearerAuth()
+@Roles(...ANY_ROLE)
 @Controller()
 export class CountriesController {
   constructor(private readonly countries: CountriesService) {}

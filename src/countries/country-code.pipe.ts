@@ -6,9 +6,10 @@ import { ValidationFailedError } from '../common/domain-error.js';
 export class CountryCodePipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!/^[A-Za-z]{2}$/.test(value)) {
-      throw new ValidationFailedError([
-        { field: 'code', message: 'code must be an ISO 3166-1 alpha-2 country code such as KE' },
-      ]);
+      throw ValidationFailedError.of(
+        'code',
+        'code must be an ISO 3166-1 alpha-2 country code such as KE',
+      );
     }
     return value.toUpperCase();
   }

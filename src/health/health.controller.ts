@@ -7,11 +7,13 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/access.decorators.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 const CHECK_TIMEOUT_MS = 1_000;
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,7 +1,7 @@
 import { BullModule, BullRegistrar } from '@nestjs/bullmq';
 import { Injectable, Logger, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { REDIS_CLIENT_OPTIONS } from './redis-connection.js';
+import { REDIS_CLIENT_OPTIONS } from '../redis/redis-options.js';
 
 /** Starts the BullMQ workers only in processes whose PROCESS_ROLE runs them. */
 @Injectable()

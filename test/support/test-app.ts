@@ -1,39 +1,62 @@
 import 'reflect-metadata';
+import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { createHttpApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/app-config.js';
-import { cloneTemplateDatabase, testConfig } from './test-database.js';
+import { type TestDatabase, cloneTemplateDatabase, testConfig } from './test-database.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
+  database: TestDatabase;
   dataSource: DataSource;
+  /** An access token for this user, as login would issue it. */
+  tokenFor(user: { id: string }): string;
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Share another app's database (and queue prefix), as replicas of one deployment do. */
+  database?: TestDatabase;
+  /** Called with each route as Fastify registers it. */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 /**
  * The real application on a database and a queue prefix of its own, so test files run in
  * parallel without touching each other or a developer's data.
  */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const database = await cloneTemplateDatabase();
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await cloneTemplateDatabase());
   const config = testConfig({
     DATABASE_URL: database.url,
     QUEUE_PREFIX: database.name.replace(/_/g, '-'),
-    ...overrides,
+    NODE_ENV: 'test',
+    ...options.env,
   });
   const app = await createHttpApp(config);
+  if (options.onRoute) app.getHttpAdapter().getInstance().addHook('onRoute', options.onRoute);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  const jwt = app.get(JwtService);
   return {
     app,
     config,
+    database,
     dataSource: app.get<DataSource>(getDataSourceToken()),
+    tokenFor: (user) => jwt.sign({ sub: user.id }),
     async close() {
       await app.close();
-      await database.drop();
+      if (ownsDatabase) await database.drop();
     },
   };
+}
+
+/** `Authorization` header for a token. */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
 }

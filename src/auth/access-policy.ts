@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError, NotFoundError } from '../common/domain-error.js';
+import type { Principal } from './roles.js';
+
+/** The countries a user may see or change. */
+export type CountryScope =
+  | { kind: 'all' }
+  | { kind: 'region'; regionCode: string }
+  | { kind: 'country'; countryCode: string }
+  | { kind: 'none' };
+
+export interface CountryRef {
+  code: string;
+  regionCode: string;
+}
+
+/**
+ * The one answer to "may this user read / write data of country X?". Services ask it for each
+ * object and list queries filter in SQL with `scopeSql`; what is out of the read scope answers 404
+ * so that its existence does not leak.
+ */
+@Injectable()
+export class AccessPolicy {
+  readScope(user: Principal): CountryScope {
+    switch (user.role) {
+      case 'admin':
+      case 'itu_pm':
+      case 'observer':
+        return { kind: 'all' };
+      case 'regional_coordinator':
+        return user.regionCode ? { kind: 'region', regionCode: user.regionCode } : { kind: 'none' };
+      case 'national_team':
+        return user.countryCode
+          ? { kind: 'country', countryCode: user.countryCode }
+          : { kind: 'none' };
+    }
+  }
+
+  /** Country data (programmes, milestones, stakeholders...) is written by its team and by the ITU. */
+  writeScope(user: Principal): CountryScope {
+    switch (user.role) {
+      case 'admin':
+      case 'itu_pm':
+        return { kind: 'all' };
+      case 'national_team':
+        return this.readScope(user);
+      case 'regional_coordinator':
+      case 'observer':
+        return { kind: 'none' };
+    }
+  }
+
+  includes(scope: CountryScope, country: CountryRef): boolean {
+    switch (scope.kind) {
+      case 'all':
+        return true;
+      case 'region':
+        return country.regionCode === scope.regionCode;
+      case 'country':
+        return country.code === scope.countryCode;
+      case 'none':
+        return false;
+    }
+  }
+
+  canRead(user: Principal, country: CountryRef): boolean {
+    return this.includes(this.readScope(user), country);
+  }
+
+  canWrite(user: Principal, country: CountryRef): boolean {
+    return this.includes(this.writeScope(user), country);
+  }
+
+  /** Throws 404 when the country's data is outside what the user may see. */
+  assertCanRead(user: Principal, country: CountryRef, what: string): void {
+    if (!this.canRead(user, country)) throw new NotFoundError(what);
+  }
+
+  /** 404 when the user may not even see it, 403 when they may see but not change it. */
+  assertCanWrite(user: Principal, country: CountryRef, what: string): void {
+    this.assertCanRead(user, country, what);
+    if (!this.canWrite(user, country)) {
+      throw new ForbiddenError('read_only', `Your role may not change data of ${country.code}`);
+    }
+  }
+
+  /**
+   * A SQL condition limiting rows to the scope, given the columns that hold the country code and
+   * its region code. Appends its parameters to `params` and refers to them by position.
+   */
+  scopeSql(
+    scope: CountryScope,
+    columns: { country: string; region: string },
+    params: unknown[],
+  ): string {
+    switch (scope.kind) {
+      case 'all':
+        return 'TRUE';
+      case 'region':
+        params.push(scope.regionCode);
+        return `${columns.region} = $${params.length}`;
+      case 'country':
+        params.push(scope.countryCode);
+        return `${columns.country} = $${params.length}`;
+      case 'none':
+        return 'FALSE';
+    }
+  }
+}

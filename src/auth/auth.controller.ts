@@ -1,0 +1,80 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ANY_ROLE, type Actor } from './roles.js';
+import { Public, Roles } from './access.decorators.js';
+import { type ClientInfo, CurrentActor, CurrentClient } from './actor.decorator.js';
+import { ApiTokensService } from './api-tokens.service.js';
+import { AuthService } from './auth.service.js';
+import {
+  ApiTokenResponse,
+  CreateApiTokenDto,
+  CreatedApiTokenResponse,
+  LoginDto,
+  LoginResponse,
+  MeResponse,
+} from './dto/auth.dto.js';
+
+@ApiTags('identity')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly apiTokens: ApiTokensService,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  login(@Body() dto: LoginDto, @CurrentClient() client: ClientInfo): Promise<LoginResponse> {
+    return this.auth.login(dto, client);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @Roles(...ANY_ROLE)
+  me(@CurrentActor() { user }: Actor): MeResponse {
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      role: user.role,
+      ...(user.countryCode ? { countryCode: user.countryCode } : {}),
+      ...(user.regionCode ? { regionCode: user.regionCode } : {}),
+      locale: user.locale,
+    };
+  }
+
+  @Get('tokens')
+  @ApiBearerAuth()
+  @Roles(...ANY_ROLE)
+  listTokens(@CurrentActor() actor: Actor): Promise<ApiTokenResponse[]> {
+    return this.apiTokens.list(actor);
+  }
+
+  @Post('tokens')
+  @ApiBearerAuth()
+  @Roles(...ANY_ROLE)
+  createToken(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateApiTokenDto,
+  ): Promise<CreatedApiTokenResponse> {
+    return this.apiTokens.create(actor, dto);
+  }
+
+  @Delete('tokens/:id')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @Roles(...ANY_ROLE)
+  revokeToken(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.apiTokens.revoke(actor, id);
+  }
+}

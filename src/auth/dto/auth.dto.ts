@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { UserResponse } from '../../users/dto/user.dto.js';
+
+export class LoginDto {
+  @ApiProperty({ example: 'amina@cert.go.ke' })
+  @IsString()
+  @Length(1, 254)
+  email: string;
+
+  @ApiProperty()
+  @IsString()
+  @Length(1, 256)
+  password: string;
+}
+
+export class LoginResponse {
+  @ApiProperty() accessToken: string;
+  @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
+  @ApiProperty({ description: 'seconds' }) expiresIn: number;
+  @ApiProperty({ type: UserResponse }) user: UserResponse;
+}
+
+export class MeResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty() role: string;
+  @ApiPropertyOptional() countryCode?: string;
+  @ApiPropertyOptional() regionCode?: string;
+  @ApiProperty() locale: string;
+}
+
+export class CreateApiTokenDto {
+  @ApiProperty({ example: 'nightly export' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 730, default: 90 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  expiresInDays?: number;
+}
+
+export class ApiTokenResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: Date }) expiresAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) lastUsedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) revokedAt: Date | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class CreatedApiTokenResponse extends ApiTokenResponse {
+  @ApiProperty({ description: 'shown once; keep it secret' }) token: string;
+}

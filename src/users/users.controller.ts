@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access.decorators.js';
+import { CurrentActor } from '../auth/actor.decorator.js';
+import type { Actor } from '../auth/roles.js';
+import type { Page } from '../common/pagination.js';
+import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Roles('admin', 'itu_pm')
+  list(@Query() query: UsersQuery): Promise<Page<UserResponse>> {
+    return this.users.list(query);
+  }
+
+  @Post()
+  @Roles('admin', 'itu_pm')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserResponse> {
+    return this.users.create(actor, dto);
+  }
+
+  @Get(':id')
+  @Roles('admin', 'itu_pm')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<UserResponse> {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'itu_pm')
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserResponse> {
+    return this.users.update(actor, id, dto);
+  }
+}

@@ -1,0 +1,254 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { Actor, Principal, Role } from '../auth/roles.js';
+import {
+  ConflictError,
+  FieldError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationFailedError,
+} from '../common/domain-error.js';
+import type { Page } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
+import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
+import { User } from './user.entity.js';
+
+interface Scope {
+  role: Role;
+  countryCode: string | null;
+  regionCode: string | null;
+}
+
+/** A national team works for one country, a coordinator for one region, the others for all. */
+function scopeProblems(scope: Scope): FieldError[] {
+  const problems: FieldError[] = [];
+  if (scope.role === 'national_team' && !scope.countryCode) {
+    problems.push({ field: 'countryCode', message: 'a national_team user needs a countryCode' });
+  }
+  if (scope.role !== 'national_team' && scope.countryCode) {
+    problems.push({ field: 'countryCode', message: `a ${scope.role} user has no countryCode` });
+  }
+  if (scope.role === 'regional_coordinator' && !scope.regionCode) {
+    problems.push({
+      field: 'regionCode',
+      message: 'a regional_coordinator user needs a regionCode',
+    });
+  }
+  if (scope.role !== 'regional_coordinator' && scope.regionCode) {
+    problems.push({ field: 'regionCode', message: `a ${scope.role} user has no regionCode` });
+  }
+  return problems;
+}
+
+function toResponse(user: User): UserResponse {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    countryCode: user.countryCode,
+    regionCode: user.regionCode,
+    locale: user.locale,
+    disabled: user.disabled,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === '23505';
+}
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(query: UsersQuery): Promise<Page<UserResponse>> {
+    const builder = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .orderBy('u.email')
+      .offset(query.offset)
+      .limit(query.pageSize);
+    if (query.role) builder.andWhere('u.role = :role', { role: query.role });
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
+      builder.andWhere('(u.email ILIKE :pattern OR u.display_name ILIKE :pattern)', { pattern });
+    }
+    const [users, total] = await builder.getManyAndCount();
+    return { items: users.map(toResponse), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  async get(id: string): Promise<UserResponse> {
+    return toResponse(await this.find(this.dataSource.manager, id));
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserResponse> {
+    const scope = {
+      role: dto.role,
+      countryCode: dto.countryCode ?? null,
+      regionCode: dto.regionCode ?? null,
+    };
+    this.assertMayGrant(actor.user, dto.role);
+    await this.assertValidScope(scope);
+    const passwordHash = await hashPassword(dto.password);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await manager.save(
+          manager.create(User, {
+            email: dto.email,
+            displayName: dto.displayName,
+            ...scope,
+            locale: dto.locale ?? 'en',
+            passwordHash,
+          }),
+        );
+        const created = toResponse(user);
+        await this.audit.record(manager, {
+          actorId: actor.user.id,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          after: created,
+          requestId: actor.requestId,
+        });
+        return created;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          'email_taken',
+          `A user with the e-mail ${dto.email} exists already`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserResponse> {
+    const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.find(manager, id, true);
+      const before = toResponse(user);
+      const role = dto.role ?? user.role;
+      // A new role drops the scope of the old one unless the change names one.
+      const roleChanged = role !== user.role;
+      const scope = {
+        role,
+        countryCode:
+          dto.countryCode !== undefined ? dto.countryCode : roleChanged ? null : user.countryCode,
+        regionCode:
+          dto.regionCode !== undefined ? dto.regionCode : roleChanged ? null : user.regionCode,
+      };
+      if (user.role === 'admin' || role === 'admin') this.assertMayGrant(actor.user, 'admin');
+      await this.assertValidScope(scope, manager);
+
+      Object.assign(user, scope, {
+        displayName: dto.displayName ?? user.displayName,
+        locale: dto.locale ?? user.locale,
+        disabled: dto.disabled ?? user.disabled,
+        ...(passwordHash ? { passwordHash } : {}),
+      });
+      const saved = toResponse(await manager.save(user));
+      await this.audit.record(manager, {
+        actorId: actor.user.id,
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        before,
+        after: { ...saved, passwordChanged: passwordHash !== undefined },
+        requestId: actor.requestId,
+      });
+      return saved;
+    });
+  }
+
+  /** The signed-in user behind a token, or null when there is none or they are disabled. */
+  async findActive(id: string): Promise<Principal | null> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .findOne({ where: { id, disabled: false } });
+    return user
+      ? {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          role: user.role,
+          countryCode: user.countryCode,
+          regionCode: user.regionCode,
+          locale: user.locale,
+        }
+      : null;
+  }
+
+  /** What login needs to check a password: nothing for an unknown e-mail. */
+  async findCredentials(
+    email: string,
+  ): Promise<{ id: string; passwordHash: string; disabled: boolean } | null> {
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.disabled'])
+      .addSelect('u.passwordHash')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+  }
+
+  /** With ADMIN_EMAIL and ADMIN_PASSWORD set, the first start creates the first administrator. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
+    if (!email || !password) return;
+    if ((await this.dataSource.getRepository(User).count()) > 0) return;
+    const passwordHash = await hashPassword(password);
+    const [created] = await this.dataSource.query(
+      `INSERT INTO users (email, display_name, role, password_hash)
+       SELECT $1, 'Administrator', 'admin', $2 WHERE NOT EXISTS (SELECT 1 FROM users)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [email.trim().toLowerCase(), passwordHash],
+    );
+    if (created) this.logger.log(`Created the first administrator, ${email}`);
+  }
+
+  private async find(manager: EntityManager, id: string, forUpdate = false): Promise<User> {
+    const user = await manager.getRepository(User).findOne({
+      where: { id },
+      ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!user) throw new NotFoundError(`User ${id}`);
+    return user;
+  }
+
+  private assertMayGrant(user: Principal, role: Role): void {
+    if (role === 'admin' && user.role !== 'admin') {
+      throw new ForbiddenError(
+        'admin_only',
+        'Only an administrator may create or change administrators',
+      );
+    }
+  }
+
+  private async assertValidScope(scope: Scope, manager: EntityManager = this.dataSource.manager) {
+    const problems = scopeProblems(scope);
+    if (problems.length === 0 && scope.countryCode) {
+      const [country] = await manager.query('SELECT 1 FROM countries WHERE code = $1', [
+        scope.countryCode,
+      ]);
+      if (!country) {
+        problems.push({
+          field: 'countryCode',
+          message: `${scope.countryCode} is not a tracked country`,
+        });
+      }
+    }
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+  }
+}
