@@ -116,3 +116,65 @@ describe('starting the service', () => {
     }
   });
 });
+
+describe('the operator CLI', () => {
+  async function runCli(args: string[], input: string, databaseUrlValue: string) {
+    const child = spawn(process.execPath, ['dist/src/cli.js', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrlValue, LOG_LEVEL: 'silent' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += String(chunk)));
+    child.stderr!.on('data', (chunk) => (output += String(chunk)));
+    child.stdin!.end(input);
+    const [code] = await once(child, 'exit');
+    return { code: code as number, output };
+  }
+
+  it('should create a user with the password from standard input, and refuse bad input', async () => {
+    const database = await cloneTemplateDatabase('cli');
+    try {
+      const created = await runCli(
+        [
+          'user:create',
+          '--email',
+          'Focal@Example.org',
+          '--role',
+          'national_team',
+          '--country',
+          'KE',
+        ],
+        'a password read from stdin\n',
+        database.url,
+      );
+      expect(created).toMatchObject({ code: 0 });
+      expect(created.output).toMatch(/Created national_team focal@example.org/);
+
+      const missingScope = await runCli(
+        ['user:create', '--email', 'rc@example.org', '--role', 'regional_coordinator'],
+        'a password read from stdin\n',
+        database.url,
+      );
+      expect(missingScope.code).not.toBe(0);
+      expect(missingScope.output).toContain('regionCode');
+
+      const dataSource = new DataSource(
+        dataSourceOptions(testConfig({ DATABASE_URL: database.url }), 1),
+      );
+      await dataSource.initialize();
+      const users = await dataSource.query(
+        `SELECT email, role, country_code, password_hash FROM users`,
+      );
+      await dataSource.destroy();
+      expect(users).toHaveLength(1);
+      expect(users[0]).toMatchObject({
+        email: 'focal@example.org',
+        role: 'national_team',
+        country_code: 'KE',
+      });
+      expect(users[0].password_hash).toMatch(/^\$argon2id\$/);
+    } finally {
+      await database.drop();
+    }
+  });
+});

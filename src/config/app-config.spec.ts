@@ -58,4 +58,21 @@ describe(AppConfig.name, () => {
       runsWorkers: true,
     });
   });
+
+  it('should refuse the development JWT secret in production, and a short one anywhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET must be a secret of your own/,
+    );
+    expect(() => loadConfig({ JWT_SECRET: 'too short' })).toThrow(/JWT_SECRET must be 32/);
+    const secret = 'a production secret that is long enough';
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+  });
+
+  it('should read booleans and the first administrator', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ ADMIN_EMAIL: 'root', ADMIN_PASSWORD: 'short' })).toThrow(
+      /ADMIN_EMAIL[\s\S]*ADMIN_PASSWORD/,
+    );
+  });
 });

@@ -106,7 +106,8 @@ export class AppConfig {
     name: 'isOwnSecretInProduction',
     validator: {
       validate: (value, args) =>
-        (args?.object as AppConfig).NODE_ENV !== 'production' || value !== DEVELOPMENT_JWT_SECRET,
+        (args?.object as AppConfig | undefined)?.NODE_ENV !== 'production' ||
+        value !== DEVELOPMENT_JWT_SECRET,
       defaultMessage: () => 'JWT_SECRET must be a secret of your own when NODE_ENV is production',
     },
   })

@@ -20,7 +20,9 @@ export function dataSourceOptions(
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Failed queries surface as errors where they are handled; logging them here would print
+    // their parameters, password hashes included.
+    logging: false,
     poolSize,
     extra: {
       application_name: 'cirt-tracker',

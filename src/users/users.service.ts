@@ -93,45 +93,13 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserResponse> {
-    const scope = {
-      role: dto.role,
-      countryCode: dto.countryCode ?? null,
-      regionCode: dto.regionCode ?? null,
-    };
     this.assertMayGrant(actor.user, dto.role);
-    await this.assertValidScope(scope);
-    const passwordHash = await hashPassword(dto.password);
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const user = await manager.save(
-          manager.create(User, {
-            email: dto.email,
-            displayName: dto.displayName,
-            ...scope,
-            locale: dto.locale ?? 'en',
-            passwordHash,
-          }),
-        );
-        const created = toResponse(user);
-        await this.audit.record(manager, {
-          actorId: actor.user.id,
-          action: 'user.created',
-          entityType: 'user',
-          entityId: user.id,
-          after: created,
-          requestId: actor.requestId,
-        });
-        return created;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          'email_taken',
-          `A user with the e-mail ${dto.email} exists already`,
-        );
-      }
-      throw error;
-    }
+    return this.insert(dto, actor.user.id, actor.requestId);
+  }
+
+  /** For an operator at the server's shell (`npm run cli`), who may create any user. */
+  createByOperator(dto: CreateUserDto): Promise<UserResponse> {
+    return this.insert(dto, null, 'cli');
   }
 
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserResponse> {
@@ -170,6 +138,51 @@ export class UsersService implements OnApplicationBootstrap {
       });
       return saved;
     });
+  }
+
+  private async insert(
+    dto: CreateUserDto,
+    actorId: string | null,
+    requestId: string,
+  ): Promise<UserResponse> {
+    const scope = {
+      role: dto.role,
+      countryCode: dto.countryCode ?? null,
+      regionCode: dto.regionCode ?? null,
+    };
+    await this.assertValidScope(scope);
+    const passwordHash = await hashPassword(dto.password);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await manager.save(
+          manager.create(User, {
+            email: dto.email,
+            displayName: dto.displayName,
+            ...scope,
+            locale: dto.locale ?? 'en',
+            passwordHash,
+          }),
+        );
+        const created = toResponse(user);
+        await this.audit.record(manager, {
+          actorId,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          after: created,
+          requestId,
+        });
+        return created;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          'email_taken',
+          `A user with the e-mail ${dto.email} exists already`,
+        );
+      }
+      throw error;
+    }
   }
 
   /** The signed-in user behind a token, or null when there is none or they are disabled. */
