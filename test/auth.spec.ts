@@ -153,6 +153,26 @@ describe('sign-in and tokens', () => {
       expect((await me('not.a.jwt')).statusCode).toBe(401);
     });
 
+    it.each([
+      ['an unknown field', { name: 'x', scopes: ['all'] }],
+      ['an empty name', { name: '   ' }],
+      ['an overlong name', { name: 'x'.repeat(101) }],
+      ['a lifetime of zero days', { name: 'x', expiresInDays: 0 }],
+      ['a lifetime beyond two years', { name: 'x', expiresInDays: 731 }],
+      ['a text lifetime', { name: 'x', expiresInDays: 'forever' }],
+    ])('should answer 400 to a token with %s and store nothing', async (_case, payload) => {
+      const before = await t.dataSource.query('SELECT count(*)::int AS n FROM api_tokens');
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/tokens',
+        headers: bearer(accessToken),
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('validation_failed');
+      expect(await t.dataSource.query('SELECT count(*)::int AS n FROM api_tokens')).toEqual(before);
+    });
+
     it('should refuse an access token signed with another key', async () => {
       const [header, payload] = t.tokenFor(owner).split('.');
       expect((await me(`${header}.${payload}.c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ`)).statusCode).toBe(
