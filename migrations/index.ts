@@ -2,5 +2,10 @@
 // this list and the files in this folder agree.
 import { ReferenceData1795382954942 } from './1795382954942-reference-data.js';
 import { IdentityAndAudit1795384000000 } from './1795384000000-identity-and-audit.js';
+import { Programmes1795386000000 } from './1795386000000-programmes.js';
 
-export const MIGRATIONS = [ReferenceData1795382954942, IdentityAndAudit1795384000000];
+export const MIGRATIONS = [
+  ReferenceData1795382954942,
+  IdentityAndAudit1795384000000,
+  Programmes1795386000000,
+];

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuditModule } from './audit/audit.module.js';
+import { AuditLogModule, AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { AppConfig } from './config/app-config.js';
@@ -8,8 +8,12 @@ import { CountriesModule } from './countries/countries.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MilestonesModule } from './milestones/milestones.module.js';
+import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { StakeholdersModule } from './stakeholders/stakeholders.module.js';
+import { StatusUpdatesModule } from './status-updates/status-updates.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -25,10 +29,15 @@ export class AppModule {
         RedisModule,
         QueuesModule,
         AuditModule,
+        AuditLogModule,
         AuthModule,
         HealthModule,
         CountriesModule,
         UsersModule,
+        ProgrammesModule,
+        MilestonesModule,
+        StatusUpdatesModule,
+        StakeholdersModule,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ACCESS_RULE } from '../src/auth/access.decorators.js';
+import { createProgramme, createStakeholder, firstMilestone } from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, createStaff, createUser } from './factories/users.js';
 import { type TestApp, bearer, startTestApp } from './support/test-app.js';
 
@@ -33,8 +34,36 @@ interface Case {
  * registered but not listed here fails the first test, so a new endpoint cannot ship without
  * its access rule being decided and tested.
  */
-function accessTable(t: TestApp, staff: Staff): Record<string, Case[]> {
+interface Fixtures {
+  /** Kenya: the national team's own country, in the coordinator's region. */
+  kenya: CountryFixture;
+  /** Ghana: in the coordinator's region, not the national team's country. */
+  ghana: CountryFixture;
+  /** France: outside the coordinator's region and the team's country. */
+  france: CountryFixture;
+}
+
+interface CountryFixture {
+  code: string;
+  programmeId: string;
+  milestoneId: string;
+  stakeholderId: string;
+}
+
+async function countryFixture(t: TestApp, staff: Staff, code: string): Promise<CountryFixture> {
+  const programme = await createProgramme(t, staff.admin, { countryCode: code });
+  return {
+    code,
+    programmeId: programme.id,
+    milestoneId: (await firstMilestone(t, staff.admin, programme.id)).id,
+    stakeholderId: (await createStakeholder(t, staff.admin, code)).id,
+  };
+}
+
+function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<string, Case[]> {
   const ALL = [200, 200, 200, 200, 200, 200] as Case['expect'];
+  const WORKERS_READ = [401, 200, 200, 200, 200, 403] as Case['expect'];
+  const WORKERS_READ_OUT = [401, 200, 200, 404, 404, 403] as Case['expect'];
   const SIGNED_IN = [401, 200, 200, 200, 200, 200] as Case['expect'];
   const STAFF_ADMINS = [401, 200, 200, 403, 403, 403] as Case['expect'];
   let unique = 0;
@@ -59,7 +88,150 @@ function accessTable(t: TestApp, staff: Staff): Record<string, Case[]> {
     return response.json().id as string;
   };
 
+  const version = async (table: 'programmes' | 'milestones', id: string) =>
+    (await t.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id]))[0]
+      .version as number;
+  const { kenya, ghana, france } = fixtures;
+  const perCountry = (
+    name: string,
+    build: (country: CountryFixture) => Promise<Request>,
+    inScope: Case['expect'],
+    outOfScope: Case['expect'],
+    region?: Case['expect'],
+  ): Case[] => [
+    { name: `${name} in Kenya`, request: () => build(kenya), expect: inScope },
+    ...(region ? [{ name: `${name} in Ghana`, request: () => build(ghana), expect: region }] : []),
+    { name: `${name} in France`, request: () => build(france), expect: outOfScope },
+  ];
+
   return {
+    'GET /api/v1/programmes': [
+      {
+        name: 'list programmes',
+        request: async () => ({ method: 'GET', url: '/api/v1/programmes' }),
+        expect: SIGNED_IN,
+      },
+    ],
+    'POST /api/v1/programmes': [
+      {
+        name: 'create a programme',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/programmes',
+          body: { countryCode: 'KE', cirtType: 'sectoral', sector: `access ${(unique += 1)}` },
+        }),
+        expect: [401, 201, 201, 403, 403, 403],
+      },
+    ],
+    'GET /api/v1/programmes/:id': perCountry(
+      'read a programme',
+      async (c) => ({ method: 'GET', url: `/api/v1/programmes/${c.programmeId}` }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+      [401, 200, 200, 200, 404, 200],
+    ),
+    'PATCH /api/v1/programmes/:id': perCountry(
+      'retitle a programme',
+      async (c) => ({
+        method: 'PATCH',
+        url: `/api/v1/programmes/${c.programmeId}`,
+        body: {
+          version: await version('programmes', c.programmeId),
+          title: `Title ${(unique += 1)}`,
+        },
+      }),
+      [401, 200, 200, 403, 403, 403],
+      [401, 200, 200, 403, 403, 403],
+    ),
+    'GET /api/v1/programmes/:id/milestones': perCountry(
+      'list milestones',
+      async (c) => ({ method: 'GET', url: `/api/v1/programmes/${c.programmeId}/milestones` }),
+      WORKERS_READ,
+      WORKERS_READ_OUT,
+      [401, 200, 200, 200, 404, 403],
+    ),
+    'POST /api/v1/programmes/:id/milestones': perCountry(
+      'add a milestone',
+      async (c) => ({
+        method: 'POST',
+        url: `/api/v1/programmes/${c.programmeId}/milestones`,
+        body: { phase: 'readiness_assessment', title: 'Extra', dueDate: '2027-05-01' },
+      }),
+      [401, 201, 201, 403, 201, 403],
+      [401, 201, 201, 403, 404, 403],
+      [401, 201, 201, 403, 404, 403],
+    ),
+    'PATCH /api/v1/milestones/:id': perCountry(
+      'update a milestone',
+      async (c) => ({
+        method: 'PATCH',
+        url: `/api/v1/milestones/${c.milestoneId}`,
+        body: {
+          version: await version('milestones', c.milestoneId),
+          title: `Milestone ${(unique += 1)}`,
+        },
+      }),
+      [401, 200, 200, 403, 200, 403],
+      [401, 200, 200, 403, 404, 403],
+    ),
+    'GET /api/v1/programmes/:id/status-updates': perCountry(
+      'list status updates',
+      async (c) => ({ method: 'GET', url: `/api/v1/programmes/${c.programmeId}/status-updates` }),
+      WORKERS_READ,
+      WORKERS_READ_OUT,
+    ),
+    'POST /api/v1/programmes/:id/status-updates': perCountry(
+      'post a status update',
+      async (c) => ({
+        method: 'POST',
+        url: `/api/v1/programmes/${c.programmeId}/status-updates`,
+        body: { health: 'on_track', summary: 'All good' },
+      }),
+      [401, 201, 201, 403, 201, 403],
+      [401, 201, 201, 403, 404, 403],
+    ),
+    'GET /api/v1/countries/:code/stakeholders': perCountry(
+      'list stakeholders',
+      async (c) => ({ method: 'GET', url: `/api/v1/countries/${c.code}/stakeholders` }),
+      WORKERS_READ,
+      WORKERS_READ_OUT,
+    ),
+    'POST /api/v1/countries/:code/stakeholders': perCountry(
+      'add a stakeholder',
+      async (c) => ({
+        method: 'POST',
+        url: `/api/v1/countries/${c.code}/stakeholders`,
+        body: { name: 'New', email: `new.${(unique += 1)}@example.org`, role: 'donor' },
+      }),
+      [401, 201, 201, 403, 201, 403],
+      [401, 201, 201, 403, 404, 403],
+    ),
+    'PATCH /api/v1/stakeholders/:id': perCountry(
+      'update a stakeholder',
+      async (c) => ({
+        method: 'PATCH',
+        url: `/api/v1/stakeholders/${c.stakeholderId}`,
+        body: { organisation: `Org ${(unique += 1)}` },
+      }),
+      [401, 200, 200, 403, 200, 403],
+      [401, 200, 200, 403, 404, 403],
+    ),
+    'DELETE /api/v1/stakeholders/:id': perCountry(
+      'remove a stakeholder',
+      async (c) => ({
+        method: 'DELETE',
+        url: `/api/v1/stakeholders/${(await createStakeholder(t, staff.admin, c.code)).id}`,
+      }),
+      [401, 204, 204, 403, 204, 403],
+      [401, 204, 204, 403, 404, 403],
+    ),
+    'GET /api/v1/audit': [
+      {
+        name: 'read the audit trail',
+        request: async () => ({ method: 'GET', url: '/api/v1/audit' }),
+        expect: WORKERS_READ,
+      },
+    ],
     'GET /health/live': [
       {
         name: 'liveness',
@@ -205,6 +377,7 @@ describe('access rules of every route', () => {
   const routes = new Set<string>();
   let t: TestApp;
   let staff: Staff;
+  let fixtures: Fixtures;
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -215,6 +388,11 @@ describe('access rules of every route', () => {
       },
     });
     staff = await createStaff(t.dataSource);
+    fixtures = {
+      kenya: await countryFixture(t, staff, 'KE'),
+      ghana: await countryFixture(t, staff, 'GH'),
+      france: await countryFixture(t, staff, 'FR'),
+    };
   });
   afterAll(() => t.close());
 
@@ -244,12 +422,12 @@ describe('access rules of every route', () => {
   });
 
   it('should list every registered route in the access table, and nothing else', () => {
-    expect([...routes].sort()).toEqual(Object.keys(accessTable(t, staff)).sort());
+    expect([...routes].sort()).toEqual(Object.keys(accessTable(t, staff, fixtures)).sort());
   });
 
   it('should answer each caller of each route with the status of the table', async () => {
     const mismatches: string[] = [];
-    for (const [route, cases] of Object.entries(accessTable(t, staff))) {
+    for (const [route, cases] of Object.entries(accessTable(t, staff, fixtures))) {
       for (const testCase of cases) {
         for (const [index, caller] of CALLERS.entries()) {
           const request = await testCase.request(caller);

@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEvent } from './audit-event.entity.js';
+import { AuditLogQuery } from './audit-log.query.js';
+import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
+/** Writing the trail: every module records its changes through AuditService. */
 @Global()
-@Module({
-  imports: [TypeOrmModule.forFeature([AuditEvent])],
-  providers: [AuditService],
-  exports: [AuditService],
-})
+@Module({ providers: [AuditService], exports: [AuditService] })
 export class AuditModule {}
+
+/** Reading the trail over HTTP (GET /audit). */
+@Module({ controllers: [AuditController], providers: [AuditLogQuery] })
+export class AuditLogModule {}

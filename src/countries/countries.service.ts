@@ -30,6 +30,16 @@ export class CountriesService {
     );
   }
 
+  /** Code and region of a tracked country, for scope checks; 404 when it is not tracked. */
+  async getRef(code: string): Promise<{ code: string; regionCode: string; timezone: string }> {
+    const [country] = await this.dataSource.query(
+      `SELECT code, region_code AS "regionCode", timezone FROM countries WHERE code = $1`,
+      [code],
+    );
+    if (!country) throw new NotFoundError(`Country ${code}`);
+    return country;
+  }
+
   async getCountry(code: string, lang: Locale): Promise<CountryResponse> {
     const [country] = await this.dataSource.query(
       `SELECT ${COUNTRY_COLUMNS} FROM countries c WHERE c.code = $2`,

@@ -60,3 +60,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 export function bearer(token: string): { authorization: string } {
   return { authorization: `Bearer ${token}` };
 }
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Requests as a user (or anonymously): `const as = client(t, user); await as('GET', url)`. */
+export function client(t: TestApp, user?: { id: string }) {
+  const headers = user ? bearer(t.tokenFor(user)) : {};
+  return (method: HttpMethod, url: string, payload?: object) =>
+    t.app.inject({ method, url, payload, headers });
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+
+export class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'milestone' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,50}$/, { message: 'entityType must be a name such as milestone' })
+  entityType?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  entityId?: string;
+
+  @ApiPropertyOptional({ example: 'KE' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'countryCode must be an ISO 3166-1 alpha-2 code such as KE' })
+  countryCode?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class AuditEventResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() occurredAt: Date;
+  @ApiProperty({ nullable: true, type: String }) actorId: string | null;
+  @ApiProperty() action: string;
+  @ApiProperty() entityType: string;
+  @ApiProperty({ nullable: true, type: String }) entityId: string | null;
+  @ApiProperty({ nullable: true, type: String }) countryCode: string | null;
+  @ApiProperty({ nullable: true, type: Object }) before: object | null;
+  @ApiProperty({ nullable: true, type: Object }) after: object | null;
+  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+}

@@ -1,0 +1,45 @@
+import ct from 'countries-and-timezones';
+import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { isCalendarDate } from './dates.js';
+
+/** A calendar date YYYY-MM-DD between 1900 and 2199 that exists (no 2026-02-30). */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value) => isCalendarDate(value) && value >= '1900-01-01' && value < '2200-01-01',
+        defaultMessage: (args) => `${args?.property} must be a calendar date YYYY-MM-DD`,
+      },
+    },
+    options,
+  );
+}
+
+/** An IANA time zone name such as Africa/Nairobi. */
+export function IsIanaTimeZone(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isIanaTimeZone',
+      validator: {
+        validate: (value) =>
+          typeof value === 'string' && value.length <= 64 && ct.getTimezone(value) !== null,
+        defaultMessage: (args) =>
+          `${args?.property} must be an IANA time zone such as Africa/Nairobi`,
+      },
+    },
+    options,
+  );
+}
+
+/** Trims surrounding white space off strings; other values pass unchanged for validation. */
+export const trimString = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value;
+
+/**
+ * For fields of a partial update that may be left out but not set to null: unlike IsOptional,
+ * a null is validated (and refused by the field's other rules).
+ */
+export function IsOmittable() {
+  return ValidateIf((_object, value) => value !== undefined);
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access.decorators.js';
+import { CurrentActor } from '../auth/actor.decorator.js';
+import type { Actor } from '../auth/roles.js';
+import type { Page } from '../common/pagination.js';
+import {
+  CreateMilestoneDto,
+  MilestoneResponse,
+  MilestonesQuery,
+  UpdateMilestoneDto,
+} from './dto/milestone.dto.js';
+import { MilestonesService } from './milestones.service.js';
+
+const READERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
+const WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
+
+@ApiTags('milestones')
+@ApiBearerAuth()
+@Controller()
+export class MilestonesController {
+  constructor(private readonly milestones: MilestonesService) {}
+
+  @Get('programmes/:id/milestones')
+  @Roles(...READERS)
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Query() query: MilestonesQuery,
+  ): Promise<Page<MilestoneResponse>> {
+    return this.milestones.list(actor, programmeId, query);
+  }
+
+  @Post('programmes/:id/milestones')
+  @Roles(...WRITERS)
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Body() dto: CreateMilestoneDto,
+  ): Promise<MilestoneResponse> {
+    return this.milestones.create(actor, programmeId, dto);
+  }
+
+  @Patch('milestones/:id')
+  @Roles(...WRITERS)
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateMilestoneDto,
+  ): Promise<MilestoneResponse> {
+    return this.milestones.update(actor, id, dto);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProgrammeAccessModule } from '../programmes/programme-access.service.js';
+import { StakeholdersModule } from '../stakeholders/stakeholders.module.js';
+import { Milestone } from './milestone.entity.js';
+import { MilestonesController } from './milestones.controller.js';
+import { MilestonesService } from './milestones.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Milestone]), ProgrammeAccessModule, StakeholdersModule],
+  controllers: [MilestonesController],
+  providers: [MilestonesService],
+  exports: [MilestonesService],
+})
+export class MilestonesModule {}

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access.decorators.js';
+import { CurrentActor } from '../auth/actor.decorator.js';
+import { ANY_ROLE, type Actor } from '../auth/roles.js';
+import type { Page } from '../common/pagination.js';
+import {
+  CreateProgrammeDto,
+  ProgrammeDetail,
+  ProgrammeSummary,
+  ProgrammesQuery,
+  UpdateProgrammeDto,
+} from './dto/programme.dto.js';
+import { ProgrammesService } from './programmes.service.js';
+
+@ApiTags('programmes')
+@ApiBearerAuth()
+@Controller('programmes')
+export class ProgrammesController {
+  constructor(private readonly programmes: ProgrammesService) {}
+
+  @Get()
+  @Roles(...ANY_ROLE)
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ProgrammesQuery,
+  ): Promise<Page<ProgrammeSummary>> {
+    return this.programmes.list(actor, query);
+  }
+
+  @Post()
+  @Roles('admin', 'itu_pm')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateProgrammeDto): Promise<ProgrammeDetail> {
+    return this.programmes.create(actor, dto);
+  }
+
+  @Get(':id')
+  @Roles(...ANY_ROLE)
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ProgrammeDetail> {
+    return this.programmes.get(actor.user, id);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'itu_pm')
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateProgrammeDto,
+  ): Promise<ProgrammeDetail> {
+    return this.programmes.update(actor, id, dto);
+  }
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import isoCountries from 'i18n-iso-countries';
+import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
+import type { Actor, Principal } from '../auth/roles.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { localDate } from '../common/dates.js';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import type { Page } from '../common/pagination.js';
+import { assertVersion } from '../common/versioning.js';
+import { CountriesService } from '../countries/countries.service.js';
+import { MilestonesService } from '../milestones/milestones.service.js';
+import type {
+  CreateProgrammeDto,
+  ProgrammeDetail,
+  ProgrammeSummary,
+  ProgrammesQuery,
+  UpdateProgrammeDto,
+} from './dto/programme.dto.js';
+import { assertNotCancelled } from './programme-access.service.js';
+import { ProgrammeListQuery } from './programme-list.query.js';
+import { Programme } from './programme.entity.js';
+
+function defaultTitle(dto: CreateProgrammeDto): string {
+  const country =
+    isoCountries.getName(dto.countryCode, 'en', { select: 'alias' }) ?? dto.countryCode;
+  const kind =
+    dto.cirtType === 'sectoral'
+      ? `${dto.sector} sector`
+      : dto.cirtType === 'national'
+        ? 'National'
+        : 'Government';
+  return `${kind[0].toUpperCase()}${kind.slice(1)} CIRT of ${country}`;
+}
+
+function datesInOrder(start: string | null | undefined, target: string | null | undefined): void {
+  if (start && target && target < start) {
+    throw ValidationFailedError.of('targetDate', 'targetDate must not be before startDate');
+  }
+}
+
+const ACTIVE_EXISTS = (dto: { countryCode: string; cirtType: string; sector?: string | null }) =>
+  new ConflictError(
+    'programme_exists',
+    `${dto.countryCode} already has an active ${dto.cirtType} programme${dto.sector ? ` for ${dto.sector}` : ''}`,
+  );
+
+@Injectable()
+export class ProgrammesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly listQuery: ProgrammeListQuery,
+    private readonly countries: CountriesService,
+    private readonly milestones: MilestonesService,
+    private readonly policy: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  list(actor: Actor, query: ProgrammesQuery): Promise<Page<ProgrammeSummary>> {
+    return this.listQuery.list(actor.user, query);
+  }
+
+  async get(user: Principal, id: string): Promise<ProgrammeDetail> {
+    const programme = await this.listQuery.one(user, id);
+    if (!programme) throw new NotFoundError(`Programme ${id}`);
+    const [latest] = await this.dataSource.query(
+      `SELECT id, health, summary, next_steps AS "nextSteps", author_id AS "authorId", created_at AS "createdAt"
+       FROM status_updates WHERE programme_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [id],
+    );
+    // Observers see how a programme is doing, not what its team wrote.
+    const latestStatusUpdate =
+      latest && user.role === 'observer'
+        ? { health: latest.health, createdAt: latest.createdAt }
+        : (latest ?? null);
+    return { ...programme, pendingTransition: null, latestStatusUpdate, latestAssessments: [] };
+  }
+
+  async create(actor: Actor, dto: CreateProgrammeDto): Promise<ProgrammeDetail> {
+    if ((dto.cirtType === 'sectoral') !== (dto.sector !== undefined)) {
+      throw ValidationFailedError.of(
+        'sector',
+        'sector is required for a sectoral CIRT and only for one',
+      );
+    }
+    datesInOrder(dto.startDate, dto.targetDate);
+    const country = await this.countries.getRef(dto.countryCode).catch(() => {
+      throw ValidationFailedError.of('countryCode', `${dto.countryCode} is not a tracked country`);
+    });
+    this.policy.assertCanWrite(actor.user, country, `Country ${dto.countryCode}`);
+
+    const now = this.clock.now();
+    let id: string;
+    try {
+      id = await this.dataSource.transaction(async (manager) => {
+        const programme = await manager.save(
+          manager.create(Programme, {
+            countryCode: dto.countryCode,
+            cirtType: dto.cirtType,
+            sector: dto.sector ?? null,
+            title: dto.title ?? defaultTitle(dto),
+            phase: 'readiness_assessment',
+            phaseEnteredAt: now,
+            startDate: dto.startDate ?? localDate(now, country.timezone),
+            targetDate: dto.targetDate ?? null,
+          }),
+        );
+        await this.milestones.createDefaults(
+          manager,
+          { id: programme.id, timezone: country.timezone },
+          'readiness_assessment',
+          now,
+        );
+        await this.audit.record(manager, {
+          actorId: actor.user.id,
+          action: 'programme.created',
+          entityType: 'programme',
+          entityId: programme.id,
+          countryCode: programme.countryCode,
+          after: programme,
+          requestId: actor.requestId,
+        });
+        return programme.id;
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw ACTIVE_EXISTS(dto);
+      throw error;
+    }
+    return this.get(actor.user, id);
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateProgrammeDto): Promise<ProgrammeDetail> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const programme = await manager
+          .getRepository(Programme)
+          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!programme) throw new NotFoundError(`Programme ${id}`);
+        const country = await this.countries.getRef(programme.countryCode);
+        this.policy.assertCanWrite(actor.user, country, `Programme ${id}`);
+        assertVersion(programme.version, dto.version, `Programme ${id}`);
+        assertNotCancelled(programme);
+
+        const before = { ...programme };
+        const status = dto.status ?? programme.status;
+        const holdReason = status === 'on_hold' ? (dto.holdReason ?? programme.holdReason) : null;
+        if (status === 'on_hold' && !holdReason) {
+          throw ValidationFailedError.of('holdReason', 'a programme on hold needs a holdReason');
+        }
+        if (status !== 'on_hold' && dto.holdReason) {
+          throw ValidationFailedError.of(
+            'holdReason',
+            'holdReason applies only to a programme on hold',
+          );
+        }
+        const startDate = dto.startDate !== undefined ? dto.startDate : programme.startDate;
+        const targetDate = dto.targetDate !== undefined ? dto.targetDate : programme.targetDate;
+        datesInOrder(startDate, targetDate);
+
+        Object.assign(programme, {
+          title: dto.title ?? programme.title,
+          status,
+          holdReason,
+          startDate,
+          targetDate,
+        });
+        const after = await manager.save(programme);
+        await this.audit.record(manager, {
+          actorId: actor.user.id,
+          action: 'programme.updated',
+          entityType: 'programme',
+          entityId: id,
+          countryCode: programme.countryCode,
+          before,
+          after,
+          requestId: actor.requestId,
+        });
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw new ConflictError(
+          'programme_exists',
+          'Another active programme of this kind exists for this country',
+        );
+      }
+      throw error;
+    }
+    return this.get(actor.user, id);
+  }
+}

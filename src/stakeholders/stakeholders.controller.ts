@@ -1,0 +1,68 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access.decorators.js';
+import { CurrentActor } from '../auth/actor.decorator.js';
+import type { Actor } from '../auth/roles.js';
+import { CountryCodePipe } from '../countries/country-code.pipe.js';
+import {
+  CreateStakeholderDto,
+  StakeholderResponse,
+  UpdateStakeholderDto,
+} from './dto/stakeholder.dto.js';
+import { StakeholdersService } from './stakeholders.service.js';
+
+const READERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
+const WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
+
+@ApiTags('stakeholders')
+@ApiBearerAuth()
+@Controller()
+export class StakeholdersController {
+  constructor(private readonly stakeholders: StakeholdersService) {}
+
+  @Get('countries/:code/stakeholders')
+  @Roles(...READERS)
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('code', CountryCodePipe) code: string,
+  ): Promise<StakeholderResponse[]> {
+    return this.stakeholders.list(actor, code);
+  }
+
+  @Post('countries/:code/stakeholders')
+  @Roles(...WRITERS)
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('code', CountryCodePipe) code: string,
+    @Body() dto: CreateStakeholderDto,
+  ): Promise<StakeholderResponse> {
+    return this.stakeholders.create(actor, code, dto);
+  }
+
+  @Patch('stakeholders/:id')
+  @Roles(...WRITERS)
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateStakeholderDto,
+  ): Promise<StakeholderResponse> {
+    return this.stakeholders.update(actor, id, dto);
+  }
+
+  @Delete('stakeholders/:id')
+  @HttpCode(204)
+  @Roles(...WRITERS)
+  remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.stakeholders.remove(actor, id);
+  }
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
+import type { Actor } from '../auth/roles.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import { CountriesService } from '../countries/countries.service.js';
+import type {
+  CreateStakeholderDto,
+  StakeholderResponse,
+  UpdateStakeholderDto,
+} from './dto/stakeholder.dto.js';
+import { Stakeholder } from './stakeholder.entity.js';
+
+function toResponse(stakeholder: Stakeholder): StakeholderResponse {
+  const { removedAt: _removed, ...response } = stakeholder;
+  return response;
+}
+
+function duplicate(error: unknown): boolean {
+  return (error as { code?: string })?.code === '23505';
+}
+
+const DUPLICATE = () =>
+  new ConflictError(
+    'stakeholder_exists',
+    'This country has a stakeholder with that e-mail and role',
+  );
+
+@Injectable()
+export class StakeholdersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly countries: CountriesService,
+    private readonly policy: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor, countryCode: string): Promise<StakeholderResponse[]> {
+    const country = await this.countries.getRef(countryCode);
+    this.policy.assertCanRead(actor.user, country, `Country ${countryCode}`);
+    const stakeholders = await this.dataSource.getRepository(Stakeholder).find({
+      where: { countryCode, removedAt: IsNull() },
+      order: { role: 'ASC', name: 'ASC' },
+    });
+    return stakeholders.map(toResponse);
+  }
+
+  async create(
+    actor: Actor,
+    countryCode: string,
+    dto: CreateStakeholderDto,
+  ): Promise<StakeholderResponse> {
+    const country = await this.countries.getRef(countryCode);
+    this.policy.assertCanWrite(actor.user, country, `Country ${countryCode}`);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const saved = toResponse(
+          await manager.save(manager.create(Stakeholder, { ...dto, countryCode })),
+        );
+        await this.audit.record(manager, {
+          actorId: actor.user.id,
+          action: 'stakeholder.created',
+          entityType: 'stakeholder',
+          entityId: saved.id,
+          countryCode,
+          after: saved,
+          requestId: actor.requestId,
+        });
+        return saved;
+      });
+    } catch (error) {
+      if (duplicate(error)) throw DUPLICATE();
+      throw error;
+    }
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateStakeholderDto): Promise<StakeholderResponse> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const stakeholder = await this.findForWrite(actor, id, manager);
+        const before = toResponse(stakeholder);
+        for (const [key, value] of Object.entries(dto)) {
+          if (value !== undefined) Object.assign(stakeholder, { [key]: value });
+        }
+        const after = toResponse(await manager.save(stakeholder));
+        await this.audit.record(manager, {
+          actorId: actor.user.id,
+          action: 'stakeholder.updated',
+          entityType: 'stakeholder',
+          entityId: id,
+          countryCode: stakeholder.countryCode,
+          before,
+          after,
+          requestId: actor.requestId,
+        });
+        return after;
+      });
+    } catch (error) {
+      if (duplicate(error)) throw DUPLICATE();
+      throw error;
+    }
+  }
+
+  /** Removes a stakeholder from the country's list; milestones they owned keep the reference. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const stakeholder = await this.findForWrite(actor, id, manager);
+      stakeholder.removedAt = this.clock.now();
+      await manager.save(stakeholder);
+      await this.audit.record(manager, {
+        actorId: actor.user.id,
+        action: 'stakeholder.removed',
+        entityType: 'stakeholder',
+        entityId: id,
+        countryCode: stakeholder.countryCode,
+        before: toResponse(stakeholder),
+        requestId: actor.requestId,
+      });
+    });
+  }
+
+  /** Refuses (400) an owner who is not a current stakeholder of the country. */
+  async assertBelongsToCountry(
+    manager: EntityManager,
+    stakeholderId: string,
+    countryCode: string,
+    field: string,
+  ): Promise<void> {
+    const [found] = await manager.query(
+      `SELECT 1 FROM stakeholders WHERE id = $1 AND country_code = $2 AND removed_at IS NULL`,
+      [stakeholderId, countryCode],
+    );
+    if (!found) {
+      throw ValidationFailedError.of(field, `${field} must be a stakeholder of ${countryCode}`);
+    }
+  }
+
+  private async findForWrite(
+    actor: Actor,
+    id: string,
+    manager: EntityManager,
+  ): Promise<Stakeholder> {
+    const stakeholder = await manager.getRepository(Stakeholder).findOne({
+      where: { id, removedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!stakeholder) throw new NotFoundError(`Stakeholder ${id}`);
+    const country = await this.countries.getRef(stakeholder.countryCode);
+    this.policy.assertCanWrite(actor.user, country, `Stakeholder ${id}`);
+    return stakeholder;
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProgrammeAccessModule } from '../programmes/programme-access.service.js';
+import { StatusUpdate } from './status-update.entity.js';
+import { StatusUpdatesController } from './status-updates.controller.js';
+import { StatusUpdatesService } from './status-updates.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([StatusUpdate]), ProgrammeAccessModule],
+  controllers: [StatusUpdatesController],
+  providers: [StatusUpdatesService],
+})
+export class StatusUpdatesModule {}

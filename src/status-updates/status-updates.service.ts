@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/roles.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import type { Page, PageQuery } from '../common/pagination.js';
+import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
+import type { CreateStatusUpdateDto, StatusUpdateResponse } from './dto/status-update.dto.js';
+import { StatusUpdate } from './status-update.entity.js';
+
+@Injectable()
+export class StatusUpdatesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly programmes: ProgrammeAccess,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(
+    actor: Actor,
+    programmeId: string,
+    query: PageQuery,
+  ): Promise<Page<StatusUpdateResponse>> {
+    await this.programmes.forRead(actor.user, programmeId);
+    const [items, total] = await this.dataSource.getRepository(StatusUpdate).findAndCount({
+      where: { programmeId },
+      order: { createdAt: 'DESC' },
+      skip: query.offset,
+      take: query.pageSize,
+    });
+    return { items, total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** The newest update sets the programme's health, in the same transaction. */
+  async create(
+    actor: Actor,
+    programmeId: string,
+    dto: CreateStatusUpdateDto,
+  ): Promise<StatusUpdateResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const programme = await this.programmes.forWrite(actor.user, programmeId, manager);
+      assertNotCancelled(programme);
+      const now = this.clock.now();
+      const update = await manager.save(
+        manager.create(StatusUpdate, {
+          programmeId,
+          health: dto.health,
+          summary: dto.summary,
+          nextSteps: dto.nextSteps ?? null,
+          authorId: actor.user.id,
+          createdAt: now,
+        }),
+      );
+      await manager.query(
+        `UPDATE programmes SET health = $2, health_updated_at = $3, updated_at = $3 WHERE id = $1`,
+        [programmeId, dto.health, now],
+      );
+      await this.audit.record(manager, {
+        actorId: actor.user.id,
+        action: 'status_update.created',
+        entityType: 'status_update',
+        entityId: update.id,
+        countryCode: programme.countryCode,
+        after: update,
+        requestId: actor.requestId,
+      });
+      return update;
+    });
+  }
+}
