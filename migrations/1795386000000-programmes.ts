@@ -93,10 +93,12 @@ export class Programmes1795386000000 implements MigrationInterface {
         summary text NOT NULL CHECK (length(summary) BETWEEN 1 AND 4000),
         next_steps text CHECK (length(next_steps) <= 4000),
         author_id uuid NOT NULL REFERENCES users (id),
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz NOT NULL DEFAULT now(),
+        -- orders updates written in the same instant
+        seq bigint GENERATED ALWAYS AS IDENTITY
       )`);
     await queryRunner.query(
-      `CREATE INDEX status_updates_programme_idx ON status_updates (programme_id, created_at DESC)`,
+      `CREATE INDEX status_updates_programme_idx ON status_updates (programme_id, seq DESC)`,
     );
   }
 

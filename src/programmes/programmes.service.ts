@@ -68,7 +68,7 @@ export class ProgrammesService {
     if (!programme) throw new NotFoundError(`Programme ${id}`);
     const [latest] = await this.dataSource.query(
       `SELECT id, health, summary, next_steps AS "nextSteps", author_id AS "authorId", created_at AS "createdAt"
-       FROM status_updates WHERE programme_id = $1 ORDER BY created_at DESC LIMIT 1`,
+       FROM status_updates WHERE programme_id = $1 ORDER BY seq DESC LIMIT 1`,
       [id],
     );
     // Observers see how a programme is doing, not what its team wrote.

@@ -23,4 +23,8 @@ export class StatusUpdate {
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  /** Written by the database; orders updates made in the same instant. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false })
+  seq: string;
 }

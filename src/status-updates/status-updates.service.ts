@@ -26,7 +26,7 @@ export class StatusUpdatesService {
     await this.programmes.forRead(actor.user, programmeId);
     const [items, total] = await this.dataSource.getRepository(StatusUpdate).findAndCount({
       where: { programmeId },
-      order: { createdAt: 'DESC' },
+      order: { seq: 'DESC' },
       skip: query.offset,
       take: query.pageSize,
     });

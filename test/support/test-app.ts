@@ -3,7 +3,9 @@ import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { jest } from '@jest/globals';
 import { createHttpApp } from '../../src/app.factory.js';
+import { Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { type TestDatabase, cloneTemplateDatabase, testConfig } from './test-database.js';
 
@@ -68,4 +70,11 @@ export function client(t: TestApp, user?: { id: string }) {
   const headers = user ? bearer(t.tokenFor(user)) : {};
   return (method: HttpMethod, url: string, payload?: object) =>
     t.app.inject({ method, url, payload, headers });
+}
+
+/** Moves the application's clock: the injected Clock answers `clock.current` from now on. */
+export function controlClock(t: TestApp, start: string): { current: Date } {
+  const clock = { current: new Date(start) };
+  jest.spyOn(t.app.get(Clock), 'now').mockImplementation(() => new Date(clock.current));
+  return clock;
 }
