@@ -4,6 +4,7 @@ import isoCountries from 'i18n-iso-countries';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor, Principal } from '../auth/roles.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { localDate } from '../common/dates.js';
@@ -126,7 +127,7 @@ export class ProgrammesService {
         return programme.id;
       });
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw ACTIVE_EXISTS(dto);
+      if (isUniqueViolation(error)) throw ACTIVE_EXISTS(dto);
       throw error;
     }
     return this.get(actor.user, id);
@@ -180,7 +181,7 @@ export class ProgrammesService {
         });
       });
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') {
+      if (isUniqueViolation(error)) {
         throw new ConflictError(
           'programme_exists',
           'Another active programme of this kind exists for this country',

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
@@ -17,10 +18,6 @@ import { Stakeholder } from './stakeholder.entity.js';
 function toResponse(stakeholder: Stakeholder): StakeholderResponse {
   const { removedAt: _removed, ...response } = stakeholder;
   return response;
-}
-
-function duplicate(error: unknown): boolean {
-  return (error as { code?: string })?.code === '23505';
 }
 
 const DUPLICATE = () =>
@@ -73,7 +70,7 @@ export class StakeholdersService {
         return saved;
       });
     } catch (error) {
-      if (duplicate(error)) throw DUPLICATE();
+      if (isUniqueViolation(error)) throw DUPLICATE();
       throw error;
     }
   }
@@ -100,7 +97,7 @@ export class StakeholdersService {
         return after;
       });
     } catch (error) {
-      if (duplicate(error)) throw DUPLICATE();
+      if (isUniqueViolation(error)) throw DUPLICATE();
       throw error;
     }
   }

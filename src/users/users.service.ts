@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Actor, Principal, Role } from '../auth/roles.js';
@@ -56,10 +57,6 @@ function toResponse(user: User): UserResponse {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === '23505';
 }
 
 @Injectable()
