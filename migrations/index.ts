@@ -3,9 +3,11 @@
 import { ReferenceData1795382954942 } from './1795382954942-reference-data.js';
 import { IdentityAndAudit1795384000000 } from './1795384000000-identity-and-audit.js';
 import { Programmes1795386000000 } from './1795386000000-programmes.js';
+import { Assessments1795388000000 } from './1795388000000-assessments.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
   IdentityAndAudit1795384000000,
   Programmes1795386000000,
+  Assessments1795388000000,
 ];

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AssessmentsModule } from './assessments/assessments.module.js';
 import { AuditLogModule, AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         MilestonesModule,
         StatusUpdatesModule,
         StakeholdersModule,
+        AssessmentsModule,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ACCESS_RULE } from '../src/auth/access.decorators.js';
+import { createAssessment } from './factories/assessments.js';
 import { createProgramme, createStakeholder, firstMilestone } from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, createStaff, createUser } from './factories/users.js';
 import { type TestApp, bearer, startTestApp } from './support/test-app.js';
@@ -16,7 +17,7 @@ const CALLERS: Caller[] = [
 ];
 
 interface Request {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: string;
   body?: object;
 }
@@ -48,6 +49,7 @@ interface CountryFixture {
   programmeId: string;
   milestoneId: string;
   stakeholderId: string;
+  assessmentId: string;
 }
 
 async function countryFixture(t: TestApp, staff: Staff, code: string): Promise<CountryFixture> {
@@ -57,6 +59,7 @@ async function countryFixture(t: TestApp, staff: Staff, code: string): Promise<C
     programmeId: programme.id,
     milestoneId: (await firstMilestone(t, staff.admin, programme.id)).id,
     stakeholderId: (await createStakeholder(t, staff.admin, code)).id,
+    assessmentId: (await createAssessment(t, staff.admin, programme.id, 'submitted')).id,
   };
 }
 
@@ -224,6 +227,104 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
       }),
       [401, 204, 204, 403, 204, 403],
       [401, 204, 204, 403, 404, 403],
+    ),
+    'GET /api/v1/assessment-templates': [
+      {
+        name: 'list templates',
+        request: async () => ({ method: 'GET', url: '/api/v1/assessment-templates' }),
+        expect: SIGNED_IN,
+      },
+    ],
+    'GET /api/v1/assessment-templates/:key/:version': [
+      {
+        name: 'read a template',
+        request: async () => ({
+          method: 'GET',
+          url: '/api/v1/assessment-templates/cirt-maturity/1.0.0',
+        }),
+        expect: SIGNED_IN,
+      },
+    ],
+    'POST /api/v1/programmes/:id/assessments': perCountry(
+      'start an assessment',
+      async (c) => ({
+        method: 'POST',
+        url: `/api/v1/programmes/${(await createProgramme(t, staff.admin, { countryCode: c.code })).id}/assessments`,
+        body: { templateKey: 'cirt-maturity' },
+      }),
+      [401, 201, 201, 403, 201, 403],
+      [401, 201, 201, 403, 404, 403],
+    ),
+    'GET /api/v1/programmes/:id/assessments': perCountry(
+      'list assessments',
+      async (c) => ({ method: 'GET', url: `/api/v1/programmes/${c.programmeId}/assessments` }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+    ),
+    'GET /api/v1/programmes/:id/assessments/trend': perCountry(
+      'assessment trend',
+      async (c) => ({
+        method: 'GET',
+        url: `/api/v1/programmes/${c.programmeId}/assessments/trend`,
+      }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+    ),
+    'GET /api/v1/assessments/:id': perCountry(
+      'read an assessment',
+      async (c) => ({ method: 'GET', url: `/api/v1/assessments/${c.assessmentId}` }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+    ),
+    'GET /api/v1/assessments/:id/score': perCountry(
+      'read a score',
+      async (c) => ({ method: 'GET', url: `/api/v1/assessments/${c.assessmentId}/score` }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+    ),
+    'PUT /api/v1/assessments/:id/responses/:indicatorKey': perCountry(
+      'answer an indicator',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id);
+        return { method: 'PUT', url: `/api/v1/assessments/${id}/responses/A1`, body: { level: 2 } };
+      },
+      [401, 200, 200, 403, 200, 403],
+      [401, 200, 200, 403, 404, 403],
+    ),
+    'POST /api/v1/assessments/:id/submit': perCountry(
+      'submit an assessment',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id, 'answered');
+        return { method: 'POST', url: `/api/v1/assessments/${id}/submit` };
+      },
+      [401, 200, 200, 403, 200, 403],
+      [401, 200, 200, 403, 404, 403],
+    ),
+    'POST /api/v1/assessments/:id/validate': perCountry(
+      'validate an assessment',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id, 'submitted');
+        return { method: 'POST', url: `/api/v1/assessments/${id}/validate` };
+      },
+      [401, 200, 200, 403, 403, 403],
+      [401, 200, 200, 403, 403, 403],
+    ),
+    'POST /api/v1/assessments/:id/return': perCountry(
+      'return an assessment',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id, 'submitted');
+        return {
+          method: 'POST',
+          url: `/api/v1/assessments/${id}/return`,
+          body: { note: 'Add evidence' },
+        };
+      },
+      [401, 200, 200, 403, 403, 403],
+      [401, 200, 200, 403, 403, 403],
     ),
     'GET /api/v1/audit': [
       {

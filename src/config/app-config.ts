@@ -131,6 +131,12 @@ export class AppConfig {
   @Max(86_400)
   LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
 
+  /** A folder of assessment templates to publish besides the built-in ones. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  ASSESSMENT_TEMPLATES_DIR?: string = undefined;
+
   /** With ADMIN_PASSWORD: the first administrator, created when there are no users yet. */
   @IsOptional()
   @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })

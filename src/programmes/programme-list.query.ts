@@ -105,7 +105,7 @@ export class ProgrammeListQuery {
               page.hold_reason AS "holdReason", page.phase_entered_at AS "phaseEnteredAt",
               (($1::timestamptz AT TIME ZONE page.timezone)::date
                 - (page.phase_entered_at AT TIME ZONE page.timezone)::date) AS "daysInPhase",
-              page.health, NULL::numeric AS "readinessScore", NULL::text AS "readinessBand",
+              page.health, readiness.overall_score::float AS "readinessScore", readiness.band AS "readinessBand",
               coalesce(figures.done, 0) AS "milestonesDone", coalesce(figures.total, 0) AS "milestonesTotal",
               coalesce(figures.overdue, 0) AS "overdueMilestones",
               to_char(page.start_date, 'YYYY-MM-DD') AS "startDate",
@@ -120,6 +120,11 @@ export class ProgrammeListQuery {
                   AND m.due_date < ($1::timestamptz AT TIME ZONE page.timezone)::date)::int AS overdue
          FROM milestones m WHERE m.programme_id = page.id
        ) figures ON page.id IS NOT NULL
+       LEFT JOIN LATERAL (
+         SELECT a.overall_score, a.band FROM assessments a
+         WHERE a.programme_id = page.id AND a.kind = 'readiness' AND a.status = 'validated'
+         ORDER BY a.validated_at DESC LIMIT 1
+       ) readiness ON page.id IS NOT NULL
        ORDER BY ${order.replace(/(^|, )/g, '$1page.')}`,
       params,
     );
@@ -131,7 +136,6 @@ function summary(row: ProgrammeDetail): ProgrammeSummary {
     holdReason: _holdReason,
     startDate: _startDate,
     targetDate: _targetDate,
-    readinessBand: _readinessBand,
     createdAt: _createdAt,
     pendingTransition: _pendingTransition,
     latestStatusUpdate: _latestStatusUpdate,

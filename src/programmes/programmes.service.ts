@@ -77,7 +77,14 @@ export class ProgrammesService {
       latest && user.role === 'observer'
         ? { health: latest.health, createdAt: latest.createdAt }
         : (latest ?? null);
-    return { ...programme, pendingTransition: null, latestStatusUpdate, latestAssessments: [] };
+    const latestAssessments = await this.dataSource.query(
+      `SELECT DISTINCT ON (kind) id, template_key AS "templateKey", template_version AS "templateVersion",
+              kind, status, overall_score::float AS score, band, created_at AS "createdAt",
+              validated_at AS "validatedAt"
+       FROM assessments WHERE programme_id = $1 ORDER BY kind, created_at DESC`,
+      [id],
+    );
+    return { ...programme, pendingTransition: null, latestStatusUpdate, latestAssessments };
   }
 
   async create(actor: Actor, dto: CreateProgrammeDto): Promise<ProgrammeDetail> {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -36,13 +37,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.database ?? (await cloneTemplateDatabase());
   const config = testConfig({
     DATABASE_URL: database.url,
-    QUEUE_PREFIX: database.name.replace(/_/g, '-'),
+    QUEUE_PREFIX: `t-${createHash('sha256').update(database.name).digest('hex').slice(0, 16)}`,
     NODE_ENV: 'test',
     ...options.env,
   });
   const app = await createHttpApp(config);
   if (options.onRoute) app.getHttpAdapter().getInstance().addHook('onRoute', options.onRoute);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   await app.getHttpAdapter().getInstance().ready();
   const jwt = app.get(JwtService);
   return {

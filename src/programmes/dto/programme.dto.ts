@@ -159,7 +159,13 @@ export class ProgrammeSummary {
   @ApiProperty({ description: "whole days since the phase began, in the country's calendar" })
   daysInPhase: number;
   @ApiProperty({ enum: HEALTHS, nullable: true }) health: Health | null;
-  @ApiProperty({ nullable: true, type: Number }) readinessScore: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'of the latest validated readiness assessment',
+  })
+  readinessScore: number | null;
+  @ApiProperty({ nullable: true, type: String }) readinessBand: string | null;
   @ApiProperty() milestonesDone: number;
   @ApiProperty() milestonesTotal: number;
   @ApiProperty() overdueMilestones: number;
@@ -171,7 +177,6 @@ export class ProgrammeDetail extends ProgrammeSummary {
   @ApiProperty({ enum: HOLD_REASONS, nullable: true }) holdReason: HoldReason | null;
   @ApiProperty({ nullable: true, type: String }) startDate: string | null;
   @ApiProperty({ nullable: true, type: String }) targetDate: string | null;
-  @ApiProperty({ nullable: true, type: String }) readinessBand: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Object }) pendingTransition: object | null;
   @ApiProperty({ nullable: true, type: Object }) latestStatusUpdate: object | null;

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProgrammeAccessModule } from '../programmes/programme-access.service.js';
+import { Assessment, AssessmentResponse } from './assessment.entity.js';
+import { AssessmentTrendService } from './assessment-trend.service.js';
+import { AssessmentsController } from './assessments.controller.js';
+import { AssessmentsService } from './assessments.service.js';
+import { TemplatesService } from './templates.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Assessment, AssessmentResponse]), ProgrammeAccessModule],
+  controllers: [AssessmentsController],
+  providers: [TemplatesService, AssessmentsService, AssessmentTrendService],
+  exports: [AssessmentsService],
+})
+export class AssessmentsModule {}

@@ -1,0 +1,401 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor, Principal } from '../auth/roles.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  ValidationFailedError,
+} from '../common/domain-error.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
+import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
+import { Assessment, AssessmentResponse, type AssessmentStatus } from './assessment.entity.js';
+import type { AnswerDto, CreateAssessmentDto } from './dto/assessment.dto.js';
+import { type Score, scoreAssessment } from './scoring.js';
+import type { Answers, AssessmentKind, AssessmentTemplate } from './template.types.js';
+import { TemplatesService } from './templates.service.js';
+
+export interface AssessmentSummary {
+  id: string;
+  programmeId: string;
+  templateKey: string;
+  templateVersion: string;
+  kind: AssessmentKind;
+  status: AssessmentStatus;
+  answered: number;
+  total: number;
+  score: number | null;
+  band: string | null;
+  createdAt: Date;
+  submittedAt: Date | null;
+  validatedAt: Date | null;
+  returnNote: string | null;
+}
+
+const EDITABLE: AssessmentStatus[] = ['draft', 'returned'];
+
+function indicatorCount(template: AssessmentTemplate): number {
+  return template.areas.reduce((count, area) => count + area.indicators.length, 0);
+}
+
+/** Observers may see how ready a country is, never what it answered (DOMAIN.md §3). */
+function forViewer(user: Principal, score: Score): Partial<Score> {
+  if (user.role !== 'observer') return score;
+  const { gaps: _gaps, ...scores } = score;
+  return scores;
+}
+
+@Injectable()
+export class AssessmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplatesService,
+    private readonly programmes: ProgrammeAccess,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(
+    actor: Actor,
+    programmeId: string,
+    dto: CreateAssessmentDto,
+  ): Promise<AssessmentSummary> {
+    let template: AssessmentTemplate;
+    try {
+      template = this.templates.get(dto.templateKey, dto.templateVersion);
+    } catch {
+      throw ValidationFailedError.of(
+        'templateKey',
+        `No published template ${dto.templateKey} ${dto.templateVersion ?? ''}`.trim(),
+      );
+    }
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const programme = await this.programmes.forWrite(actor.user, programmeId, manager);
+        assertNotCancelled(programme);
+        const assessment = await manager.save(
+          manager.create(Assessment, {
+            programmeId,
+            templateKey: template.key,
+            templateVersion: template.version,
+            kind: template.kind,
+            createdBy: actor.user.id,
+          }),
+        );
+        await this.record(
+          manager,
+          actor,
+          'assessment.created',
+          assessment,
+          programme.countryCode,
+          null,
+          assessment,
+        );
+        return this.summary(assessment, 0);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          'assessment_open',
+          `This programme already has an open ${template.key} assessment`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async listForProgramme(actor: Actor, programmeId: string): Promise<AssessmentSummary[]> {
+    await this.programmes.forRead(actor.user, programmeId);
+    const assessments = await this.dataSource
+      .getRepository(Assessment)
+      .find({ where: { programmeId }, order: { createdAt: 'DESC' } });
+    const counts: { id: string; answered: number }[] = await this.dataSource.query(
+      `SELECT assessment_id AS id, count(*)::int AS answered FROM assessment_responses
+       WHERE assessment_id = ANY($1) GROUP BY assessment_id`,
+      [assessments.map((assessment) => assessment.id)],
+    );
+    const answered = new Map(counts.map((count) => [count.id, count.answered]));
+    return assessments.map((assessment) =>
+      this.summary(assessment, answered.get(assessment.id) ?? 0),
+    );
+  }
+
+  async get(actor: Actor, id: string) {
+    const { assessment, responses } = await this.load(actor.user, id);
+    const summary = this.summary(assessment, responses.length);
+    return actor.user.role === 'observer' ? summary : { ...summary, responses };
+  }
+
+  async score(actor: Actor, id: string): Promise<Partial<Score>> {
+    const { assessment, responses } = await this.load(actor.user, id);
+    const score =
+      assessment.score ?? scoreAssessment(this.template(assessment), this.answers(responses));
+    return forViewer(actor.user, score);
+  }
+
+  async answer(
+    actor: Actor,
+    id: string,
+    indicatorKey: string,
+    dto: AnswerDto,
+  ): Promise<AssessmentResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const { assessment, countryCode } = await this.lockForWrite(actor, id, manager);
+      this.assertStatus(
+        assessment,
+        EDITABLE,
+        'assessment_not_editable',
+        'can no longer be answered',
+      );
+      const known = this.template(assessment).areas.some((area) =>
+        area.indicators.some((i) => i.key === indicatorKey),
+      );
+      if (!known)
+        throw new NotFoundError(
+          `Indicator ${indicatorKey} of ${assessment.templateKey} ${assessment.templateVersion}`,
+        );
+
+      const repository = manager.getRepository(AssessmentResponse);
+      const before = await repository.findOne({ where: { assessmentId: id, indicatorKey } });
+      const saved = await repository.save({
+        assessmentId: id,
+        indicatorKey,
+        level: dto.level,
+        naReason: dto.level === null ? dto.naReason! : null,
+        evidence: dto.evidence ?? [],
+        note: dto.note ?? null,
+        updatedBy: actor.user.id,
+      });
+      await manager.update(Assessment, { id }, { updatedAt: this.clock.now() });
+      await this.record(
+        manager,
+        actor,
+        'assessment.answered',
+        assessment,
+        countryCode,
+        before,
+        saved,
+      );
+      return saved;
+    });
+  }
+
+  /** Refuses (422) while any indicator is unanswered or a level 3 or 4 lacks evidence, listing all. */
+  async submit(actor: Actor, id: string): Promise<AssessmentSummary> {
+    return this.dataSource.transaction(async (manager) => {
+      const { assessment, countryCode } = await this.lockForWrite(actor, id, manager);
+      this.assertStatus(assessment, EDITABLE, 'assessment_not_editable', 'cannot be submitted');
+      const responses = await manager
+        .getRepository(AssessmentResponse)
+        .find({ where: { assessmentId: id } });
+      const byKey = new Map(responses.map((response) => [response.indicatorKey, response]));
+      const problems = this.template(assessment).areas.flatMap((area) =>
+        area.indicators.flatMap((indicator) => {
+          const response = byKey.get(indicator.key);
+          if (!response)
+            return [
+              { field: `responses.${indicator.key}`, message: `${indicator.key} is not answered` },
+            ];
+          if (response.level !== null && response.level >= 3 && response.evidence.length === 0) {
+            return [
+              {
+                field: `responses.${indicator.key}`,
+                message: `${indicator.key} is at level ${response.level} and needs evidence`,
+              },
+            ];
+          }
+          return [];
+        }),
+      );
+      if (problems.length > 0) {
+        throw new DomainError(
+          422,
+          'assessment_incomplete',
+          `${problems.length} answers are missing or lack evidence`,
+          problems,
+        );
+      }
+      const before = { ...assessment };
+      const score = scoreAssessment(this.template(assessment), this.answers(responses));
+      Object.assign(assessment, {
+        status: 'submitted',
+        score,
+        overallScore: score.overall,
+        band: score.band,
+        submittedAt: this.clock.now(),
+        returnNote: null,
+      });
+      await manager.save(assessment);
+      await this.record(
+        manager,
+        actor,
+        'assessment.submitted',
+        assessment,
+        countryCode,
+        before,
+        assessment,
+      );
+      return this.summary(assessment, responses.length);
+    });
+  }
+
+  /** Validation freezes the assessment: its answers and score stand from then on. */
+  async validate(actor: Actor, id: string): Promise<AssessmentSummary> {
+    return this.review(actor, id, 'assessment.validated', (assessment) =>
+      Object.assign(assessment, {
+        status: 'validated',
+        validatedAt: this.clock.now(),
+        validatedBy: actor.user.id,
+      }),
+    );
+  }
+
+  /** Back to the national team with a note; editable again until submitted anew. */
+  async returnForChanges(actor: Actor, id: string, note: string): Promise<AssessmentSummary> {
+    return this.review(actor, id, 'assessment.returned', (assessment) =>
+      Object.assign(assessment, {
+        status: 'returned',
+        returnNote: note,
+        score: null,
+        overallScore: null,
+        band: null,
+      }),
+    );
+  }
+
+  /** For the phase gates: a validated assessment of this kind, validated at or after `since`. */
+  async hasValidated(
+    programmeId: string,
+    kind: AssessmentKind,
+    since?: Date,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const [row] = await (manager ?? this.dataSource.manager).query(
+      `SELECT 1 FROM assessments
+       WHERE programme_id = $1 AND kind = $2 AND status = 'validated' AND validated_at >= $3 LIMIT 1`,
+      [programmeId, kind, since ?? new Date(0)],
+    );
+    return row !== undefined;
+  }
+
+  /** The answers of an assessment, for the trend across template versions. */
+  async answersOf(assessmentId: string): Promise<Answers> {
+    const responses = await this.dataSource
+      .getRepository(AssessmentResponse)
+      .find({ where: { assessmentId } });
+    return this.answers(responses);
+  }
+
+  private async review(
+    actor: Actor,
+    id: string,
+    action: string,
+    change: (assessment: Assessment) => void,
+  ): Promise<AssessmentSummary> {
+    return this.dataSource.transaction(async (manager) => {
+      const { assessment, countryCode } = await this.lockForWrite(actor, id, manager);
+      this.assertStatus(
+        assessment,
+        ['submitted'],
+        'assessment_not_submitted',
+        'is not awaiting review',
+      );
+      const before = { ...assessment };
+      change(assessment);
+      await manager.save(assessment);
+      await this.record(manager, actor, action, assessment, countryCode, before, assessment);
+      const [{ answered }] = await manager.query(
+        'SELECT count(*)::int AS answered FROM assessment_responses WHERE assessment_id = $1',
+        [id],
+      );
+      return this.summary(assessment, answered);
+    });
+  }
+
+  private async load(user: Principal, id: string) {
+    const assessment = await this.dataSource.getRepository(Assessment).findOne({ where: { id } });
+    if (!assessment) throw new NotFoundError(`Assessment ${id}`);
+    await this.programmes.forRead(user, assessment.programmeId).catch(() => {
+      throw new NotFoundError(`Assessment ${id}`);
+    });
+    const responses = await this.dataSource
+      .getRepository(AssessmentResponse)
+      .find({ where: { assessmentId: id }, order: { indicatorKey: 'ASC' } });
+    return { assessment, responses };
+  }
+
+  private async lockForWrite(actor: Actor, id: string, manager: EntityManager) {
+    const assessment = await manager
+      .getRepository(Assessment)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!assessment) throw new NotFoundError(`Assessment ${id}`);
+    const programme = await this.programmes.forWrite(actor.user, assessment.programmeId, manager);
+    return { assessment, countryCode: programme.countryCode };
+  }
+
+  private assertStatus(
+    assessment: Assessment,
+    allowed: AssessmentStatus[],
+    code: string,
+    what: string,
+  ): void {
+    if (!allowed.includes(assessment.status)) {
+      throw new DomainError(
+        422,
+        code,
+        `Assessment ${assessment.id} is ${assessment.status} and ${what}`,
+      );
+    }
+  }
+
+  private template(assessment: Assessment): AssessmentTemplate {
+    return this.templates.get(assessment.templateKey, assessment.templateVersion);
+  }
+
+  private answers(responses: AssessmentResponse[]): Answers {
+    return new Map(responses.map((response) => [response.indicatorKey, response.level]));
+  }
+
+  private summary(assessment: Assessment, answered: number): AssessmentSummary {
+    return {
+      id: assessment.id,
+      programmeId: assessment.programmeId,
+      templateKey: assessment.templateKey,
+      templateVersion: assessment.templateVersion,
+      kind: assessment.kind,
+      status: assessment.status,
+      answered,
+      total: indicatorCount(this.template(assessment)),
+      score: assessment.overallScore,
+      band: assessment.band,
+      createdAt: assessment.createdAt,
+      submittedAt: assessment.submittedAt,
+      validatedAt: assessment.validatedAt,
+      returnNote: assessment.returnNote,
+    };
+  }
+
+  private async record(
+    manager: EntityManager,
+    actor: Actor,
+    action: string,
+    assessment: Assessment,
+    countryCode: string,
+    before: object | null,
+    after: object,
+  ): Promise<void> {
+    await this.audit.record(manager, {
+      actorId: actor.user.id,
+      action,
+      entityType: 'assessment',
+      entityId: assessment.id,
+      countryCode,
+      before,
+      after,
+      requestId: actor.requestId,
+    });
+  }
+}

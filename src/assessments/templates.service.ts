@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../common/domain-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { ASSESSMENT_KINDS, type AssessmentTemplate } from './template.types.js';
+
+const BUILT_IN = join(import.meta.dirname, 'templates');
+
+/** JSON with its object keys sorted, so that equal content hashes equally. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((version) => version.split('.').map(Number));
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+}
+
+/** Checks a template file's shape; every problem names the file. */
+function checkTemplate(content: AssessmentTemplate, file: string): void {
+  const fail = (problem: string) => {
+    throw new Error(`Assessment template ${file}: ${problem}`);
+  };
+  if (!/^[a-z0-9-]{1,60}$/.test(content.key ?? '')) fail('key must be 1 to 60 of a-z, 0-9 and -');
+  if (!/^\d+\.\d+\.\d+$/.test(content.version ?? '')) fail('version must look like 1.0.0');
+  if (!ASSESSMENT_KINDS.includes(content.kind))
+    fail(`kind must be one of ${ASSESSMENT_KINDS.join(', ')}`);
+  if (!content.title) fail('title is missing');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(content.publishedAt ?? ''))
+    fail('publishedAt must be a date YYYY-MM-DD');
+  if (!Array.isArray(content.areas) || content.areas.length === 0) fail('areas are missing');
+  const keys = new Set<string>();
+  for (const area of content.areas) {
+    if (!area.key || keys.has(area.key)) fail(`area key ${area.key} is missing or repeated`);
+    keys.add(area.key);
+    if (!(typeof area.weight === 'number' && area.weight > 0))
+      fail(`area ${area.key} needs a positive weight`);
+    if (!Array.isArray(area.indicators) || area.indicators.length === 0)
+      fail(`area ${area.key} has no indicators`);
+    for (const indicator of area.indicators) {
+      if (!indicator.key || keys.has(indicator.key))
+        fail(`indicator key ${indicator.key} is missing or repeated`);
+      keys.add(indicator.key);
+      if (!indicator.title) fail(`indicator ${indicator.key} has no title`);
+      if (typeof indicator.critical !== 'boolean')
+        fail(`indicator ${indicator.key} needs critical: true or false`);
+    }
+  }
+  for (const entry of content.previous?.mapping ?? []) {
+    for (const key of entry.to)
+      if (!keys.has(key)) fail(`mapping names ${key}, which this version lacks`);
+  }
+}
+
+/**
+ * Publishes the template files at start-up and serves them. A published version is immutable:
+ * a file whose content differs from what the database holds for its key and version stops the
+ * start, since assessments already pinned to that version would change meaning.
+ */
+@Injectable()
+export class TemplatesService implements OnModuleInit {
+  private readonly logger = new Logger(TemplatesService.name);
+  private templates = new Map<string, AssessmentTemplate>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const folders = [
+      BUILT_IN,
+      ...(this.config.ASSESSMENT_TEMPLATES_DIR ? [this.config.ASSESSMENT_TEMPLATES_DIR] : []),
+    ];
+    for (const folder of folders) {
+      const files = (await readdir(folder)).filter((file) => file.endsWith('.json')).sort();
+      for (const file of files)
+        await this.publish(JSON.parse(await readFile(join(folder, file), 'utf8')), file);
+    }
+    const rows: { content: AssessmentTemplate }[] = await this.dataSource.query(
+      'SELECT content FROM assessment_templates',
+    );
+    this.templates = new Map(
+      rows.map(({ content }) => [`${content.key}@${content.version}`, content]),
+    );
+    for (const template of this.templates.values()) this.checkMapping(template);
+  }
+
+  list(): AssessmentTemplate[] {
+    return [...this.templates.values()].sort(
+      (a, b) => a.key.localeCompare(b.key) || compareVersions(a.version, b.version),
+    );
+  }
+
+  get(key: string, version?: string): AssessmentTemplate {
+    const template = version ? this.templates.get(`${key}@${version}`) : this.latest(key);
+    if (!template)
+      throw new NotFoundError(`Assessment template ${key}${version ? ` ${version}` : ''}`);
+    return template;
+  }
+
+  /** The versions of a template from the first to `version`, oldest first. */
+  lineage(key: string, version: string): AssessmentTemplate[] {
+    const chain = [this.get(key, version)];
+    while (chain[0].previous) chain.unshift(this.get(key, chain[0].previous.version));
+    return chain;
+  }
+
+  private latest(key: string): AssessmentTemplate | undefined {
+    return this.list()
+      .filter((template) => template.key === key)
+      .at(-1);
+  }
+
+  private async publish(content: AssessmentTemplate, file: string): Promise<void> {
+    checkTemplate(content, file);
+    const hash = createHash('sha256').update(canonical(content)).digest('hex');
+    const inserted = await this.dataSource.query(
+      `INSERT INTO assessment_templates (key, version, kind, title, content, content_hash, published_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key, version) DO NOTHING RETURNING key`,
+      [
+        content.key,
+        content.version,
+        content.kind,
+        content.title,
+        content,
+        hash,
+        content.publishedAt,
+      ],
+    );
+    if (inserted.length > 0) {
+      this.logger.log(`Published assessment template ${content.key} ${content.version}`);
+      return;
+    }
+    const [stored] = await this.dataSource.query(
+      'SELECT content_hash FROM assessment_templates WHERE key = $1 AND version = $2',
+      [content.key, content.version],
+    );
+    if (stored.content_hash !== hash) {
+      throw new Error(
+        `Assessment template ${content.key} ${content.version} (${file}) differs from the published ` +
+          'version in the database. A published template is immutable: publish a new version instead.',
+      );
+    }
+  }
+
+  private checkMapping(template: AssessmentTemplate): void {
+    if (!template.previous) return;
+    const previous = this.templates.get(`${template.key}@${template.previous.version}`);
+    if (!previous) {
+      throw new Error(
+        `Assessment template ${template.key} ${template.version} follows ${template.previous.version}, which is not published`,
+      );
+    }
+    const known = new Set(
+      previous.areas.flatMap((area) => area.indicators.map((indicator) => indicator.key)),
+    );
+    for (const entry of template.previous.mapping) {
+      for (const key of entry.from) {
+        if (!known.has(key)) {
+          throw new Error(
+            `Assessment template ${template.key} ${template.version} maps ${key}, which ${previous.version} lacks`,
+          );
+        }
+      }
+    }
+  }
+}
