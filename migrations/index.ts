@@ -4,10 +4,12 @@ import { ReferenceData1795382954942 } from './1795382954942-reference-data.js';
 import { IdentityAndAudit1795384000000 } from './1795384000000-identity-and-audit.js';
 import { Programmes1795386000000 } from './1795386000000-programmes.js';
 import { Assessments1795388000000 } from './1795388000000-assessments.js';
+import { PhaseTransitions1795390000000 } from './1795390000000-phase-transitions.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
   IdentityAndAudit1795384000000,
   Programmes1795386000000,
   Assessments1795388000000,
+  PhaseTransitions1795390000000,
 ];

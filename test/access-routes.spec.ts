@@ -2,7 +2,12 @@ import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ACCESS_RULE } from '../src/auth/access.decorators.js';
 import { createAssessment } from './factories/assessments.js';
-import { createProgramme, createStakeholder, firstMilestone } from './factories/programmes.js';
+import {
+  createPendingTransition,
+  createProgramme,
+  createStakeholder,
+  firstMilestone,
+} from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, createStaff, createUser } from './factories/users.js';
 import { type TestApp, bearer, startTestApp } from './support/test-app.js';
 
@@ -326,6 +331,57 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
       [401, 200, 200, 403, 403, 403],
       [401, 200, 200, 403, 403, 403],
     ),
+    'POST /api/v1/programmes/:id/transitions': perCountry(
+      'request the next phase (the gate refuses, after access is granted)',
+      async (c) => ({
+        method: 'POST',
+        url: `/api/v1/programmes/${c.programmeId}/transitions`,
+        body: { toPhase: 'planning' },
+      }),
+      [401, 422, 422, 403, 422, 403],
+      [401, 422, 422, 403, 404, 403],
+    ),
+    'GET /api/v1/programmes/:id/transitions': perCountry(
+      'list transitions',
+      async (c) => ({ method: 'GET', url: `/api/v1/programmes/${c.programmeId}/transitions` }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+    ),
+    'GET /api/v1/programmes/:id/history': perCountry(
+      'read the history',
+      async (c) => ({ method: 'GET', url: `/api/v1/programmes/${c.programmeId}/history` }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+    ),
+    'POST /api/v1/transitions/:id/approve': [
+      {
+        name: "approve Kenya's request (the team's)",
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/transitions/${(await createPendingTransition(t, staff.admin, staff.national_team, 'KE')).id}/approve`,
+        }),
+        expect: [401, 200, 200, 200, 403, 403],
+      },
+      {
+        name: "approve France's request (the ITU PM's own)",
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/transitions/${(await createPendingTransition(t, staff.admin, staff.itu_pm, 'FR')).id}/approve`,
+        }),
+        expect: [401, 200, 403, 404, 403, 403],
+      },
+    ],
+    'POST /api/v1/transitions/:id/reject': [
+      {
+        name: "reject Kenya's request (the team's)",
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/transitions/${(await createPendingTransition(t, staff.admin, staff.national_team, 'KE')).id}/reject`,
+          body: { note: 'Not yet' },
+        }),
+        expect: [401, 200, 200, 200, 403, 403],
+      },
+    ],
     'GET /api/v1/audit': [
       {
         name: 'read the audit trail',

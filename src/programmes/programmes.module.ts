@@ -1,22 +1,35 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { CountriesModule } from '../countries/countries.module.js';
 import { MilestonesModule } from '../milestones/milestones.module.js';
+import { GateChecks } from './gates.js';
 import { ProgrammeAccessModule } from './programme-access.service.js';
+import { ProgrammeHistoryQuery } from './programme-history.query.js';
 import { ProgrammeListQuery } from './programme-list.query.js';
 import { Programme } from './programme.entity.js';
 import { ProgrammesController } from './programmes.controller.js';
 import { ProgrammesService } from './programmes.service.js';
+import { PhaseTransition } from './phase-transition.entity.js';
+import { TransitionsController } from './transitions.controller.js';
+import { TransitionsService } from './transitions.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Programme]),
+    TypeOrmModule.forFeature([Programme, PhaseTransition]),
     CountriesModule,
     MilestonesModule,
+    AssessmentsModule,
     ProgrammeAccessModule,
   ],
-  controllers: [ProgrammesController],
-  providers: [ProgrammesService, ProgrammeListQuery],
+  controllers: [ProgrammesController, TransitionsController],
+  providers: [
+    ProgrammesService,
+    ProgrammeListQuery,
+    TransitionsService,
+    GateChecks,
+    ProgrammeHistoryQuery,
+  ],
   exports: [ProgrammesService],
 })
 export class ProgrammesModule {}

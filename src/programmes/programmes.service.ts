@@ -84,7 +84,18 @@ export class ProgrammesService {
        FROM assessments WHERE programme_id = $1 ORDER BY kind, created_at DESC`,
       [id],
     );
-    return { ...programme, pendingTransition: null, latestStatusUpdate, latestAssessments };
+    const [pendingTransition] = await this.dataSource.query(
+      `SELECT id, from_phase AS "fromPhase", to_phase AS "toPhase", requested_by AS "requestedBy",
+              requested_at AS "requestedAt", note, gate_at_request AS gate
+       FROM phase_transitions WHERE programme_id = $1 AND status = 'pending'`,
+      [id],
+    );
+    return {
+      ...programme,
+      pendingTransition: pendingTransition ?? null,
+      latestStatusUpdate,
+      latestAssessments,
+    };
   }
 
   async create(actor: Actor, dto: CreateProgrammeDto): Promise<ProgrammeDetail> {

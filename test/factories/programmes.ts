@@ -1,3 +1,4 @@
+import { createAssessment } from './assessments.js';
 import type { TestUser } from './users.js';
 import { type TestApp, client } from '../support/test-app.js';
 
@@ -37,4 +38,31 @@ export async function createStakeholder(
 export async function firstMilestone(t: TestApp, admin: TestUser, programmeId: string) {
   const response = await client(t, admin)('GET', `/api/v1/programmes/${programmeId}/milestones`);
   return response.json().items[0] as { id: string; version: number };
+}
+
+/** A programme in readiness assessment whose gate holds, with a pending request to plan. */
+export async function createPendingTransition(
+  t: TestApp,
+  admin: TestUser,
+  requester: TestUser,
+  countryCode: string,
+): Promise<{ id: string; programmeId: string }> {
+  const programme = await createProgramme(t, admin, { countryCode });
+  await createAssessment(t, admin, programme.id, 'validated');
+  await t.dataSource.query(
+    `UPDATE milestones SET status = 'done', completed_at = now() WHERE programme_id = $1`,
+    [programme.id],
+  );
+  for (const role of ['national_focal_point', 'host_approver']) {
+    await createStakeholder(t, admin, countryCode, { role });
+  }
+  const requested = await client(t, requester)(
+    'POST',
+    `/api/v1/programmes/${programme.id}/transitions`,
+    {
+      toPhase: 'planning',
+    },
+  );
+  if (requested.statusCode !== 201) throw new Error(`createPendingTransition: ${requested.body}`);
+  return { id: requested.json().id, programmeId: programme.id };
 }

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AssessmentsService } from '../assessments/assessments.service.js';
+import type { Phase } from './programme.constants.js';
+
+export const GATE_CHECKS = [
+  'readiness_assessment_validated',
+  'phase_milestones_closed',
+  'focal_point_present',
+  'host_approver_present',
+  'maturity_assessment_validated',
+] as const;
+export type GateCheckKey = (typeof GATE_CHECKS)[number];
+
+export interface GateCheck {
+  key: GateCheckKey;
+  passed: boolean;
+  detail: string;
+}
+
+export interface GateResult {
+  passed: boolean;
+  checks: GateCheck[];
+}
+
+/** What must hold to leave each phase (DOMAIN.md §1 "Gates"). Maintenance is never left forward. */
+export const GATES: Record<Phase, GateCheckKey[]> = {
+  readiness_assessment: [
+    'readiness_assessment_validated',
+    'phase_milestones_closed',
+    'focal_point_present',
+    'host_approver_present',
+  ],
+  planning: ['phase_milestones_closed'],
+  implementation: ['phase_milestones_closed'],
+  operation: ['maturity_assessment_validated', 'phase_milestones_closed'],
+  maintenance: [],
+};
+
+export interface GateSubject {
+  id: string;
+  countryCode: string;
+  phase: Phase;
+  phaseEnteredAt: Date;
+}
+
+/** Evaluates a phase's gate: each check is independent and says in words why it passed or not. */
+@Injectable()
+export class GateChecks {
+  constructor(private readonly assessments: AssessmentsService) {}
+
+  async evaluate(manager: EntityManager, programme: GateSubject): Promise<GateResult> {
+    const checks = await Promise.all(
+      GATES[programme.phase].map((key) => this.check(key, manager, programme)),
+    );
+    return { passed: checks.every((check) => check.passed), checks };
+  }
+
+  private async check(
+    key: GateCheckKey,
+    manager: EntityManager,
+    programme: GateSubject,
+  ): Promise<GateCheck> {
+    switch (key) {
+      case 'readiness_assessment_validated': {
+        const passed = await this.assessments.hasValidated(
+          programme.id,
+          'readiness',
+          undefined,
+          manager,
+        );
+        return {
+          key,
+          passed,
+          detail: passed
+            ? 'A readiness assessment of this programme is validated'
+            : 'No readiness assessment of this programme is validated yet',
+        };
+      }
+      case 'maturity_assessment_validated': {
+        const passed = await this.assessments.hasValidated(
+          programme.id,
+          'maturity',
+          programme.phaseEnteredAt,
+          manager,
+        );
+        return {
+          key,
+          passed,
+          detail: passed
+            ? 'A maturity assessment was validated after the programme entered operation'
+            : 'No maturity assessment has been validated since the programme entered operation',
+        };
+      }
+      case 'phase_milestones_closed': {
+        const open: { title: string }[] = await manager.query(
+          `SELECT title FROM milestones
+           WHERE programme_id = $1 AND phase = $2 AND status IN ('planned', 'in_progress', 'blocked')
+           ORDER BY due_date, title`,
+          [programme.id, programme.phase],
+        );
+        return {
+          key,
+          passed: open.length === 0,
+          detail:
+            open.length === 0
+              ? `Every milestone of phase ${programme.phase} is done or cancelled`
+              : `${open.length} milestone${open.length === 1 ? ' is' : 's'} of phase ${programme.phase} ${open.length === 1 ? 'is' : 'are'} still open: ${open.map((m) => m.title).join('; ')}`,
+        };
+      }
+      case 'focal_point_present':
+        return this.stakeholderPresent(
+          key,
+          manager,
+          programme.countryCode,
+          'national_focal_point',
+          'national focal point',
+        );
+      case 'host_approver_present':
+        return this.stakeholderPresent(
+          key,
+          manager,
+          programme.countryCode,
+          'host_approver',
+          'host approver',
+        );
+    }
+  }
+
+  private async stakeholderPresent(
+    key: GateCheckKey,
+    manager: EntityManager,
+    countryCode: string,
+    role: string,
+    label: string,
+  ): Promise<GateCheck> {
+    const [found] = await manager.query(
+      `SELECT name FROM stakeholders WHERE country_code = $1 AND role = $2 AND removed_at IS NULL LIMIT 1`,
+      [countryCode, role],
+    );
+    return {
+      key,
+      passed: found !== undefined,
+      detail: found
+        ? `${found.name} is the ${label} of ${countryCode}`
+        : `${countryCode} has no ${label} among its stakeholders`,
+    };
+  }
+}

@@ -1,0 +1,299 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../auth/roles.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+} from '../common/domain-error.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
+import { MilestonesService } from '../milestones/milestones.service.js';
+import type { ApproveTransitionDto, RequestTransitionDto } from './dto/transition.dto.js';
+import { GateChecks, type GateResult } from './gates.js';
+import { planMove } from './lifecycle.js';
+import { PhaseTransition } from './phase-transition.entity.js';
+import { ProgrammeAccess, type ProgrammeRef } from './programme-access.service.js';
+import { Programme } from './programme.entity.js';
+
+export interface TransitionResponse {
+  id: string;
+  programmeId: string;
+  status: PhaseTransition['status'];
+  direction: PhaseTransition['direction'];
+  fromPhase: PhaseTransition['fromPhase'];
+  toPhase: PhaseTransition['toPhase'];
+  requestedBy: string;
+  requestedAt: Date;
+  note: string | null;
+  gate: GateResult | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  gateAtDecision: GateResult | null;
+}
+
+export function toResponse(transition: PhaseTransition): TransitionResponse {
+  const { gateAtRequest, fromPhaseEnteredAt: _entered, ...fields } = transition;
+  return { ...fields, gate: gateAtRequest };
+}
+
+function gateRefusal(gate: GateResult): DomainError {
+  const failed = gate.checks.filter((check) => !check.passed);
+  return new DomainError(
+    422,
+    'gate_failed',
+    `${failed.length} gate check${failed.length === 1 ? '' : 's'} failed`,
+    failed.map((check) => ({ field: check.key, message: check.detail })),
+  );
+}
+
+/**
+ * Phase changes. A forward move is requested, checked against the gate, and approved by someone
+ * else, who sees the gate checked again; the approval, the phase change, the next phase's default
+ * milestones and the audit events commit together. A move back is applied at once.
+ */
+@Injectable()
+export class TransitionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly programmes: ProgrammeAccess,
+    private readonly gates: GateChecks,
+    private readonly milestones: MilestonesService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async request(
+    actor: Actor,
+    programmeId: string,
+    dto: RequestTransitionDto,
+  ): Promise<TransitionResponse> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const ref = await this.programmes.forWrite(actor.user, programmeId, manager);
+        const programme = await manager
+          .getRepository(Programme)
+          .findOneByOrFail({ id: programmeId });
+        const direction = planMove({
+          from: programme.phase,
+          to: dto.toPhase,
+          status: programme.status,
+          role: actor.user.role,
+          note: dto.note,
+        });
+        const now = this.clock.now();
+        const repository = manager.getRepository(PhaseTransition);
+
+        if (direction === 'backward') {
+          const superseded = await repository.findOneBy({ programmeId, status: 'pending' });
+          if (superseded) {
+            Object.assign(superseded, {
+              status: 'withdrawn',
+              decidedBy: actor.user.id,
+              decidedAt: now,
+              decisionNote: 'Superseded by a move back',
+            });
+            await repository.save(superseded);
+            await this.record(manager, actor, 'transition.withdrawn', superseded, ref);
+          }
+          const transition = await repository.save(
+            repository.create({
+              programmeId,
+              fromPhase: programme.phase,
+              toPhase: dto.toPhase,
+              direction,
+              status: 'approved',
+              requestedBy: actor.user.id,
+              requestedAt: now,
+              note: dto.note ?? null,
+              decidedBy: actor.user.id,
+              decidedAt: now,
+              decisionNote: dto.note ?? null,
+              fromPhaseEnteredAt: programme.phaseEnteredAt,
+            }),
+          );
+          await this.enterPhase(manager, actor, programme, transition, ref, false);
+          return toResponse(transition);
+        }
+
+        if (await repository.existsBy({ programmeId, status: 'pending' }))
+          throw this.alreadyPending();
+        const gate = await this.gates.evaluate(manager, programme);
+        if (!gate.passed) throw gateRefusal(gate);
+        const transition = await repository.save(
+          repository.create({
+            programmeId,
+            fromPhase: programme.phase,
+            toPhase: dto.toPhase,
+            direction,
+            status: 'pending',
+            requestedBy: actor.user.id,
+            requestedAt: now,
+            note: dto.note ?? null,
+            gateAtRequest: gate,
+          }),
+        );
+        await this.record(manager, actor, 'transition.requested', transition, ref);
+        return toResponse(transition);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw this.alreadyPending();
+      throw error;
+    }
+  }
+
+  async approve(actor: Actor, id: string, dto: ApproveTransitionDto): Promise<TransitionResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const { transition, programme, ref } = await this.lockForDecision(actor, id, manager);
+      const gate = await this.gates.evaluate(manager, programme);
+      if (!gate.passed) throw gateRefusal(gate);
+      Object.assign(transition, {
+        status: 'approved',
+        decidedBy: actor.user.id,
+        decidedAt: this.clock.now(),
+        decisionNote: dto.note ?? null,
+        gateAtDecision: gate,
+        fromPhaseEnteredAt: programme.phaseEnteredAt,
+      });
+      await manager.getRepository(PhaseTransition).save(transition);
+      await this.enterPhase(manager, actor, programme, transition, ref, true);
+      return toResponse(transition);
+    });
+  }
+
+  async reject(actor: Actor, id: string, note: string): Promise<TransitionResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const { transition, ref } = await this.lockForDecision(actor, id, manager);
+      Object.assign(transition, {
+        status: 'rejected',
+        decidedBy: actor.user.id,
+        decidedAt: this.clock.now(),
+        decisionNote: note,
+      });
+      await manager.getRepository(PhaseTransition).save(transition);
+      await this.record(manager, actor, 'transition.rejected', transition, ref);
+      return toResponse(transition);
+    });
+  }
+
+  async list(actor: Actor, programmeId: string): Promise<TransitionResponse[]> {
+    await this.programmes.forRead(actor.user, programmeId);
+    const transitions = await this.dataSource
+      .getRepository(PhaseTransition)
+      .find({ where: { programmeId }, order: { requestedAt: 'DESC' } });
+    return transitions.map(toResponse);
+  }
+
+  /** Locks a pending transition and its programme for a decision by someone entitled to make it. */
+  private async lockForDecision(actor: Actor, id: string, manager: EntityManager) {
+    const transition = await manager
+      .getRepository(PhaseTransition)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!transition) throw new NotFoundError(`Transition ${id}`);
+    const ref = await this.programmes
+      .forRead(actor.user, transition.programmeId, manager)
+      .catch(() => {
+        throw new NotFoundError(`Transition ${id}`);
+      });
+    if (transition.requestedBy === actor.user.id) {
+      throw new ForbiddenError(
+        'own_request',
+        'A transition is approved or rejected by someone other than its requester',
+      );
+    }
+    if (transition.status !== 'pending') {
+      throw new ConflictError(
+        'transition_decided',
+        `Transition ${id} is already ${transition.status}`,
+      );
+    }
+    const programme = await manager
+      .getRepository(Programme)
+      .findOne({ where: { id: transition.programmeId }, lock: { mode: 'pessimistic_write' } });
+    if (!programme || programme.phase !== transition.fromPhase || programme.status !== 'active') {
+      throw new DomainError(
+        422,
+        'programme_changed',
+        'The programme has changed since the request: request again',
+      );
+    }
+    return { transition, programme, ref };
+  }
+
+  private async enterPhase(
+    manager: EntityManager,
+    actor: Actor,
+    programme: Programme,
+    transition: PhaseTransition,
+    ref: ProgrammeRef,
+    withDefaultMilestones: boolean,
+  ): Promise<void> {
+    const before = {
+      phase: programme.phase,
+      phaseEnteredAt: programme.phaseEnteredAt,
+      version: programme.version,
+    };
+    programme.phase = transition.toPhase;
+    programme.phaseEnteredAt = transition.decidedAt!;
+    await manager.getRepository(Programme).save(programme);
+    if (withDefaultMilestones) {
+      await this.milestones.createDefaults(
+        manager,
+        { id: programme.id, timezone: ref.timezone },
+        programme.phase,
+        programme.phaseEnteredAt,
+      );
+    }
+    await this.record(
+      manager,
+      actor,
+      transition.direction === 'forward' ? 'transition.approved' : 'transition.applied',
+      transition,
+      ref,
+    );
+    await this.audit.record(manager, {
+      actorId: actor.user.id,
+      action: 'programme.phase_changed',
+      entityType: 'programme',
+      entityId: programme.id,
+      countryCode: programme.countryCode,
+      before,
+      after: {
+        phase: programme.phase,
+        phaseEnteredAt: programme.phaseEnteredAt,
+        version: programme.version,
+        transitionId: transition.id,
+      },
+      requestId: actor.requestId,
+    });
+  }
+
+  private async record(
+    manager: EntityManager,
+    actor: Actor,
+    action: string,
+    transition: PhaseTransition,
+    ref: ProgrammeRef,
+  ) {
+    await this.audit.record(manager, {
+      actorId: actor.user.id,
+      action,
+      entityType: 'phase_transition',
+      entityId: transition.id,
+      countryCode: ref.countryCode,
+      after: toResponse(transition),
+      requestId: actor.requestId,
+    });
+  }
+
+  private alreadyPending(): ConflictError {
+    return new ConflictError(
+      'transition_pending',
+      'This programme already has a pending transition',
+    );
+  }
+}
