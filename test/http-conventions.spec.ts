@@ -35,6 +35,45 @@ describe('HTTP conventions', () => {
     expect(response.json()).toMatchObject({ status: 400, code: 'bad_request' });
   });
 
+  it.each([
+    ['an array', '[]'],
+    ['a string', '"programme"'],
+    ['null', 'null'],
+    ['a number', '42'],
+  ])('should answer 400 problem+json to a JSON body that is %s', async (_case, payload) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('should refuse a body over 1 MB with 413 problem+json', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json().code).toBe('payload_too_large');
+  });
+
+  it('should refuse a body that is not a JSON object with 400 problem+json', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      payload: 'name=x',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it("should keep the caller's request id, or make one, and return it in the header and problems", async () => {
     const kept = await t.app.inject({
       method: 'GET',
