@@ -26,7 +26,7 @@ import { Programme } from './programme.entity.js';
 
 function defaultTitle(dto: CreateProgrammeDto): string {
   const country =
-    isoCountries.getName(dto.countryCode, 'en', { select: 'alias' }) ?? dto.countryCode;
+    isoCountries.getName(dto.countryCode, 'en') ?? dto.countryCode;
   const kind =
     dto.cirtType === 'sectoral'
       ? `${dto.sector} sector`
