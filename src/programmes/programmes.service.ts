@@ -25,8 +25,7 @@ import { ProgrammeListQuery } from './programme-list.query.js';
 import { Programme } from './programme.entity.js';
 
 function defaultTitle(dto: CreateProgrammeDto): string {
-  const country =
-    isoCountries.getName(dto.countryCode, 'en') ?? dto.countryCode;
+  const country = isoCountries.getName(dto.countryCode, 'en') ?? dto.countryCode;
   const kind =
     dto.cirtType === 'sectoral'
       ? `${dto.sector} sector`

@@ -188,17 +188,24 @@ export class TransitionsService {
     return transitions.map(toResponse);
   }
 
-  /** Locks a pending transition and its programme for a decision by someone entitled to make it. */
+  /**
+   * Locks a pending transition and its programme for a decision by someone entitled to make it.
+   * The programme is locked first, as every other write to it does, so that locks never cross.
+   */
   private async lockForDecision(actor: Actor, id: string, manager: EntityManager) {
-    const transition = await manager
-      .getRepository(PhaseTransition)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!transition) throw new NotFoundError(`Transition ${id}`);
-    const ref = await this.programmes
-      .forRead(actor.user, transition.programmeId, manager)
-      .catch(() => {
-        throw new NotFoundError(`Transition ${id}`);
-      });
+    const repository = manager.getRepository(PhaseTransition);
+    const found = await repository.findOneBy({ id });
+    if (!found) throw new NotFoundError(`Transition ${id}`);
+    const ref = await this.programmes.forRead(actor.user, found.programmeId, manager).catch(() => {
+      throw new NotFoundError(`Transition ${id}`);
+    });
+    const programme = await manager
+      .getRepository(Programme)
+      .findOneOrFail({ where: { id: found.programmeId }, lock: { mode: 'pessimistic_write' } });
+    const transition = await repository.findOneOrFail({
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (transition.requestedBy === actor.user.id) {
       throw new ForbiddenError(
         'own_request',
@@ -211,10 +218,7 @@ export class TransitionsService {
         `Transition ${id} is already ${transition.status}`,
       );
     }
-    const programme = await manager
-      .getRepository(Programme)
-      .findOne({ where: { id: transition.programmeId }, lock: { mode: 'pessimistic_write' } });
-    if (!programme || programme.phase !== transition.fromPhase || programme.status !== 'active') {
+    if (programme.phase !== transition.fromPhase || programme.status !== 'active') {
       throw new DomainError(
         422,
         'programme_changed',
