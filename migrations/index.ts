@@ -5,6 +5,7 @@ import { IdentityAndAudit1795384000000 } from './1795384000000-identity-and-audi
 import { Programmes1795386000000 } from './1795386000000-programmes.js';
 import { Assessments1795388000000 } from './1795388000000-assessments.js';
 import { PhaseTransitions1795390000000 } from './1795390000000-phase-transitions.js';
+import { Notifications1795392000000 } from './1795392000000-notifications.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   Programmes1795386000000,
   Assessments1795388000000,
   PhaseTransitions1795390000000,
+  Notifications1795392000000,
 ];

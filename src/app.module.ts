@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MilestonesModule } from './milestones/milestones.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         StatusUpdatesModule,
         StakeholdersModule,
         AssessmentsModule,
+        NotificationsModule,
       ],
     };
   }

@@ -382,6 +382,37 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
         expect: [401, 200, 200, 200, 403, 403],
       },
     ],
+    'GET /api/v1/notifications': [
+      {
+        name: 'read the delivery log',
+        request: async () => ({ method: 'GET', url: '/api/v1/notifications' }),
+        expect: WORKERS_READ,
+      },
+    ],
+    'POST /api/v1/notifications/test': [
+      {
+        name: 'send a test e-mail (no mail server here: the answer says so)',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/notifications/test',
+          body: { email: 'test@example.org' },
+        }),
+        expect: [401, 200, 200, 403, 403, 403],
+      },
+    ],
+    'POST /api/v1/notifications/:id/retry': [
+      {
+        name: 'retry a dead notification',
+        request: async () => {
+          const [row] = await t.dataSource.query(
+            `INSERT INTO notifications (kind, channel, dedupe_key, recipient, subject, body_text, not_before, status, country_code)
+             VALUES ('test', 'email', gen_random_uuid()::text, 'x@example.org', 's', 't', now(), 'dead', 'KE') RETURNING id`,
+          );
+          return { method: 'POST', url: `/api/v1/notifications/${row.id}/retry` };
+        },
+        expect: [401, 200, 200, 403, 403, 403],
+      },
+    ],
     'GET /api/v1/audit': [
       {
         name: 'read the audit trail',

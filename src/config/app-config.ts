@@ -131,6 +131,43 @@ export class AppConfig {
   @Max(86_400)
   LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
 
+  /** Where e-mail goes out; smtp:// or smtps://, with user and password in the URL if needed. */
+  @IsServiceUrl(['smtp:', 'smtps:'], 'smtp://127.0.0.1:1025')
+  SMTP_URL = 'smtp://127.0.0.1:1025';
+
+  @IsString()
+  @Length(3, 320)
+  SMTP_FROM = 'cirt-tracker <no-reply@cirt-tracker.invalid>';
+
+  /** The address people use to reach this service; links in messages point here. */
+  @IsServiceUrl(['http:', 'https:'], 'https://cirt.example.org')
+  PUBLIC_URL = 'http://localhost:3000';
+
+  /** Lets webhooks reach loopback and private addresses: for tests and closed networks only. */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** Delivery attempts of a notification before it is dead; the waits between grow exponentially. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  NOTIFICATION_MAX_ATTEMPTS = 6;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  NOTIFICATION_BACKOFF_MS = 30_000;
+
+  /** How often pending notifications move to the delivery queue. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  OUTBOX_RELAY_INTERVAL_MS = 2_000;
+
   /** A folder of assessment templates to publish besides the built-in ones. */
   @IsOptional()
   @IsString()

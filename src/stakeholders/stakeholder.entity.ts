@@ -40,6 +40,10 @@ export class Stakeholder {
   @Column({ type: 'boolean', default: true })
   notify: boolean;
 
+  /** Signs this stakeholder's webhooks; shown once, when the webhook is first set. */
+  @Column({ type: 'text', nullable: true, select: false })
+  webhookSecret: string | null;
+
   /** Removed stakeholders stay for the milestones and history that name them. */
   @Column({ type: 'timestamptz', nullable: true })
   removedAt: Date | null;

@@ -6,6 +6,9 @@ import type { Actor } from '../auth/roles.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { newWebhookSecret } from '../notifications/channels/webhook.channel.js';
+import { privateAddressOf } from '../notifications/channels/safe-address.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
 import { CountriesService } from '../countries/countries.service.js';
 import type {
@@ -16,7 +19,7 @@ import type {
 import { Stakeholder } from './stakeholder.entity.js';
 
 function toResponse(stakeholder: Stakeholder): StakeholderResponse {
-  const { removedAt: _removed, ...response } = stakeholder;
+  const { removedAt: _removed, webhookSecret: _secret, ...response } = stakeholder;
   return response;
 }
 
@@ -34,6 +37,7 @@ export class StakeholdersService {
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async list(actor: Actor, countryCode: string): Promise<StakeholderResponse[]> {
@@ -53,10 +57,12 @@ export class StakeholdersService {
   ): Promise<StakeholderResponse> {
     const country = await this.countries.getRef(countryCode);
     this.policy.assertCanWrite(actor.user, country, `Country ${countryCode}`);
+    if (dto.webhookUrl) await this.assertReachable(dto.webhookUrl);
+    const webhookSecret = dto.webhookUrl ? newWebhookSecret() : null;
     try {
       return await this.dataSource.transaction(async (manager) => {
         const saved = toResponse(
-          await manager.save(manager.create(Stakeholder, { ...dto, countryCode })),
+          await manager.save(manager.create(Stakeholder, { ...dto, countryCode, webhookSecret })),
         );
         await this.audit.record(manager, {
           actorId: actor.user.id,
@@ -67,7 +73,7 @@ export class StakeholdersService {
           after: saved,
           requestId: actor.requestId,
         });
-        return saved;
+        return webhookSecret ? { ...saved, webhookSecret } : saved;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw DUPLICATE();
@@ -76,6 +82,7 @@ export class StakeholdersService {
   }
 
   async update(actor: Actor, id: string, dto: UpdateStakeholderDto): Promise<StakeholderResponse> {
+    if (dto.webhookUrl) await this.assertReachable(dto.webhookUrl);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const stakeholder = await this.findForWrite(actor, id, manager);
@@ -83,6 +90,12 @@ export class StakeholdersService {
         for (const [key, value] of Object.entries(dto)) {
           if (value !== undefined) Object.assign(stakeholder, { [key]: value });
         }
+        const [{ secret }] = await manager.query(
+          'SELECT webhook_secret AS secret FROM stakeholders WHERE id = $1',
+          [id],
+        );
+        const webhookSecret = stakeholder.webhookUrl && !secret ? newWebhookSecret() : undefined;
+        if (webhookSecret) stakeholder.webhookSecret = webhookSecret;
         const after = toResponse(await manager.save(stakeholder));
         await this.audit.record(manager, {
           actorId: actor.user.id,
@@ -94,7 +107,7 @@ export class StakeholdersService {
           after,
           requestId: actor.requestId,
         });
-        return after;
+        return webhookSecret ? { ...after, webhookSecret } : after;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw DUPLICATE();
@@ -133,6 +146,18 @@ export class StakeholdersService {
     );
     if (!found) {
       throw ValidationFailedError.of(field, `${field} must be a stakeholder of ${countryCode}`);
+    }
+  }
+
+  /** Refuses (400) a webhook inside private networks, unless WEBHOOK_ALLOW_PRIVATE. */
+  private async assertReachable(url: string): Promise<void> {
+    if (this.config.WEBHOOK_ALLOW_PRIVATE) return;
+    const address = await privateAddressOf(new URL(url).hostname);
+    if (address) {
+      throw ValidationFailedError.of(
+        'webhookUrl',
+        `webhookUrl points to ${address}, a private address`,
+      );
     }
   }
 

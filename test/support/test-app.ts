@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
+import { Redis } from 'ioredis';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -39,6 +40,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_URL: database.url,
     QUEUE_PREFIX: `t-${createHash('sha256').update(database.name).digest('hex').slice(0, 16)}`,
     NODE_ENV: 'test',
+    // Workers run only where a test asks for them (PROCESS_ROLE: 'all').
+    PROCESS_ROLE: 'api',
     ...options.env,
   });
   const app = await createHttpApp(config);
@@ -59,9 +62,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     tokenFor: (user) => jwt.sign({ sub: user.id }),
     async close() {
       await app.close();
-      if (ownsDatabase) await database.drop();
+      if (ownsDatabase) {
+        await database.drop();
+        await deleteRedisKeys(config.REDIS_URL, config.QUEUE_PREFIX);
+      }
     },
   };
+}
+
+/** Removes a test's queues and counters from the shared Redis. */
+async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
 }
 
 /** `Authorization` header for a token. */

@@ -127,6 +127,10 @@ export class StakeholderResponse {
   @ApiProperty({ nullable: true, type: String }) timezone: string | null;
   @ApiProperty({ nullable: true, type: String }) webhookUrl: string | null;
   @ApiProperty() notify: boolean;
+  @ApiPropertyOptional({
+    description: 'the webhook signing secret, shown once when the webhook is first set',
+  })
+  webhookSecret?: string;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }

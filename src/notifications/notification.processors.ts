@@ -1,0 +1,73 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import { type DeliveryJobData, OutboxJob, QueueName } from '../queues/queue-names.js';
+import { DeliveryService } from './delivery.service.js';
+import { Outbox } from './outbox.service.js';
+
+/** Sends notifications; several at once, since each mostly waits on a mail server or a receiver. */
+@Processor(QueueName.Notifications, { concurrency: 8, runRetryDelay: 2_000 })
+export class DeliveryProcessor extends WorkerHost {
+  constructor(private readonly delivery: DeliveryService) {
+    super();
+  }
+
+  async process(job: Job<DeliveryJobData>): Promise<void> {
+    await this.delivery.deliver(
+      job.data.notificationId,
+      job.attemptsMade + 1,
+      job.opts.attempts ?? 1,
+    );
+  }
+}
+
+/** The outbox's recurring ticks. */
+@Processor(QueueName.Outbox, { runRetryDelay: 2_000 })
+export class OutboxProcessor extends WorkerHost {
+  constructor(private readonly outbox: Outbox) {
+    super();
+  }
+
+  async process(job: Job): Promise<number> {
+    return job.name === OutboxJob.Reconcile ? this.outbox.reconcile() : this.outbox.relay();
+  }
+}
+
+/** One schedule for the ticks across all replicas: BullMQ job schedulers are kept in Redis. */
+@Injectable()
+export class OutboxSchedule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(OutboxSchedule.name);
+
+  constructor(
+    @InjectQueue(QueueName.Outbox) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.runsWorkers) void this.schedule();
+  }
+
+  /** Keeps trying while Redis is away, so a worker that starts before Redis still gets its ticks. */
+  private async schedule(): Promise<void> {
+    try {
+      await this.upsert();
+    } catch (error) {
+      this.logger.warn(`Could not schedule the outbox ticks yet: ${(error as Error).message}`);
+      setTimeout(() => void this.schedule(), 5_000).unref();
+    }
+  }
+
+  private async upsert(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      OutboxJob.Relay,
+      { every: this.config.OUTBOX_RELAY_INTERVAL_MS },
+      { name: OutboxJob.Relay },
+    );
+    await this.queue.upsertJobScheduler(
+      OutboxJob.Reconcile,
+      { every: 60_000 },
+      { name: OutboxJob.Reconcile },
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access.decorators.js';
+import { CurrentActor } from '../auth/actor.decorator.js';
+import type { Actor } from '../auth/roles.js';
+import { NotificationsQuery, TestNotificationDto } from './dto/notification.dto.js';
+import { NotificationsService } from './notifications.service.js';
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @Roles('admin', 'itu_pm', 'regional_coordinator', 'national_team')
+  list(@CurrentActor() actor: Actor, @Query() query: NotificationsQuery) {
+    return this.notifications.list(actor, query);
+  }
+
+  @Post('test')
+  @HttpCode(200)
+  @Roles('admin', 'itu_pm')
+  sendTest(@CurrentActor() actor: Actor, @Body() dto: TestNotificationDto) {
+    return this.notifications.sendTest(actor, dto);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @Roles('admin', 'itu_pm')
+  retry(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.notifications.retry(actor, id);
+  }
+}

@@ -1,0 +1,48 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { QueueName } from '../queues/queue-names.js';
+import { EmailChannel } from './channels/email.channel.js';
+import { WebhookChannel } from './channels/webhook.channel.js';
+import { DeliveryService } from './delivery.service.js';
+import { Notification } from './notification.entity.js';
+import { DeliveryProcessor, OutboxProcessor, OutboxSchedule } from './notification.processors.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotificationsService } from './notifications.service.js';
+import { Outbox } from './outbox.service.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Notification]),
+    BullModule.registerQueueAsync({
+      name: QueueName.Notifications,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        defaultJobOptions: {
+          attempts: config.NOTIFICATION_MAX_ATTEMPTS,
+          backoff: { type: 'exponential', delay: config.NOTIFICATION_BACKOFF_MS },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      }),
+    }),
+    BullModule.registerQueue({
+      name: QueueName.Outbox,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
+    }),
+  ],
+  controllers: [NotificationsController],
+  providers: [
+    Outbox,
+    DeliveryService,
+    NotificationsService,
+    EmailChannel,
+    WebhookChannel,
+    DeliveryProcessor,
+    OutboxProcessor,
+    OutboxSchedule,
+  ],
+  exports: [Outbox, WebhookChannel],
+})
+export class NotificationsModule {}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
+import type { Actor } from '../auth/roles.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import type { Page } from '../common/pagination.js';
+import { PermanentDeliveryError, TransientDeliveryError } from './channels/delivery-error.js';
+import { EmailChannel } from './channels/email.channel.js';
+import { WebhookChannel, newWebhookSecret } from './channels/webhook.channel.js';
+import type { NotificationsQuery, TestNotificationDto } from './dto/notification.dto.js';
+
+const COLUMNS = `n.id, n.kind, n.channel, n.recipient, n.locale, n.subject, n.status, n.attempts,
+  n.last_error AS "lastError", n.provider_response AS "providerResponse", n.not_before AS "notBefore",
+  n.queued_at AS "queuedAt", n.sent_at AS "sentAt", n.programme_id AS "programmeId",
+  n.country_code AS "countryCode", n.stakeholder_id AS "stakeholderId", n.created_at AS "createdAt"`;
+
+/** The delivery log and its operations: list, retry, and a test message sent at once. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policy: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly email: EmailChannel,
+    private readonly webhook: WebhookChannel,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor, query: NotificationsQuery): Promise<Page<object>> {
+    const params: unknown[] = [];
+    const scope = this.policy.readScope(actor.user);
+    const where = [
+      scope.kind === 'all'
+        ? 'TRUE'
+        : this.policy.scopeSql(
+            scope,
+            { country: 'n.country_code', region: 'c.region_code' },
+            params,
+          ),
+    ];
+    const equal = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    };
+    equal('n.programme_id', query.programmeId);
+    equal('n.status', query.status);
+    equal('n.kind', query.kind);
+    equal('n.channel', query.channel);
+    params.push(query.pageSize, query.offset);
+    const rows: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*) OVER ()::int AS total, ${COLUMNS}
+       FROM notifications n LEFT JOIN countries c ON c.code = n.country_code
+       WHERE ${where.join(' AND ')}
+       ORDER BY n.created_at DESC, n.id
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return {
+      items: rows.map(({ total: _total, ...row }) => row),
+      total: rows[0]?.total ?? 0,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  }
+
+  /** A dead or failed notification goes back to pending; the relay queues it again. */
+  async retry(actor: Actor, id: string): Promise<object> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `SELECT id, status, country_code AS "countryCode" FROM notifications WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!row) throw new NotFoundError(`Notification ${id}`);
+      if (row.status !== 'dead' && row.status !== 'failed') {
+        throw new DomainError(
+          422,
+          'not_retryable',
+          `Notification ${id} is ${row.status}; only dead or failed ones are retried`,
+        );
+      }
+      await manager.query(
+        `UPDATE notifications SET status = 'pending', attempts = 0, queued_at = NULL, updated_at = $2 WHERE id = $1`,
+        [id, this.clock.now()],
+      );
+      await this.audit.record(manager, {
+        actorId: actor.user.id,
+        action: 'notification.retried',
+        entityType: 'notification',
+        entityId: id,
+        countryCode: row.countryCode,
+        before: { status: row.status },
+        after: { status: 'pending' },
+        requestId: actor.requestId,
+      });
+      const [after] = await manager.query(
+        `SELECT ${COLUMNS} FROM notifications n WHERE n.id = $1`,
+        [id],
+      );
+      return after;
+    });
+  }
+
+  /** Sends a test message now and answers what the mail server or the receiver said. */
+  async sendTest(actor: Actor, dto: TestNotificationDto): Promise<object> {
+    if ((dto.email === undefined) === (dto.webhookUrl === undefined)) {
+      throw ValidationFailedError.of('email', 'give either email or webhookUrl');
+    }
+    const id = `test-${this.clock.now().getTime()}-${actor.user.id.slice(0, 8)}`;
+    try {
+      if (dto.email) {
+        const response = await this.email.send({
+          id,
+          to: dto.email,
+          subject: 'cirt-tracker test message',
+          text: `This is a test message from cirt-tracker, sent by ${actor.user.displayName}.`,
+        });
+        return { channel: 'email', delivered: true, response };
+      }
+      const secret = newWebhookSecret();
+      const response = await this.webhook.send({
+        id,
+        url: dto.webhookUrl!,
+        secret,
+        payload: { type: 'test', id },
+      });
+      return { channel: 'webhook', delivered: true, response, signingSecret: secret };
+    } catch (error) {
+      if (error instanceof PermanentDeliveryError || error instanceof TransientDeliveryError) {
+        return {
+          channel: dto.email ? 'email' : 'webhook',
+          delivered: false,
+          response: error.message,
+        };
+      }
+      throw error;
+    }
+  }
+}

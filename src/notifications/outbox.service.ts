@@ -1,0 +1,109 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { type DeliveryJobData, QueueName } from '../queues/queue-names.js';
+
+export interface NotificationDraft {
+  kind: string;
+  channel: 'email' | 'webhook';
+  dedupeKey: string;
+  recipient: string;
+  locale: string;
+  subject: string;
+  bodyText: string;
+  bodyHtml?: string | null;
+  payload?: object | null;
+  notBefore: Date;
+  programmeId?: string | null;
+  countryCode?: string | null;
+  stakeholderId?: string | null;
+}
+
+/** Seconds a queued notification may wait for its job before the reconciler checks on it. */
+const RECONCILE_AFTER_SECONDS = 60;
+
+/**
+ * The notifications outbox. Rows are written with the change that causes them; the relay moves
+ * pending rows into the delivery queue (jobId = row id, delayed until their not-before time);
+ * the reconciler puts back to pending what Redis no longer holds.
+ */
+@Injectable()
+export class Outbox {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Notifications) private readonly deliveries: Queue<DeliveryJobData>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Writes drafts in the caller's transaction; a dedupe key already written is skipped. Returns how many were new. */
+  async add(manager: EntityManager, drafts: NotificationDraft[]): Promise<number> {
+    if (drafts.length === 0) return 0;
+    const rows = await manager.query(
+      `INSERT INTO notifications (kind, channel, dedupe_key, recipient, locale, subject, body_text, body_html,
+                                  payload, not_before, programme_id, country_code, stakeholder_id)
+       SELECT kind, channel, "dedupeKey", recipient, locale, subject, "bodyText", "bodyHtml", payload,
+              "notBefore", "programmeId", "countryCode", "stakeholderId"
+       FROM jsonb_to_recordset($1::jsonb) AS d(kind text, channel text, "dedupeKey" text, recipient text,
+         locale text, subject text, "bodyText" text, "bodyHtml" text, payload jsonb, "notBefore" timestamptz,
+         "programmeId" uuid, "countryCode" text, "stakeholderId" uuid)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(drafts)],
+    );
+    return rows.length;
+  }
+
+  async relay(limit = 1000): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const moved: { id: string; notBefore: Date }[] = await manager.query(
+        `WITH picked AS (
+           SELECT id FROM notifications WHERE status = 'pending' ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), moved AS (
+           UPDATE notifications n SET status = 'queued', queued_at = $1, updated_at = $1
+           FROM picked WHERE n.id = picked.id RETURNING n.id, n.not_before AS "notBefore"
+         )
+         SELECT * FROM moved`,
+        [now, limit],
+      );
+      // Inside the transaction: if Redis refuses, the rows stay pending for the next tick.
+      if (moved.length > 0) {
+        await this.deliveries.addBulk(
+          moved.map((row) => ({
+            name: 'deliver',
+            data: { notificationId: row.id },
+            opts: {
+              jobId: row.id,
+              delay: Math.max(0, new Date(row.notBefore).getTime() - now.getTime()),
+            },
+          })),
+        );
+      }
+      return moved.length;
+    });
+  }
+
+  async reconcile(limit = 1000): Promise<number> {
+    const waiting: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM notifications
+       WHERE status IN ('queued', 'failed') AND queued_at < $1::timestamptz - make_interval(secs => $2)
+       ORDER BY queued_at LIMIT $3`,
+      [this.clock.now(), RECONCILE_AFTER_SECONDS, limit],
+    );
+    const lost: string[] = [];
+    for (const { id } of waiting) {
+      if ((await this.deliveries.getJobState(id)) === 'unknown') lost.push(id);
+    }
+    if (lost.length > 0) {
+      await this.dataSource.query(
+        `UPDATE notifications SET status = 'pending', queued_at = NULL, updated_at = $2
+         WHERE id = ANY($1) AND status IN ('queued', 'failed')`,
+        [lost, this.clock.now()],
+      );
+    }
+    return lost.length;
+  }
+}

@@ -1,0 +1,119 @@
+import ar from './messages/ar.json' with { type: 'json' };
+import en from './messages/en.json' with { type: 'json' };
+import es from './messages/es.json' with { type: 'json' };
+import fr from './messages/fr.json' with { type: 'json' };
+import ru from './messages/ru.json' with { type: 'json' };
+import zh from './messages/zh.json' with { type: 'json' };
+import {
+  MESSAGE_LOCALES,
+  REMINDER_KINDS,
+  type ReminderMessageParams,
+  renderReminder,
+} from './reminder-messages.js';
+
+const catalogs: Record<string, Record<string, string>> = { en, fr, es, ar, ru, zh };
+
+const params: ReminderMessageParams = {
+  recipientName: 'Amina Diallo',
+  countryName: 'Senegal',
+  programmeTitle: 'National CIRT 2026',
+  programmeUrl: 'https://cirt.example.org/programmes/42',
+  milestoneTitle: 'Legal framework adopted',
+  dueDate: '2026-09-30',
+  days: 5,
+  phase: 'planning',
+  contactName: 'Jean Martin',
+  contactEmail: 'jean.martin@example.org',
+};
+
+describe(renderReminder.name, () => {
+  it('should have the keys of en.json and no empty value when any catalog is loaded', () => {
+    const keys = Object.keys(en).sort();
+    for (const locale of MESSAGE_LOCALES) {
+      const catalog = catalogs[locale];
+      expect(Object.keys(catalog).sort()).toEqual(keys);
+      for (const value of Object.values(catalog)) expect(value.trim()).not.toBe('');
+      if (locale !== 'en') expect(catalog['test.body']).not.toBe(en['test.body']);
+    }
+  });
+
+  it('should render without leftover placeholders when any kind is rendered in any locale', () => {
+    for (const locale of MESSAGE_LOCALES) {
+      for (const kind of REMINDER_KINDS) {
+        const message = renderReminder(kind, locale, params);
+        for (const part of [message.subject, message.text, message.html]) {
+          expect(part).not.toMatch(/[{}]|undefined/);
+        }
+        expect(message.text).toContain(params.programmeUrl);
+        expect(message.text).toContain(params.countryName);
+      }
+    }
+  });
+
+  it('should use the English plural forms when days is 0, 1 or 5', () => {
+    const due = (days: number) => renderReminder('milestone_due_soon', 'en', { ...params, days });
+    expect(due(0).subject).toBe('Milestone due today: Legal framework adopted');
+    expect(due(1).text).toContain('is due in 1 day, on 2026-09-30');
+    expect(due(5).text).toContain('is due in 5 days, on 2026-09-30');
+    expect(renderReminder('milestone_overdue', 'en', { ...params, days: 1 }).text).toContain(
+      'is now 1 day overdue',
+    );
+  });
+
+  it('should use different Russian plural forms when days is 2 and when it is 5', () => {
+    const stale = (days: number) =>
+      renderReminder('status_update_stale', 'ru', { ...params, days });
+    expect(stale(2).text).toContain('2 дня');
+    expect(stale(5).text).toContain('5 дней');
+    expect(stale(21).text).toContain('21 день');
+  });
+
+  it('should show the translated phase name when a phase key is given', () => {
+    expect(renderReminder('transition_waiting', 'fr', params).text).toContain('Planification');
+    expect(renderReminder('phase_aging', 'zh', params).subject).toContain('规划');
+  });
+
+  it('should set dir="rtl" and lang="ar" when the locale is Arabic and dir="ltr" otherwise', () => {
+    expect(renderReminder('test', 'ar', params).html).toContain('<html lang="ar" dir="rtl">');
+    for (const locale of MESSAGE_LOCALES.filter((l) => l !== 'ar')) {
+      expect(renderReminder('test', locale, params).html).toContain(
+        `<html lang="${locale}" dir="ltr">`,
+      );
+    }
+  });
+
+  it('should escape HTML when a value contains markup', () => {
+    const { html, text } = renderReminder('milestone_overdue', 'en', {
+      ...params,
+      milestoneTitle: '<script>alert("x")</script> & co',
+      programmeUrl: 'https://cirt.example.org/p?id=1&tab="2"',
+    });
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');
+    expect(html).toContain('<a href="https://cirt.example.org/p?id=1&amp;tab=&quot;2&quot;">');
+    expect(html).toContain('&lt;jean.martin@example.org&gt;');
+    expect(text).toContain('<script>alert("x")</script> & co');
+  });
+
+  it('should fall back to English when the locale is not supported', () => {
+    expect(renderReminder('phase_aging', 'de', params)).toEqual(
+      renderReminder('phase_aging', 'en', params),
+    );
+    expect(renderReminder('test', 'fr-CA', params)).toEqual(renderReminder('test', 'fr', params));
+  });
+
+  it('should include the contact sentence only when contactName is given', () => {
+    const withContact = renderReminder('reassessment_due', 'en', params);
+    expect(withContact.text).toContain('please contact Jean Martin <jean.martin@example.org>.');
+    expect(
+      renderReminder('reassessment_due', 'en', { ...params, contactEmail: undefined }).text,
+    ).toContain('please contact Jean Martin.');
+    const withoutContact = renderReminder('reassessment_due', 'en', {
+      ...params,
+      contactName: undefined,
+      contactEmail: undefined,
+    });
+    expect(withoutContact.text).not.toContain('contact');
+    expect(withoutContact.html).not.toContain('contact');
+  });
+});

@@ -1,0 +1,229 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Outbox, type NotificationDraft } from '../src/notifications/outbox.service.js';
+import { QueueName } from '../src/queues/queue-names.js';
+import { type Staff, createStaff } from './factories/users.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { type TestApp, client, controlClock, startTestApp } from './support/test-app.js';
+import { WebhookReceiver, verifySignature } from './support/webhook-receiver.js';
+
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result) return result;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('notifications', () => {
+  const sink = new SmtpSink();
+  const receiver = new WebhookReceiver();
+  let t: TestApp;
+  let staff: Staff;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    await sink.start();
+    await receiver.start();
+    t = await startTestApp({
+      env: {
+        PROCESS_ROLE: 'all',
+        SMTP_URL: sink.url,
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        NOTIFICATION_MAX_ATTEMPTS: '3',
+        NOTIFICATION_BACKOFF_MS: '50',
+        OUTBOX_RELAY_INTERVAL_MS: '200',
+      },
+    });
+    staff = await createStaff(t.dataSource);
+  });
+  afterAll(async () => {
+    await t.close();
+    await sink.stop();
+    await receiver.stop();
+  });
+
+  const email = (overrides: Partial<NotificationDraft> = {}): NotificationDraft => ({
+    kind: 'test',
+    channel: 'email',
+    dedupeKey: `test:${(sequence += 1)}`,
+    recipient: `person${sequence}@example.org`,
+    locale: 'en',
+    subject: `Subject ${sequence}`,
+    bodyText: 'Hello',
+    bodyHtml: '<p>Hello</p>',
+    notBefore: new Date(Date.now() - 1000),
+    countryCode: 'KE',
+    ...overrides,
+  });
+  const add = (drafts: NotificationDraft[]) =>
+    t.dataSource.transaction((manager) => t.app.get(Outbox).add(manager, drafts));
+  const statusOf = async (dedupeKey: string) =>
+    (
+      await t.dataSource.query(
+        `SELECT id, status, attempts, last_error AS "lastError" FROM notifications WHERE dedupe_key = $1`,
+        [dedupeKey],
+      )
+    )[0];
+
+  it('should write each dedupe key once and deliver the e-mail with a Message-ID from its id', async () => {
+    const draft = email();
+    expect(await add([draft, { ...draft }])).toBe(1);
+    expect(await add([draft])).toBe(0);
+    const row = await waitFor('the e-mail to be sent', async () => {
+      const current = await statusOf(draft.dedupeKey);
+      return current.status === 'sent' && current;
+    });
+    const mail = sink.received.find((received) => received.to.includes(draft.recipient));
+    expect(mail).toMatchObject({ subject: draft.subject, messageId: `<${row.id}@cirt-tracker>` });
+    expect(sink.received.filter((received) => received.to.includes(draft.recipient))).toHaveLength(
+      1,
+    );
+  });
+
+  it('should hold a notification until its not-before time', async () => {
+    const later = email({ notBefore: new Date(Date.now() + 60 * 60_000) });
+    await add([later]);
+    await waitFor(
+      'it to be queued',
+      async () => (await statusOf(later.dedupeKey)).status === 'queued',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await statusOf(later.dedupeKey)).status).toBe('queued');
+    expect(sink.received.some((received) => received.to.includes(later.recipient))).toBe(false);
+  });
+
+  it('should sign webhooks with the secret shown once, retry a failing receiver, then mark it dead, and retry on demand', async () => {
+    const admin = client(t, staff.admin);
+    const created = await admin('POST', '/api/v1/countries/KE/stakeholders', {
+      name: 'Hook',
+      email: 'hook@example.org',
+      role: 'cirt_lead',
+      webhookUrl: receiver.url,
+    });
+    expect(created.statusCode).toBe(201);
+    const { id: stakeholderId, webhookSecret } = created.json();
+    expect(webhookSecret).toMatch(/^whsec_/);
+    const listed = (await admin('GET', '/api/v1/countries/KE/stakeholders')).json();
+    expect(JSON.stringify(listed)).not.toContain(webhookSecret);
+
+    receiver.status = 500;
+    const hook = email({
+      channel: 'webhook',
+      recipient: receiver.url,
+      stakeholderId,
+      payload: { type: 'test' },
+    });
+    await add([hook]);
+    const dead = await waitFor('the webhook to be dead', async () => {
+      const current = await statusOf(hook.dedupeKey);
+      return current.status === 'dead' && current;
+    });
+    expect(dead).toMatchObject({ attempts: 3, lastError: 'HTTP 500' });
+    expect(receiver.received.filter((r) => r.id === dead.id)).toHaveLength(3);
+    const log = (await admin('GET', '/api/v1/notifications?status=dead&channel=webhook')).json();
+    expect(log.items.map((item: { id: string }) => item.id)).toContain(dead.id);
+
+    receiver.status = 200;
+    expect((await admin('POST', `/api/v1/notifications/${dead.id}/retry`)).json()).toMatchObject({
+      status: 'pending',
+    });
+    await waitFor(
+      'the webhook to be sent',
+      async () => (await statusOf(hook.dedupeKey)).status === 'sent',
+    );
+    const delivered = receiver.received.filter((r) => r.id === dead.id).at(-1)!;
+    expect(verifySignature(webhookSecret, delivered)).toBe(true);
+    expect(
+      verifySignature('whsec_' + Buffer.from('another secret').toString('base64'), delivered),
+    ).toBe(false);
+    expect(JSON.parse(delivered.body)).toEqual({ type: 'test' });
+    expect((await admin('POST', `/api/v1/notifications/${dead.id}/retry`)).statusCode).toBe(422);
+  });
+
+  it('should deliver everything after the queue lost its Redis data, through the reconciler', async () => {
+    const clock = controlClock(t, new Date().toISOString());
+    const queue = t.app.get<Queue>(getQueueToken(QueueName.Notifications));
+    await queue.pause();
+    const drafts = Array.from({ length: 20 }, () => email());
+    await add(drafts);
+    await waitFor('all to be queued', async () => {
+      const rows = await Promise.all(drafts.map((draft) => statusOf(draft.dedupeKey)));
+      return rows.every((row) => row.status === 'queued');
+    });
+    const redis = new Redis(t.config.REDIS_URL);
+    const keys = await redis.keys(`${t.config.QUEUE_PREFIX}:${QueueName.Notifications}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    await queue.resume();
+
+    clock.current = new Date(clock.current.getTime() + 5 * 60_000);
+    // the 20, and the one held until later in the test before: its delayed job was lost too
+    expect(await t.app.get(Outbox).reconcile()).toBe(21);
+    await waitFor('all to be sent', async () => {
+      const rows = await Promise.all(drafts.map((draft) => statusOf(draft.dedupeKey)));
+      return rows.every((row) => row.status === 'sent');
+    });
+    for (const draft of drafts)
+      expect(sink.received.filter((r) => r.to.includes(draft.recipient))).toHaveLength(1);
+  });
+
+  it('should send a test e-mail at once and answer what the server said', async () => {
+    const response = await client(t, staff.itu_pm)('POST', '/api/v1/notifications/test', {
+      email: 'probe@example.org',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ channel: 'email', delivered: true });
+    expect(response.json().response).toMatch(/^250/);
+    expect(sink.received.some((received) => received.to.includes('probe@example.org'))).toBe(true);
+    expect(
+      (await client(t, staff.itu_pm)('POST', '/api/v1/notifications/test', {})).statusCode,
+    ).toBe(400);
+  });
+});
+
+describe('webhook safety', () => {
+  let t: TestApp;
+  let staff: Staff;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'false' } });
+    staff = await createStaff(t.dataSource);
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    'http://127.0.0.1:8080/hook',
+    'http://10.1.2.3/hook',
+    'http://169.254.169.254/latest',
+    'http://[::1]/hook',
+    'http://localhost/hook',
+  ])('should refuse %s with 400 when private addresses are not allowed', async (webhookUrl) => {
+    const response = await client(t, staff.admin)('POST', '/api/v1/countries/KE/stakeholders', {
+      name: 'Internal',
+      email: 'internal@example.org',
+      role: 'donor',
+      webhookUrl,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].field).toBe('webhookUrl');
+  });
+
+  it('should answer a test webhook to a private address with the refusal, without sending', async () => {
+    const response = await client(t, staff.admin)('POST', '/api/v1/notifications/test', {
+      webhookUrl: 'http://127.0.0.1:9/hook',
+    });
+    expect(response.json()).toMatchObject({
+      channel: 'webhook',
+      delivered: false,
+      response: expect.stringMatching(/private address/),
+    });
+  });
+});
