@@ -14,6 +14,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
 import { StakeholdersModule } from './stakeholders/stakeholders.module.js';
 import { StatusUpdatesModule } from './status-updates/status-updates.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         StakeholdersModule,
         AssessmentsModule,
         NotificationsModule,
+        RemindersModule,
       ],
     };
   }

@@ -413,6 +413,13 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
         expect: [401, 200, 200, 403, 403, 403],
       },
     ],
+    'POST /api/v1/reminders/scan': [
+      {
+        name: 'run a reminder scan now',
+        request: async () => ({ method: 'POST', url: '/api/v1/reminders/scan' }),
+        expect: [401, 202, 202, 403, 403, 403],
+      },
+    ],
     'GET /api/v1/audit': [
       {
         name: 'read the audit trail',

@@ -168,6 +168,23 @@ export class AppConfig {
   @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 2_000;
 
+  /** When the reminder scan runs (cron, UTC); one scan across all replicas. */
+  @Matches(/^(\S+\s+){4}\S+$/, {
+    message: 'REMINDER_SCAN_CRON must be a cron expression such as */15 * * * *',
+  })
+  REMINDER_SCAN_CRON = '*/15 * * * *';
+
+  /** When reminders may arrive, in each recipient's time zone: "Mon-Fri 09:00-17:00" or "always". */
+  @Matches(/^(always|[A-Z][a-z]{2}(-[A-Z][a-z]{2})? \d{2}:\d{2}-\d{2}:\d{2})$/, {
+    message: 'REMINDER_WORKING_HOURS must be like "Mon-Fri 09:00-17:00" or "always"',
+  })
+  REMINDER_WORKING_HOURS = 'Mon-Fri 09:00-17:00';
+
+  /** Changes to the reminder ladders, as JSON rule by rule (see src/reminders/reminder-rules.ts). */
+  @IsOptional()
+  @IsString()
+  REMINDER_RULES?: string = undefined;
+
   /** A folder of assessment templates to publish besides the built-in ones. */
   @IsOptional()
   @IsString()

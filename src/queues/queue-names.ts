@@ -4,7 +4,11 @@ export enum QueueName {
   Notifications = 'notifications',
   /** Recurring ticks that move pending rows to Notifications and repair what Redis lost. */
   Outbox = 'outbox',
+  /** The reminder scan: the schedule's ticks and scans asked for by hand. */
+  Reminders = 'reminders',
 }
+
+export const REMINDER_SCAN_JOB = 'scan';
 
 export enum OutboxJob {
   Relay = 'relay',

@@ -1,0 +1,320 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
+import { type ReminderKind, renderReminder } from './reminder-messages.js';
+import { type ReminderRules, reminderRules } from './reminder-rules.js';
+import { nextWorkingTime, parseWorkingHours, type WorkingHours } from './working-hours.js';
+
+/** A reminder step that has fallen due for a subject (a milestone, a transition, a programme...). */
+interface DueReminder {
+  rule: ReminderKind;
+  subject: string;
+  step: number;
+  countryCode: string;
+  programmeId: string;
+  programmeTitle: string;
+  days: number;
+  milestoneTitle?: string;
+  dueDate?: string;
+  phase?: string;
+  ownerId?: string | null;
+  /** Stakeholder roles to remind; the milestone owner is named by ownerId. */
+  roles: string[];
+}
+
+interface Recipient {
+  id: string;
+  countryCode: string;
+  name: string;
+  email: string;
+  role: string;
+  locale: string;
+  timezone: string;
+  webhookUrl: string | null;
+  countryName: string;
+}
+
+const OPEN = `('planned', 'in_progress', 'blocked')`;
+/** The country's calendar date now: reminders count days as the country lives them. */
+const TODAY = `($1::timestamptz AT TIME ZONE c.timezone)::date`;
+
+/** The largest step at or below `value`, or undefined when none is reached yet. */
+function reached(steps: number[], value: number): number | undefined {
+  return steps.filter((step) => step <= value).sort((a, b) => b - a)[0];
+}
+
+/**
+ * Finds, for the whole portfolio at once, the reminder steps that have fallen due (DOMAIN.md §5)
+ * and writes one notification per step, recipient and channel into the outbox. The dedupe key
+ * (rule, subject, step, recipient, channel) makes any number of scans write each reminder once.
+ */
+@Injectable()
+export class ReminderScan {
+  private readonly logger = new Logger(ReminderScan.name);
+  private readonly rules: ReminderRules;
+  private readonly hours: WorkingHours | null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.rules = reminderRules(config.REMINDER_RULES);
+    this.hours = parseWorkingHours(config.REMINDER_WORKING_HOURS);
+  }
+
+  async scan(): Promise<{ due: number; written: number }> {
+    const now = this.clock.now();
+    const due = (
+      await Promise.all([
+        this.milestonesDueSoon(now),
+        this.milestonesOverdue(now),
+        this.transitionsWaiting(now),
+        this.staleStatusUpdates(now),
+        this.staleDrafts(now),
+        this.agingPhases(now),
+        this.reassessmentsDue(now),
+      ])
+    ).flat();
+    const recipients = await this.recipients([
+      ...new Set(due.map((reminder) => reminder.countryCode)),
+    ]);
+    const drafts = due.flatMap((reminder) => this.drafts(reminder, recipients, now));
+    const written = await this.dataSource.transaction((manager) =>
+      this.outbox.add(manager, drafts),
+    );
+    if (written > 0) this.logger.log(`Reminder scan: ${written} new of ${drafts.length} due`);
+    return { due: drafts.length, written };
+  }
+
+  private async milestonesDueSoon(now: Date): Promise<DueReminder[]> {
+    const steps = this.rules.milestoneDueSoon.daysBefore;
+    const rows = await this.milestones(
+      now,
+      `m.due_date - ${TODAY} BETWEEN 0 AND $2`,
+      Math.max(...steps),
+      `m.due_date - ${TODAY}`,
+    );
+    return rows.flatMap((row) => {
+      // The nearest step already reached: 10 days before due is the 14-day reminder.
+      const step = steps.filter((s) => row.days <= s).sort((a, b) => a - b)[0];
+      return step === undefined
+        ? []
+        : [
+            {
+              ...row,
+              rule: 'milestone_due_soon' as const,
+              step,
+              roles: row.ownerId ? [] : ['national_focal_point'],
+            },
+          ];
+    });
+  }
+
+  private async milestonesOverdue(now: Date): Promise<DueReminder[]> {
+    const { daysAfter, escalateFromDay } = this.rules.milestoneOverdue;
+    const rows = await this.milestones(
+      now,
+      `${TODAY} - m.due_date >= $2`,
+      Math.min(...daysAfter),
+      `${TODAY} - m.due_date`,
+    );
+    return rows.flatMap((row) => {
+      const step = reached(daysAfter, row.days);
+      if (step === undefined) return [];
+      const roles = [
+        'national_focal_point',
+        ...(step >= escalateFromDay ? ['itu_project_manager', 'regional_coordinator'] : []),
+      ];
+      return [{ ...row, rule: 'milestone_overdue' as const, step, roles }];
+    });
+  }
+
+  private async milestones(now: Date, condition: string, bound: number, days: string) {
+    const rows: (Omit<DueReminder, 'rule' | 'step' | 'roles'> & { days: number })[] =
+      await this.dataSource.query(
+        `SELECT m.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
+              m.title AS "milestoneTitle", to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
+              m.owner_stakeholder_id AS "ownerId", (${days})::int AS days
+       FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
+       WHERE p.status = 'active' AND m.status IN ${OPEN} AND ${condition}`,
+        [now, bound],
+      );
+    return rows;
+  }
+
+  private async transitionsWaiting(now: Date): Promise<DueReminder[]> {
+    const { firstAfterDays, everyDays } = this.rules.transitionWaiting;
+    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
+      `SELECT t.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
+              t.to_phase AS phase, (${TODAY} - (t.requested_at AT TIME ZONE c.timezone)::date)::int AS days
+       FROM phase_transitions t JOIN programmes p ON p.id = t.programme_id JOIN countries c ON c.code = p.country_code
+       WHERE t.status = 'pending' AND ${TODAY} - (t.requested_at AT TIME ZONE c.timezone)::date >= $2`,
+      [now, firstAfterDays],
+    );
+    return rows.map((row) => ({
+      ...row,
+      rule: 'transition_waiting',
+      step: firstAfterDays + everyDays * Math.floor((row.days - firstAfterDays) / everyDays),
+      roles: ['itu_project_manager', 'regional_coordinator'],
+    }));
+  }
+
+  private async staleStatusUpdates(now: Date): Promise<DueReminder[]> {
+    const { afterDays, escalateAfterDays } = this.rules.statusUpdateStale;
+    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
+      `SELECT p.id || ':' || to_char(coalesce(p.health_updated_at, p.created_at), 'YYYYMMDDHH24MISS') AS subject,
+              p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
+              (${TODAY} - (coalesce(p.health_updated_at, p.created_at) AT TIME ZONE c.timezone)::date)::int AS days
+       FROM programmes p JOIN countries c ON c.code = p.country_code
+       WHERE p.status = 'active'
+         AND ${TODAY} - (coalesce(p.health_updated_at, p.created_at) AT TIME ZONE c.timezone)::date >= $2`,
+      [now, afterDays],
+    );
+    return rows.map((row) => {
+      const escalated = row.days >= escalateAfterDays;
+      return {
+        ...row,
+        rule: 'status_update_stale',
+        step: escalated ? escalateAfterDays : afterDays,
+        roles: [escalated ? 'itu_project_manager' : 'national_focal_point'],
+      };
+    });
+  }
+
+  private async staleDrafts(now: Date): Promise<DueReminder[]> {
+    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
+      `SELECT a.id || ':' || to_char(a.updated_at, 'YYYYMMDDHH24MISS') AS subject, p.id AS "programmeId",
+              p.country_code AS "countryCode", p.title AS "programmeTitle",
+              (${TODAY} - (a.updated_at AT TIME ZONE c.timezone)::date)::int AS days
+       FROM assessments a JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
+       WHERE p.status = 'active' AND a.status IN ('draft', 'returned')
+         AND ${TODAY} - (a.updated_at AT TIME ZONE c.timezone)::date >= $2`,
+      [now, this.rules.assessmentDraftStale.afterDays],
+    );
+    return rows.map((row) => ({
+      ...row,
+      rule: 'assessment_draft_stale',
+      step: this.rules.assessmentDraftStale.afterDays,
+      roles: ['national_focal_point'],
+    }));
+  }
+
+  private async agingPhases(now: Date): Promise<DueReminder[]> {
+    const { thresholdDays, everyDays } = this.rules.phaseAging;
+    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
+      `SELECT p.id || ':' || p.phase || ':' || to_char(p.phase_entered_at, 'YYYYMMDDHH24MISS') AS subject,
+              p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle", p.phase,
+              (${TODAY} - (p.phase_entered_at AT TIME ZONE c.timezone)::date)::int AS days
+       FROM programmes p JOIN countries c ON c.code = p.country_code
+       JOIN jsonb_each_text($2::jsonb) AS threshold(phase, days) ON threshold.phase = p.phase
+       WHERE p.status = 'active'
+         AND ${TODAY} - (p.phase_entered_at AT TIME ZONE c.timezone)::date >= threshold.days::int`,
+      [now, JSON.stringify(thresholdDays)],
+    );
+    return rows.map((row) => {
+      const threshold = thresholdDays[row.phase as keyof typeof thresholdDays]!;
+      return {
+        ...row,
+        rule: 'phase_aging',
+        step: threshold + everyDays * Math.floor((row.days - threshold) / everyDays),
+        roles: ['itu_project_manager', 'regional_coordinator'],
+      };
+    });
+  }
+
+  private async reassessmentsDue(now: Date): Promise<DueReminder[]> {
+    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (p.id) a.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode",
+              p.title AS "programmeTitle",
+              to_char((a.validated_at AT TIME ZONE c.timezone) + make_interval(months => $2), 'YYYY-MM-DD') AS "dueDate",
+              0 AS days
+       FROM assessments a JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
+       WHERE p.status = 'active' AND a.kind = 'maturity' AND a.status = 'validated'
+         AND a.validated_at + make_interval(months => $2) <= $1::timestamptz
+       ORDER BY p.id, a.validated_at DESC`,
+      [now, this.rules.reassessmentDue.afterMonths],
+    );
+    return rows.map((row) => ({
+      ...row,
+      rule: 'reassessment_due',
+      step: 0,
+      roles: ['national_focal_point', 'cirt_lead'],
+    }));
+  }
+
+  /** The stakeholders who take reminders in these countries, with the country's name in their language. */
+  private async recipients(countryCodes: string[]): Promise<Recipient[]> {
+    if (countryCodes.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT s.id, s.country_code AS "countryCode", s.name, s.email, s.role, s.locale,
+              coalesce(s.timezone, c.timezone) AS timezone, s.webhook_url AS "webhookUrl",
+              coalesce(c.names ->> s.locale, c.names ->> 'en') AS "countryName"
+       FROM stakeholders s JOIN countries c ON c.code = s.country_code
+       WHERE s.country_code = ANY($1) AND s.removed_at IS NULL AND s.notify`,
+      [countryCodes],
+    );
+  }
+
+  private drafts(reminder: DueReminder, everyone: Recipient[], now: Date): NotificationDraft[] {
+    const inCountry = everyone.filter((r) => r.countryCode === reminder.countryCode);
+    const chosen = inCountry.filter(
+      (r) => r.id === reminder.ownerId || reminder.roles.includes(r.role),
+    );
+    const focalPoint = inCountry.find((r) => r.role === 'national_focal_point');
+    const pm = inCountry.find((r) => r.role === 'itu_project_manager');
+    return chosen.flatMap((recipient) => {
+      const contact = recipient.id === focalPoint?.id ? pm : focalPoint;
+      const message = renderReminder(reminder.rule, recipient.locale, {
+        recipientName: recipient.name,
+        countryName: recipient.countryName,
+        programmeTitle: reminder.programmeTitle,
+        programmeUrl: `${this.config.PUBLIC_URL.replace(/\/$/, '')}/programmes/${reminder.programmeId}`,
+        milestoneTitle: reminder.milestoneTitle,
+        dueDate: reminder.dueDate,
+        days: reminder.days,
+        phase: reminder.phase,
+        contactName: contact?.name,
+        contactEmail: contact?.email,
+      });
+      const base = {
+        kind: `reminder.${reminder.rule}`,
+        locale: recipient.locale,
+        subject: message.subject,
+        bodyText: message.text,
+        bodyHtml: message.html,
+        notBefore: nextWorkingTime(now, recipient.timezone, this.hours),
+        programmeId: reminder.programmeId,
+        countryCode: reminder.countryCode,
+        stakeholderId: recipient.id,
+      };
+      const key = `${reminder.rule}:${reminder.subject}:${reminder.step}:${recipient.id}`;
+      const drafts: NotificationDraft[] = [
+        { ...base, channel: 'email', dedupeKey: `${key}:email`, recipient: recipient.email },
+      ];
+      if (recipient.webhookUrl) {
+        drafts.push({
+          ...base,
+          channel: 'webhook',
+          dedupeKey: `${key}:webhook`,
+          recipient: recipient.webhookUrl,
+          payload: {
+            type: `reminder.${reminder.rule}`,
+            step: reminder.step,
+            programmeId: reminder.programmeId,
+            countryCode: reminder.countryCode,
+            subject: message.subject,
+            text: message.text,
+            days: reminder.days,
+            dueDate: reminder.dueDate ?? null,
+          },
+        });
+      }
+      return drafts;
+    });
+  }
+}

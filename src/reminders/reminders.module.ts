@@ -1,0 +1,103 @@
+import { BullModule, InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import {
+  Controller,
+  HttpCode,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  Post,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Queue } from 'bullmq';
+import { Roles } from '../auth/access.decorators.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { QueueName, REMINDER_SCAN_JOB } from '../queues/queue-names.js';
+import { ReminderScan } from './reminder-scan.service.js';
+
+@Processor(QueueName.Reminders, { runRetryDelay: 2_000 })
+export class ReminderScanProcessor extends WorkerHost {
+  constructor(private readonly reminderScan: ReminderScan) {
+    super();
+  }
+
+  process(): Promise<{ due: number; written: number }> {
+    return this.reminderScan.scan();
+  }
+}
+
+/** One cron schedule across all replicas (REMINDER_SCAN_CRON); the tick only runs the scan. */
+@Injectable()
+export class ReminderSchedule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReminderSchedule.name);
+
+  constructor(
+    @InjectQueue(QueueName.Reminders) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.runsWorkers) void this.schedule();
+  }
+
+  private async schedule(): Promise<void> {
+    try {
+      await this.queue.upsertJobScheduler(
+        REMINDER_SCAN_JOB,
+        { pattern: this.config.REMINDER_SCAN_CRON },
+        { name: REMINDER_SCAN_JOB },
+      );
+    } catch (error) {
+      this.logger.warn(`Could not schedule the reminder scan yet: ${(error as Error).message}`);
+      setTimeout(() => void this.schedule(), 5_000).unref();
+    }
+  }
+}
+
+@ApiTags('reminders')
+@ApiBearerAuth()
+@Controller('reminders')
+export class RemindersController {
+  constructor(
+    @InjectQueue(QueueName.Reminders) private readonly queue: Queue,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Runs one scan now, on a worker. */
+  @Post('scan')
+  @HttpCode(202)
+  @Roles('admin', 'itu_pm')
+  async scan(): Promise<{ jobId: string }> {
+    const jobId = `manual-${this.clock.now().getTime()}`;
+    try {
+      await this.queue.add(
+        REMINDER_SCAN_JOB,
+        {},
+        { jobId, removeOnComplete: 100, removeOnFail: 100 },
+      );
+    } catch {
+      throw new DomainError(
+        503,
+        'queue_unavailable',
+        'The job queue cannot be reached; try again shortly',
+      );
+    }
+    return { jobId };
+  }
+}
+
+@Module({
+  imports: [
+    NotificationsModule,
+    BullModule.registerQueue({
+      name: QueueName.Reminders,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
+    }),
+  ],
+  controllers: [RemindersController],
+  providers: [ReminderScan, ReminderScanProcessor, ReminderSchedule],
+})
+export class RemindersModule {}
