@@ -6,8 +6,17 @@ import { type DeliveryJobData, OutboxJob, QueueName } from '../queues/queue-name
 import { DeliveryService } from './delivery.service.js';
 import { Outbox } from './outbox.service.js';
 
-/** Sends notifications; several at once, since each mostly waits on a mail server or a receiver. */
-@Processor(QueueName.Notifications, { concurrency: 8, runRetryDelay: 2_000 })
+/**
+ * Sends notifications, one at a time per worker process: a worker that dies between a server's
+ * acceptance and the row's update repeats at most that one message. Scale out with more worker
+ * processes. A short lock means a job left by a crashed worker is taken up again within seconds.
+ */
+@Processor(QueueName.Notifications, {
+  concurrency: 1,
+  runRetryDelay: 2_000,
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+})
 export class DeliveryProcessor extends WorkerHost {
   constructor(private readonly delivery: DeliveryService) {
     super();

@@ -36,6 +36,8 @@ export class SmtpSink {
   }
 
   async start(): Promise<void> {
+    // A client that dies mid-conversation resets its connection; that is the test's business.
+    this.server.on('error', () => undefined);
     this.server.listen(0, '127.0.0.1');
     await once(this.server.server, 'listening');
     this.port = (this.server.server.address() as { port: number }).port;
