@@ -5,22 +5,11 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SmtpSink } from './support/smtp-sink.js';
 import { cloneTemplateDatabase } from './support/test-database.js';
+import { waitFor } from './support/wait.js';
 
 // Runs the built service (`npm test` builds first) as worker processes and kills them hard.
 const COUNT = 2_000;
 const KILLS = 5;
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('delivery through worker crashes', () => {
   it(`should deliver ${COUNT} e-mails at least once, all marked sent, with no more repeats than kills`, async () => {
@@ -54,18 +43,22 @@ describe('delivery through worker crashes', () => {
       );
       startWorker();
       for (let kill = 1; kill <= KILLS; kill += 1) {
-        await waitFor(`${kill * 250} e-mails`, () => sink.received.length >= kill * 250);
+        await waitFor(`${kill * 250} e-mails`, () => sink.received.length >= kill * 250, 120_000);
         const exited = once(worker!, 'exit');
         worker!.kill('SIGKILL');
         await exited;
         startWorker();
       }
-      await waitFor('every row to be sent', async () => {
-        const { rows } = await db.query(
-          `SELECT count(*)::int AS n FROM notifications WHERE status = 'sent'`,
-        );
-        return rows[0].n === COUNT;
-      });
+      await waitFor(
+        'every row to be sent',
+        async () => {
+          const { rows } = await db.query(
+            `SELECT count(*)::int AS n FROM notifications WHERE status = 'sent'`,
+          );
+          return rows[0].n === COUNT;
+        },
+        120_000,
+      );
 
       const received = new Map<string, number>();
       for (const mail of sink.received)

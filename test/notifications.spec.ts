@@ -4,21 +4,8 @@ import { QueueName } from '../src/queues/queue-names.js';
 import { type Staff, createStaff } from './factories/users.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { type TestApp, client, controlClock, startTestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
 import { WebhookReceiver, verifySignature } from './support/webhook-receiver.js';
-
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result) return result;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('notifications', () => {
   const sink = new SmtpSink();

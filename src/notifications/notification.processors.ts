@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { type DeliveryJobData, OutboxJob, QueueName } from '../queues/queue-names.js';
+import { scheduleWhenRedisAnswers } from '../queues/job-schedule.js';
 import { DeliveryService } from './delivery.service.js';
 import { Outbox } from './outbox.service.js';
 
@@ -54,29 +55,18 @@ export class OutboxSchedule implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.runsWorkers) void this.schedule();
-  }
-
-  /** Keeps trying while Redis is away, so a worker that starts before Redis still gets its ticks. */
-  private async schedule(): Promise<void> {
-    try {
-      await this.upsert();
-    } catch (error) {
-      this.logger.warn(`Could not schedule the outbox ticks yet: ${(error as Error).message}`);
-      setTimeout(() => void this.schedule(), 5_000).unref();
-    }
-  }
-
-  private async upsert(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      OutboxJob.Relay,
-      { every: this.config.OUTBOX_RELAY_INTERVAL_MS },
-      { name: OutboxJob.Relay },
-    );
-    await this.queue.upsertJobScheduler(
-      OutboxJob.Reconcile,
-      { every: 60_000 },
-      { name: OutboxJob.Reconcile },
-    );
+    if (!this.config.runsWorkers) return;
+    scheduleWhenRedisAnswers(this.logger, 'the outbox ticks', async () => {
+      await this.queue.upsertJobScheduler(
+        OutboxJob.Relay,
+        { every: this.config.OUTBOX_RELAY_INTERVAL_MS },
+        { name: OutboxJob.Relay },
+      );
+      await this.queue.upsertJobScheduler(
+        OutboxJob.Reconcile,
+        { every: 60_000 },
+        { name: OutboxJob.Reconcile },
+      );
+    });
   }
 }

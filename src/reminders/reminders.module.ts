@@ -15,6 +15,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { scheduleWhenRedisAnswers } from '../queues/job-schedule.js';
 import { QueueName, REMINDER_SCAN_JOB } from '../queues/queue-names.js';
 import { ReminderScan } from './reminder-scan.service.js';
 
@@ -40,20 +41,14 @@ export class ReminderSchedule implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.runsWorkers) void this.schedule();
-  }
-
-  private async schedule(): Promise<void> {
-    try {
-      await this.queue.upsertJobScheduler(
+    if (!this.config.runsWorkers) return;
+    scheduleWhenRedisAnswers(this.logger, 'the reminder scan', () =>
+      this.queue.upsertJobScheduler(
         REMINDER_SCAN_JOB,
         { pattern: this.config.REMINDER_SCAN_CRON },
         { name: REMINDER_SCAN_JOB },
-      );
-    } catch (error) {
-      this.logger.warn(`Could not schedule the reminder scan yet: ${(error as Error).message}`);
-      setTimeout(() => void this.schedule(), 5_000).unref();
-    }
+      ),
+    );
   }
 }
 
