@@ -14,7 +14,13 @@ import { AppConfig } from '../config/app-config.js';
         pinoHttp: {
           level: config.LOG_LEVEL,
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-          autoLogging: { ignore: (request) => request.url?.startsWith('/health/') ?? false },
+          // Probes call these every few seconds: their lines would drown the rest.
+          autoLogging: {
+            ignore: (request) =>
+              /^\/health\//.test(
+                (request as { originalUrl?: string }).originalUrl ?? request.url ?? '',
+              ),
+          },
         },
       }),
     }),
