@@ -51,6 +51,25 @@ describe('HTTP conventions', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  it('should refuse NUL characters, which PostgreSQL cannot store, with 400 and store nothing', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers,
+      payload: { name: 'bad\u0000name' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { field: 'name', message: 'name must not contain NUL characters' },
+    ]);
+    const query = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/countries?region=AF%00R',
+      headers,
+    });
+    expect(query.statusCode).toBe(400);
+  });
+
   it('should refuse a body over 1 MB with 413 problem+json', async () => {
     const response = await t.app.inject({
       method: 'POST',
