@@ -17,8 +17,8 @@ import { AppConfig } from '../config/app-config.js';
           // Probes call these every few seconds: their lines would drown the rest.
           autoLogging: {
             ignore: (request) =>
-              /^\/health\//.test(
-                (request as { originalUrl?: string }).originalUrl ?? request.url ?? '',
+              ((request as { originalUrl?: string }).originalUrl ?? request.url ?? '').startsWith(
+                '/health/',
               ),
           },
         },
