@@ -1,5 +1,6 @@
+import { createUser } from './factories/users.js';
 import { RedisServer, freePort } from './support/redis-server.js';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
 describe('health', () => {
@@ -37,6 +38,14 @@ describe('health', () => {
     expect(down.json()).toMatchObject({ status: 'error', details: { redis: { status: 'down' } } });
     expect(elapsed).toBeLessThan(2_000);
     expect((await get('/health/live')).statusCode).toBe(200);
+
+    // A request that enqueues work fails fast too, instead of hanging until Redis returns.
+    const pm = await createUser(t.dataSource, { role: 'itu_pm' });
+    const enqueueStarted = Date.now();
+    const scan = await client(t, pm)('POST', '/api/v1/reminders/scan');
+    expect(scan.statusCode).toBe(503);
+    expect(scan.json().code).toBe('queue_unavailable');
+    expect(Date.now() - enqueueStarted).toBeLessThan(2_000);
 
     await redis.start();
     await waitFor(
