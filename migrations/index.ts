@@ -6,6 +6,7 @@ import { Programmes1795386000000 } from './1795386000000-programmes.js';
 import { Assessments1795388000000 } from './1795388000000-assessments.js';
 import { PhaseTransitions1795390000000 } from './1795390000000-phase-transitions.js';
 import { Notifications1795392000000 } from './1795392000000-notifications.js';
+import { Reports1795394000000 } from './1795394000000-reports.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   Assessments1795388000000,
   PhaseTransitions1795390000000,
   Notifications1795392000000,
+  Reports1795394000000,
 ];

@@ -15,6 +15,7 @@ import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RemindersModule } from './reminders/reminders.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { StakeholdersModule } from './stakeholders/stakeholders.module.js';
 import { StatusUpdatesModule } from './status-updates/status-updates.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         AssessmentsModule,
         NotificationsModule,
         RemindersModule,
+        ReportsModule,
       ],
     };
   }

@@ -96,6 +96,12 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
     return response.json().id as string;
   };
 
+  const europeanReport = async () =>
+    (
+      await t.dataSource.query(
+        `INSERT INTO reports (scope, scope_key, formats) VALUES ('{"regionCode": "EUR"}', 'region:EUR', '{json}') RETURNING id`,
+      )
+    )[0].id as string;
   const version = async (table: 'programmes' | 'milestones', id: string) =>
     (await t.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id]))[0]
       .version as number;
@@ -418,6 +424,50 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
         name: 'run a reminder scan now',
         request: async () => ({ method: 'POST', url: '/api/v1/reminders/scan' }),
         expect: [401, 202, 202, 403, 403, 403],
+      },
+    ],
+    'POST /api/v1/reports': [
+      {
+        name: 'request a report on Africa',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/reports',
+          body: { scope: { regionCode: 'AFR' }, formats: ['json'] },
+        }),
+        expect: [401, 202, 202, 202, 403, 403],
+      },
+      {
+        name: 'request a report on Europe',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/reports',
+          body: { scope: { regionCode: 'EUR' }, formats: ['json'] },
+        }),
+        expect: [401, 202, 202, 404, 403, 403],
+      },
+    ],
+    'GET /api/v1/reports': [
+      {
+        name: 'list reports',
+        request: async () => ({ method: 'GET', url: '/api/v1/reports' }),
+        expect: [401, 200, 200, 200, 403, 200],
+      },
+    ],
+    'GET /api/v1/reports/:id': [
+      {
+        name: 'read a report on Europe',
+        request: async () => ({ method: 'GET', url: `/api/v1/reports/${await europeanReport()}` }),
+        expect: [401, 200, 200, 404, 403, 200],
+      },
+    ],
+    'GET /api/v1/reports/:id/download': [
+      {
+        name: 'download a report on Europe (not compiled here: no file yet)',
+        request: async () => ({
+          method: 'GET',
+          url: `/api/v1/reports/${await europeanReport()}/download?format=json`,
+        }),
+        expect: [401, 404, 404, 404, 403, 404],
       },
     ],
     'GET /api/v1/audit': [

@@ -4,21 +4,12 @@ import { join } from 'node:path';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { canonicalJson } from '../common/canonical-json.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { ASSESSMENT_KINDS, type AssessmentTemplate } from './template.types.js';
 
 const BUILT_IN = join(import.meta.dirname, 'templates');
-
-/** JSON with its object keys sorted, so that equal content hashes equally. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export function compareVersions(a: string, b: string): number {
   const [x, y] = [a, b].map((version) => version.split('.').map(Number));
@@ -123,7 +114,7 @@ export class TemplatesService implements OnModuleInit {
 
   private async publish(content: AssessmentTemplate, file: string): Promise<void> {
     checkTemplate(content, file);
-    const hash = createHash('sha256').update(canonical(content)).digest('hex');
+    const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
     const inserted = await this.dataSource.query(
       `INSERT INTO assessment_templates (key, version, kind, title, content, content_hash, published_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key, version) DO NOTHING RETURNING key`,

@@ -6,6 +6,13 @@ export enum QueueName {
   Outbox = 'outbox',
   /** The reminder scan: the schedule's ticks and scans asked for by hand. */
   Reminders = 'reminders',
+  /** One job per report row (jobId = row id): compile it; and the tick that queues waiting rows. */
+  Reports = 'reports',
+}
+
+export enum ReportJob {
+  Compile = 'compile',
+  Relay = 'relay',
 }
 
 export const REMINDER_SCAN_JOB = 'scan';

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { canonicalJson } from '../common/canonical-json.js';
+import { Clock } from '../common/clock.js';
+import type { ReportFormat } from './dto/report.dto.js';
+import { type ProgrammeRow, ReportDataQuery, type ReportScope } from './report-data.query.js';
+import { renderCsv } from './renderers/csv.js';
+
+interface Change {
+  programmeId: string;
+  countryCode: string;
+  kind: 'phase' | 'readiness_score' | 'newly_overdue';
+  from: string | number | null;
+  to: string | number | null;
+}
+
+/** What changed for each programme since the previous report of the same scope. */
+function changesSince(previous: ProgrammeRow[], current: ProgrammeRow[]): Change[] {
+  const before = new Map(previous.map((row) => [row.programmeId, row]));
+  return current.flatMap((row) => {
+    const old = before.get(row.programmeId);
+    if (!old) return [];
+    const base = { programmeId: row.programmeId, countryCode: row.countryCode };
+    const changes: Change[] = [];
+    if (old.phase !== row.phase)
+      changes.push({ ...base, kind: 'phase', from: old.phase, to: row.phase });
+    if (old.readinessScore !== row.readinessScore) {
+      changes.push({
+        ...base,
+        kind: 'readiness_score',
+        from: old.readinessScore,
+        to: row.readinessScore,
+      });
+    }
+    if (old.overdueMilestones === 0 && row.overdueMilestones > 0) {
+      changes.push({ ...base, kind: 'newly_overdue', from: 0, to: row.overdueMilestones });
+    }
+    return changes;
+  });
+}
+
+const CONTENT_TYPES: Record<ReportFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
+
+/**
+ * Compiles a report: reads the scope with SQL aggregates, builds the canonical JSON snapshot
+ * (hashed with SHA-256), renders the asked formats from it and stores everything with the
+ * report. Progress moves as it goes; a failure ends as `failed` with a readable error.
+ */
+@Injectable()
+export class ReportCompiler {
+  private readonly logger = new Logger(ReportCompiler.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly data: ReportDataQuery,
+    private readonly clock: Clock,
+  ) {}
+
+  async compile(reportId: string): Promise<void> {
+    const [report]: {
+      scope: ReportScope;
+      scopeKey: string;
+      formats: ReportFormat[];
+      requestedBy: string | null;
+    }[] = await this.dataSource.query(
+      `WITH started AS (
+           UPDATE reports SET status = 'running', progress = 5, started_at = $2
+           WHERE id = $1 AND status IN ('queued', 'running')
+           RETURNING scope, scope_key, formats, requested_by
+         )
+         SELECT scope, scope_key AS "scopeKey", formats, requested_by AS "requestedBy" FROM started`,
+      [reportId, this.clock.now()],
+    );
+    if (!report) return; // completed or failed already: a repeated job does nothing
+    try {
+      const asOf = this.clock.now();
+      const scope = report.scope;
+      const programmes = await this.data.programmes(scope, asOf);
+      await this.progress(reportId, 40);
+      const aggregates = await this.data.aggregates(scope, asOf);
+      const weakestIndicators = await this.data.weakestIndicators(scope);
+      await this.progress(reportId, 70);
+      const [previous] = await this.dataSource.query(
+        `SELECT id, snapshot -> 'programmes' AS programmes FROM reports
+         WHERE scope_key = $1 AND status = 'completed' AND id <> $2 ORDER BY completed_at DESC LIMIT 1`,
+        [report.scopeKey, reportId],
+      );
+      const templates = await this.dataSource.query(
+        `SELECT DISTINCT a.template_key AS key, a.template_version AS version FROM assessments a
+         WHERE a.status = 'validated' AND a.programme_id = ANY($1) ORDER BY 1, 2`,
+        [programmes.map((row) => row.programmeId)],
+      );
+      const snapshot = {
+        asOf: asOf.toISOString(),
+        scope,
+        requestedBy: report.requestedBy,
+        templateVersions: templates,
+        programmes,
+        regions: aggregates.filter((row) => row.regionCode !== null),
+        overall: aggregates.find((row) => row.regionCode === null) ?? null,
+        weakestIndicators,
+        changes: previous
+          ? { since: previous.id, items: changesSince(previous.programmes, programmes) }
+          : { since: null, items: [] },
+      };
+      const json = canonicalJson(snapshot);
+      const files: Record<string, Buffer> = {
+        json: Buffer.from(json, 'utf8'),
+        csv: renderCsv(programmes),
+      };
+      await this.dataSource.transaction(async (manager) => {
+        for (const format of report.formats) {
+          await manager.query(
+            `INSERT INTO report_files (report_id, format, content, content_type, file_name) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (report_id, format) DO UPDATE SET content = EXCLUDED.content`,
+            [
+              reportId,
+              format,
+              files[format],
+              CONTENT_TYPES[format],
+              `cirt-report-${asOf.toISOString().slice(0, 10)}-${reportId.slice(0, 8)}.${format}`,
+            ],
+          );
+        }
+        await manager.query(
+          `UPDATE reports SET status = 'completed', progress = 100, as_of = $2, snapshot = $3::jsonb,
+                  content_hash = $4, summary = $5, completed_at = $6
+           WHERE id = $1`,
+          [
+            reportId,
+            asOf,
+            json,
+            createHash('sha256').update(json).digest('hex'),
+            {
+              programmes: programmes.length,
+              countries: snapshot.overall?.countries ?? 0,
+              meanReadiness: snapshot.overall?.meanReadiness ?? null,
+            },
+            this.clock.now(),
+          ],
+        );
+      });
+    } catch (error) {
+      this.logger.error({ err: error, reportId }, 'Report failed');
+      await this.dataSource.query(
+        `UPDATE reports SET status = 'failed', error = $2 WHERE id = $1`,
+        [reportId, `The report could not be compiled: ${(error as Error).message}`.slice(0, 1000)],
+      );
+    }
+  }
+
+  private async progress(reportId: string, value: number): Promise<void> {
+    await this.dataSource.query('UPDATE reports SET progress = $2 WHERE id = $1', [
+      reportId,
+      value,
+    ]);
+  }
+}
