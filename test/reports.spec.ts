@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { createAssessment } from './factories/assessments.js';
 import { createProgramme } from './factories/programmes.js';
 import { type Staff, createStaff } from './factories/users.js';
@@ -113,7 +115,11 @@ describe('reports', () => {
       const current = (await as('GET', `/api/v1/reports/${id}`)).json();
       return current.status === 'completed' || current.status === 'failed' ? current : undefined;
     });
-    expect(report).toMatchObject({ status: 'completed', progress: 100 });
+    expect([report.status, report.error ?? null, report.progress]).toEqual([
+      'completed',
+      null,
+      100,
+    ]);
     const json = await as('GET', `/api/v1/reports/${id}/download?format=json`);
     return { report, json, snapshot: json.json(), id };
   }
@@ -177,6 +183,43 @@ describe('reports', () => {
     );
   });
 
+  it('should render XLSX with its five sheets and a PDF whose text holds the as-of date, scope and totals', async () => {
+    const pm = client(t, staff.itu_pm);
+    const { snapshot, id } = await compiled(pm, { scope: {}, formats: ['json', 'xlsx', 'pdf'] });
+
+    const xlsx = await pm('GET', `/api/v1/reports/${id}/download?format=xlsx`);
+    expect(xlsx.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
+      'Summary',
+      'Countries',
+      'Regions',
+      'Gaps',
+      'Changes',
+    ]);
+    const countries = workbook.getWorksheet('Countries')!;
+    expect(countries.rowCount).toBe(snapshot.programmes.length + 1);
+    expect(countries.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(countries.getRow(1).getCell(7).value).toBe('Days in phase');
+    expect(typeof countries.getRow(2).getCell(7).value).toBe('number');
+
+    const pdf = await pm('GET', `/api/v1/reports/${id}/download?format=pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], {
+      input: pdf.rawPayload,
+    }).toString('utf8');
+    expect(text).toContain(snapshot.asOf);
+    expect(text).toContain('Scope: All tracked countries');
+    expect(text).toContain(
+      `Programmes: ${snapshot.overall.programmes} in ${snapshot.overall.countries} countries`,
+    );
+    expect(text).toContain(`Overdue milestones: ${snapshot.overall.overdueMilestones}`);
+    expect(text).toMatch(/Page 1 of \d+/);
+  });
+
   it("should keep a coordinator's report to their region and list what changed since the last one", async () => {
     const coordinator = client(t, staff.regional_coordinator);
     const first = await compiled(coordinator, { scope: {}, formats: ['json'] });
@@ -232,6 +275,7 @@ describe('reports', () => {
     for (const body of [
       { scope: {}, formats: [] },
       { scope: {}, formats: ['docx'] },
+      { scope: {}, formats: ['json', 'json'] },
       { scope: { regionCode: 'AFR', countryCodes: ['KE'] }, formats: ['json'] },
       { scope: { countryCodes: ['ZZ'] }, formats: ['json'] },
       { scope: { countryCodes: 'KE' }, formats: ['json'] },

@@ -7,6 +7,9 @@ import { Clock } from '../common/clock.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import { type ProgrammeRow, ReportDataQuery, type ReportScope } from './report-data.query.js';
 import { renderCsv } from './renderers/csv.js';
+import { renderPdf } from './renderers/pdf.js';
+import type { ReportSnapshot } from './renderers/snapshot.js';
+import { renderXlsx } from './renderers/xlsx.js';
 
 interface Change {
   programmeId: string;
@@ -97,7 +100,7 @@ export class ReportCompiler {
          WHERE a.status = 'validated' AND a.programme_id = ANY($1) ORDER BY 1, 2`,
         [programmes.map((row) => row.programmeId)],
       );
-      const snapshot = {
+      const snapshot: ReportSnapshot = {
         asOf: asOf.toISOString(),
         scope,
         requestedBy: report.requestedBy,
@@ -111,10 +114,15 @@ export class ReportCompiler {
           : { since: null, items: [] },
       };
       const json = canonicalJson(snapshot);
-      const files: Record<string, Buffer> = {
-        json: Buffer.from(json, 'utf8'),
-        csv: renderCsv(programmes),
+      const renderers: Record<ReportFormat, () => Buffer | Promise<Buffer>> = {
+        json: () => Buffer.from(json, 'utf8'),
+        csv: () => renderCsv(programmes),
+        xlsx: () => renderXlsx(snapshot),
+        pdf: () => renderPdf(snapshot),
       };
+      const files = new Map<ReportFormat, Buffer>();
+      for (const format of report.formats) files.set(format, await renderers[format]());
+      await this.progress(reportId, 90);
       await this.dataSource.transaction(async (manager) => {
         for (const format of report.formats) {
           await manager.query(
@@ -123,7 +131,7 @@ export class ReportCompiler {
             [
               reportId,
               format,
-              files[format],
+              files.get(format),
               CONTENT_TYPES[format],
               `cirt-report-${asOf.toISOString().slice(0, 10)}-${reportId.slice(0, 8)}.${format}`,
             ],

@@ -16,8 +16,6 @@ import { REGION_CODES } from '../../countries/regions.js';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-/** The formats the compiler writes today. */
-export const RENDERED_FORMATS: readonly ReportFormat[] = ['json', 'csv'];
 
 export class ReportScopeDto {
   @ApiPropertyOptional({ enum: REGION_CODES })
@@ -50,9 +48,9 @@ export class CreateReportDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(4)
   @ArrayUnique()
-  @IsIn(RENDERED_FORMATS, {
+  @IsIn(REPORT_FORMATS, {
     each: true,
-    message: `formats must be among ${RENDERED_FORMATS.join(', ')}`,
+    message: `formats must be among ${REPORT_FORMATS.join(', ')}`,
   })
   formats: ReportFormat[];
 }
