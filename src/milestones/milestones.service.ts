@@ -110,14 +110,12 @@ export class MilestonesService {
     return this.dataSource.transaction(async (manager) => {
       const programme = await this.programmes.forWrite(actor.user, programmeId, manager);
       assertNotCancelled(programme);
-      if (dto.ownerStakeholderId) {
-        await this.stakeholders.assertBelongsToCountry(
-          manager,
-          dto.ownerStakeholderId,
-          programme.countryCode,
-          'ownerStakeholderId',
-        );
-      }
+      await this.stakeholders.assertBelongsToCountry(
+        manager,
+        dto.ownerStakeholderId,
+        programme.countryCode,
+        'ownerStakeholderId',
+      );
       const milestone = await manager.save(manager.create(Milestone, { ...dto, programmeId }));
       const created = toResponse(milestone, localDate(this.clock.now(), programme.timezone));
       await this.audit.record(manager, {
@@ -143,14 +141,12 @@ export class MilestonesService {
       const today = localDate(this.clock.now(), programme.timezone);
       assertVersion(milestone.version, dto.version, `Milestone ${id}`);
       assertNotCancelled(programme);
-      if (dto.ownerStakeholderId) {
-        await this.stakeholders.assertBelongsToCountry(
-          manager,
-          dto.ownerStakeholderId,
-          programme.countryCode,
-          'ownerStakeholderId',
-        );
-      }
+      await this.stakeholders.assertBelongsToCountry(
+        manager,
+        dto.ownerStakeholderId,
+        programme.countryCode,
+        'ownerStakeholderId',
+      );
 
       const before = toResponse(milestone, today);
       const { version: _version, ...changes } = dto;

@@ -1,9 +1,6 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
-import { AppConfig } from '../config/app-config.js';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
 import { type DeliveryJobData, OutboxJob, QueueName } from '../queues/queue-names.js';
-import { scheduleWhenRedisAnswers } from '../queues/job-schedule.js';
 import { DeliveryService } from './delivery.service.js';
 import { Outbox } from './outbox.service.js';
 
@@ -41,32 +38,5 @@ export class OutboxProcessor extends WorkerHost {
 
   async process(job: Job): Promise<number> {
     return job.name === OutboxJob.Reconcile ? this.outbox.reconcile() : this.outbox.relay();
-  }
-}
-
-/** One schedule for the ticks across all replicas: BullMQ job schedulers are kept in Redis. */
-@Injectable()
-export class OutboxSchedule implements OnApplicationBootstrap {
-  private readonly logger = new Logger(OutboxSchedule.name);
-
-  constructor(
-    @InjectQueue(QueueName.Outbox) private readonly queue: Queue,
-    private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runsWorkers) return;
-    scheduleWhenRedisAnswers(this.logger, 'the outbox ticks', async () => {
-      await this.queue.upsertJobScheduler(
-        OutboxJob.Relay,
-        { every: this.config.OUTBOX_RELAY_INTERVAL_MS },
-        { name: OutboxJob.Relay },
-      );
-      await this.queue.upsertJobScheduler(
-        OutboxJob.Reconcile,
-        { every: 60_000 },
-        { name: OutboxJob.Reconcile },
-      );
-    });
   }
 }

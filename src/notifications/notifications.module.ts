@@ -2,12 +2,13 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { QueueName } from '../queues/queue-names.js';
+import { OutboxJob, QueueName } from '../queues/queue-names.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 import { DeliveryService } from './delivery.service.js';
 import { Notification } from './notification.entity.js';
-import { DeliveryProcessor, OutboxProcessor, OutboxSchedule } from './notification.processors.js';
+import { recurringJobs } from '../queues/job-schedule.js';
+import { DeliveryProcessor, OutboxProcessor } from './notification.processors.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
 import { Outbox } from './outbox.service.js';
@@ -41,7 +42,10 @@ import { Outbox } from './outbox.service.js';
     WebhookChannel,
     DeliveryProcessor,
     OutboxProcessor,
-    OutboxSchedule,
+    recurringJobs(QueueName.Outbox, (config) => [
+      { name: OutboxJob.Relay, every: config.OUTBOX_RELAY_INTERVAL_MS },
+      { name: OutboxJob.Reconcile, every: 60_000 },
+    ]),
   ],
   exports: [Outbox, WebhookChannel],
 })

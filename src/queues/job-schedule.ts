@@ -1,16 +1,48 @@
-import type { Logger } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type Type } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import type { QueueName } from './queue-names.js';
+
+export interface RecurringJob {
+  /** The scheduler's id and the job's name. */
+  name: string;
+  every?: number;
+  pattern?: string;
+}
 
 /**
- * Registers recurring jobs, and keeps trying every 5 s while Redis is away, so that a worker that
- * starts before Redis still gets its schedule.
+ * A provider that registers a queue's recurring jobs as BullMQ job schedulers, kept in Redis, so
+ * there is one schedule across all replicas. Only processes that run workers register them, and
+ * they keep trying every 5 s while Redis is away, so a worker that starts before Redis still gets
+ * its schedule.
  */
-export function scheduleWhenRedisAnswers(
-  logger: Logger,
-  what: string,
-  register: () => Promise<unknown>,
-): void {
-  register().catch((error: Error) => {
-    logger.warn(`Could not schedule ${what} yet: ${error.message}`);
-    setTimeout(() => scheduleWhenRedisAnswers(logger, what, register), 5_000).unref();
-  });
+export function recurringJobs(
+  queueName: QueueName,
+  jobs: (config: AppConfig) => RecurringJob[],
+): Type<OnApplicationBootstrap> {
+  @Injectable()
+  class RecurringJobs implements OnApplicationBootstrap {
+    private readonly logger = new Logger(`RecurringJobs:${queueName}`);
+
+    constructor(
+      @Inject(getQueueToken(queueName)) private readonly queue: Queue,
+      private readonly config: AppConfig,
+    ) {}
+
+    onApplicationBootstrap(): void {
+      if (this.config.runsWorkers) this.register();
+    }
+
+    private register(): void {
+      const schedule = jobs(this.config).map(({ name, every, pattern }) =>
+        this.queue.upsertJobScheduler(name, { every, pattern }, { name }),
+      );
+      Promise.all(schedule).catch((error: Error) => {
+        this.logger.warn(`Could not schedule the ${queueName} jobs yet: ${error.message}`);
+        setTimeout(() => this.register(), 5_000).unref();
+      });
+    }
+  }
+  return RecurringJobs;
 }

@@ -1,21 +1,12 @@
 import { BullModule, InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import {
-  Controller,
-  HttpCode,
-  Injectable,
-  Logger,
-  Module,
-  OnApplicationBootstrap,
-  Post,
-} from '@nestjs/common';
+import { Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
 import { Roles } from '../auth/access.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { AppConfig } from '../config/app-config.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
-import { scheduleWhenRedisAnswers } from '../queues/job-schedule.js';
+import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, REMINDER_SCAN_JOB } from '../queues/queue-names.js';
 import { ReminderScan } from './reminder-scan.service.js';
 
@@ -27,28 +18,6 @@ export class ReminderScanProcessor extends WorkerHost {
 
   process(): Promise<{ due: number; written: number }> {
     return this.reminderScan.scan();
-  }
-}
-
-/** One cron schedule across all replicas (REMINDER_SCAN_CRON); the tick only runs the scan. */
-@Injectable()
-export class ReminderSchedule implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ReminderSchedule.name);
-
-  constructor(
-    @InjectQueue(QueueName.Reminders) private readonly queue: Queue,
-    private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runsWorkers) return;
-    scheduleWhenRedisAnswers(this.logger, 'the reminder scan', () =>
-      this.queue.upsertJobScheduler(
-        REMINDER_SCAN_JOB,
-        { pattern: this.config.REMINDER_SCAN_CRON },
-        { name: REMINDER_SCAN_JOB },
-      ),
-    );
   }
 }
 
@@ -93,6 +62,12 @@ export class RemindersController {
     }),
   ],
   controllers: [RemindersController],
-  providers: [ReminderScan, ReminderScanProcessor, ReminderSchedule],
+  providers: [
+    ReminderScan,
+    ReminderScanProcessor,
+    recurringJobs(QueueName.Reminders, (config) => [
+      { name: REMINDER_SCAN_JOB, pattern: config.REMINDER_SCAN_CRON },
+    ]),
+  ],
 })
 export class RemindersModule {}

@@ -1,13 +1,10 @@
-import { BullModule, InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { BullModule, Processor, WorkerHost } from '@nestjs/bullmq';
 import {
   Body,
   Controller,
   Get,
   HttpCode,
-  Injectable,
-  Logger,
   Module,
-  OnApplicationBootstrap,
   Param,
   ParseUUIDPipe,
   Post,
@@ -15,14 +12,13 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
 import { PageQuery } from '../common/pagination.js';
-import { AppConfig } from '../config/app-config.js';
-import { scheduleWhenRedisAnswers } from '../queues/job-schedule.js';
+import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import { CreateReportDto, DownloadQuery } from './dto/report.dto.js';
 import { ReportCompiler } from './report-compiler.service.js';
@@ -44,23 +40,6 @@ export class ReportsProcessor extends WorkerHost {
   async process(job: Job<{ reportId?: string }>): Promise<void> {
     if (job.name === ReportJob.Relay) await this.reports.relayQueued();
     else await this.compiler.compile(job.data.reportId!);
-  }
-}
-
-@Injectable()
-export class ReportsSchedule implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ReportsSchedule.name);
-
-  constructor(
-    @InjectQueue(QueueName.Reports) private readonly queue: Queue,
-    private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runsWorkers) return;
-    scheduleWhenRedisAnswers(this.logger, 'the report relay', () =>
-      this.queue.upsertJobScheduler(ReportJob.Relay, { every: 10_000 }, { name: ReportJob.Relay }),
-    );
   }
 }
 
@@ -118,6 +97,12 @@ export class ReportsController {
     }),
   ],
   controllers: [ReportsController],
-  providers: [ReportsService, ReportCompiler, ReportDataQuery, ReportsProcessor, ReportsSchedule],
+  providers: [
+    ReportsService,
+    ReportCompiler,
+    ReportDataQuery,
+    ReportsProcessor,
+    recurringJobs(QueueName.Reports, () => [{ name: ReportJob.Relay, every: 10_000 }]),
+  ],
 })
 export class ReportsModule {}

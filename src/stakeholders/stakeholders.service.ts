@@ -133,13 +133,14 @@ export class StakeholdersService {
     });
   }
 
-  /** Refuses (400) an owner who is not a current stakeholder of the country. */
+  /** Refuses (400) a stakeholder named in `field` who is not a current one of the country; none is fine. */
   async assertBelongsToCountry(
     manager: EntityManager,
-    stakeholderId: string,
+    stakeholderId: string | null | undefined,
     countryCode: string,
     field: string,
   ): Promise<void> {
+    if (!stakeholderId) return;
     const [found] = await manager.query(
       `SELECT 1 FROM stakeholders WHERE id = $1 AND country_code = $2 AND removed_at IS NULL`,
       [stakeholderId, countryCode],
