@@ -7,6 +7,7 @@ import { Assessments1795388000000 } from './1795388000000-assessments.js';
 import { PhaseTransitions1795390000000 } from './1795390000000-phase-transitions.js';
 import { Notifications1795392000000 } from './1795392000000-notifications.js';
 import { Reports1795394000000 } from './1795394000000-reports.js';
+import { ReportSchedules1795396000000 } from './1795396000000-report-schedules.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   PhaseTransitions1795390000000,
   Notifications1795392000000,
   Reports1795394000000,
+  ReportSchedules1795396000000,
 ];

@@ -102,6 +102,21 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
         `INSERT INTO reports (scope, scope_key, formats) VALUES ('{"regionCode": "EUR"}', 'region:EUR', '{json}') RETURNING id`,
       )
     )[0].id as string;
+  const europeanSchedule = async () =>
+    (
+      await t.dataSource.query(
+        `INSERT INTO report_schedules (created_by, cron, scope, scope_key, formats, recipients)
+         VALUES ($1, '0 7 * * 1', '{"regionCode": "EUR"}', 'region:EUR', '{csv}', '{pm@example.org}') RETURNING id`,
+        [staff.admin.id],
+      )
+    )[0].id as string;
+  const scheduleBody = (regionCode: string) => ({
+    cron: '0 7 * * 1',
+    timezone: 'Europe/Paris',
+    scope: { regionCode },
+    formats: ['csv'],
+    recipients: ['pm@example.org'],
+  });
   const version = async (table: 'programmes' | 'milestones', id: string) =>
     (await t.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id]))[0]
       .version as number;
@@ -468,6 +483,53 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
           url: `/api/v1/reports/${await europeanReport()}/download?format=json`,
         }),
         expect: [401, 404, 404, 404, 403, 404],
+      },
+    ],
+    'POST /api/v1/report-schedules': [
+      {
+        name: 'schedule a report on Africa',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/report-schedules',
+          body: scheduleBody('AFR'),
+        }),
+        expect: [401, 201, 201, 201, 403, 403],
+      },
+      {
+        name: 'schedule a report on Europe',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/report-schedules',
+          body: scheduleBody('EUR'),
+        }),
+        expect: [401, 201, 201, 404, 403, 403],
+      },
+    ],
+    'GET /api/v1/report-schedules': [
+      {
+        name: 'list report schedules',
+        request: async () => ({ method: 'GET', url: '/api/v1/report-schedules' }),
+        expect: [401, 200, 200, 200, 403, 403],
+      },
+    ],
+    'GET /api/v1/report-schedules/:id': [
+      {
+        name: 'read a schedule on Europe',
+        request: async () => ({
+          method: 'GET',
+          url: `/api/v1/report-schedules/${await europeanSchedule()}`,
+        }),
+        expect: [401, 200, 200, 404, 403, 403],
+      },
+    ],
+    'DELETE /api/v1/report-schedules/:id': [
+      {
+        name: 'delete a schedule on Europe',
+        request: async () => ({
+          method: 'DELETE',
+          url: `/api/v1/report-schedules/${await europeanSchedule()}`,
+        }),
+        expect: [401, 204, 204, 404, 403, 403],
       },
     ],
     'GET /api/v1/audit': [

@@ -1,4 +1,5 @@
 import ct from 'countries-and-timezones';
+import { CronExpressionParser } from 'cron-parser';
 import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { isCalendarDate } from './dates.js';
 
@@ -26,6 +27,33 @@ export function IsIanaTimeZone(options?: ValidationOptions) {
           typeof value === 'string' && value.length <= 64 && ct.getTimezone(value) !== null,
         defaultMessage: (args) =>
           `${args?.property} must be an IANA time zone such as Africa/Nairobi`,
+      },
+    },
+    options,
+  );
+}
+
+/** A five-field cron pattern (minute hour day-of-month month day-of-week) that can fire. */
+export function isCronPattern(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 100 || !/^(\S+\s+){4}\S+$/.test(value.trim())) {
+    return false;
+  }
+  try {
+    CronExpressionParser.parse(value, { strict: false }).next();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function IsCronPattern(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isCronPattern',
+      validator: {
+        validate: isCronPattern,
+        defaultMessage: (args) =>
+          `${args?.property} must be a five-field cron pattern such as "0 7 * * 1" (minute hour day month weekday)`,
       },
     },
     options,

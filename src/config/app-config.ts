@@ -14,6 +14,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
+import { IsCronPattern } from '../common/validators.js';
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -169,9 +170,7 @@ export class AppConfig {
   OUTBOX_RELAY_INTERVAL_MS = 2_000;
 
   /** When the reminder scan runs (cron, UTC); one scan across all replicas. */
-  @Matches(/^(\S+\s+){4}\S+$/, {
-    message: 'REMINDER_SCAN_CRON must be a cron expression such as */15 * * * *',
-  })
+  @IsCronPattern()
   REMINDER_SCAN_CRON = '*/15 * * * *';
 
   /** When reminders may arrive, in each recipient's time zone: "Mon-Fri 09:00-17:00" or "always". */

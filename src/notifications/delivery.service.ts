@@ -58,6 +58,7 @@ export class DeliveryService {
         subject: notification.subject,
         text: notification.bodyText,
         html: notification.bodyHtml,
+        attachments: notification.reportId ? await this.reportFiles(notification.reportId) : [],
       });
     }
     const [stakeholder] = await this.dataSource.query(
@@ -75,5 +76,16 @@ export class DeliveryService {
         text: notification.bodyText,
       },
     });
+  }
+
+  private async reportFiles(reportId: string) {
+    const files: { filename: string; content: Buffer; contentType: string }[] =
+      await this.dataSource.query(
+        `SELECT file_name AS filename, content, content_type AS "contentType" FROM report_files
+         WHERE report_id = $1 ORDER BY format`,
+        [reportId],
+      );
+    if (files.length === 0) throw new PermanentDeliveryError(`Report ${reportId} has no files`);
+    return files;
   }
 }

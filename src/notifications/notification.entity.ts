@@ -39,6 +39,10 @@ export class Notification {
   @Column({ type: 'uuid', nullable: true })
   stakeholderId: string | null;
 
+  /** A report whose files go with the e-mail as attachments. */
+  @Column({ type: 'uuid', nullable: true })
+  reportId: string | null;
+
   /** An e-mail address or a webhook URL. */
   @Column({ type: 'text' })
   recipient: string;

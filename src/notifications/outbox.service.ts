@@ -20,6 +20,8 @@ export interface NotificationDraft {
   programmeId?: string | null;
   countryCode?: string | null;
   stakeholderId?: string | null;
+  /** Attaches this report's files when the e-mail is sent. */
+  reportId?: string | null;
 }
 
 /** Seconds a queued notification may wait for its job before the reconciler checks on it. */
@@ -43,12 +45,12 @@ export class Outbox {
     if (drafts.length === 0) return 0;
     const rows = await manager.query(
       `INSERT INTO notifications (kind, channel, dedupe_key, recipient, locale, subject, body_text, body_html,
-                                  payload, not_before, programme_id, country_code, stakeholder_id)
+                                  payload, not_before, programme_id, country_code, stakeholder_id, report_id)
        SELECT kind, channel, "dedupeKey", recipient, locale, subject, "bodyText", "bodyHtml", payload,
-              "notBefore", "programmeId", "countryCode", "stakeholderId"
+              "notBefore", "programmeId", "countryCode", "stakeholderId", "reportId"
        FROM jsonb_to_recordset($1::jsonb) AS d(kind text, channel text, "dedupeKey" text, recipient text,
          locale text, subject text, "bodyText" text, "bodyHtml" text, payload jsonb, "notBefore" timestamptz,
-         "programmeId" uuid, "countryCode" text, "stakeholderId" uuid)
+         "programmeId" uuid, "countryCode" text, "stakeholderId" uuid, "reportId" uuid)
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id`,
       [JSON.stringify(drafts)],

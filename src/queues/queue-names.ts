@@ -6,13 +6,25 @@ export enum QueueName {
   Outbox = 'outbox',
   /** The reminder scan: the schedule's ticks and scans asked for by hand. */
   Reminders = 'reminders',
-  /** One job per report row (jobId = row id): compile it; and the tick that queues waiting rows. */
+  /**
+   * One job per report row (jobId = row id): compile it; the runs of report schedules; and the
+   * tick that queues waiting rows and repairs schedulers.
+   */
   Reports = 'reports',
 }
 
 export enum ReportJob {
   Compile = 'compile',
   Relay = 'relay',
+  Scheduled = 'scheduled',
+}
+
+export interface CompileReportJobData {
+  reportId: string;
+}
+
+export interface ScheduledReportJobData {
+  scheduleId: string;
 }
 
 export const REMINDER_SCAN_JOB = 'scan';

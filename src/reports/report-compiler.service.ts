@@ -4,8 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json.js';
 import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { Outbox } from '../notifications/outbox.service.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import { type ProgrammeRow, ReportDataQuery, type ReportScope } from './report-data.query.js';
+import { reportEmails } from './report-email.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderPdf } from './renderers/pdf.js';
 import type { ReportSnapshot } from './renderers/snapshot.js';
@@ -54,7 +57,8 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 /**
  * Compiles a report: reads the scope with SQL aggregates, builds the canonical JSON snapshot
  * (hashed with SHA-256), renders the asked formats from it and stores everything with the
- * report. Progress moves as it goes; a failure ends as `failed` with a readable error.
+ * report, with the e-mails to its recipients in the same transaction. Progress moves as it goes;
+ * a failure ends as `failed` with a readable error.
  */
 @Injectable()
 export class ReportCompiler {
@@ -64,6 +68,8 @@ export class ReportCompiler {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly data: ReportDataQuery,
     private readonly clock: Clock,
+    private readonly outbox: Outbox,
+    private readonly config: AppConfig,
   ) {}
 
   async compile(reportId: string): Promise<void> {
@@ -71,14 +77,16 @@ export class ReportCompiler {
       scope: ReportScope;
       scopeKey: string;
       formats: ReportFormat[];
+      recipients: string[];
       requestedBy: string | null;
     }[] = await this.dataSource.query(
       `WITH started AS (
            UPDATE reports SET status = 'running', progress = 5, started_at = $2
            WHERE id = $1 AND status IN ('queued', 'running')
-           RETURNING scope, scope_key, formats, requested_by
+           RETURNING scope, scope_key, formats, recipients, requested_by
          )
-         SELECT scope, scope_key AS "scopeKey", formats, requested_by AS "requestedBy" FROM started`,
+         SELECT scope, scope_key AS "scopeKey", formats, recipients, requested_by AS "requestedBy"
+         FROM started`,
       [reportId, this.clock.now()],
     );
     if (!report) return; // completed or failed already: a repeated job does nothing
@@ -153,6 +161,17 @@ export class ReportCompiler {
             },
             this.clock.now(),
           ],
+        );
+        await this.outbox.add(
+          manager,
+          reportEmails(
+            reportId,
+            snapshot,
+            report.formats,
+            report.recipients,
+            this.config.PUBLIC_URL,
+            this.clock.now(),
+          ),
         );
       });
     } catch (error) {

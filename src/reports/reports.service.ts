@@ -5,22 +5,15 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
-import { NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import { NotFoundError } from '../common/domain-error.js';
 import type { Page, PageQuery } from '../common/pagination.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import type { CreateReportDto, ReportFormat } from './dto/report.dto.js';
-import type { ReportScope } from './report-data.query.js';
+import { ReportScopes, scopeKey } from './report-scope.js';
 
 const COLUMNS = `r.id, r.status, r.progress, r.as_of AS "asOf", r.scope, r.formats, r.summary, r.error,
   r.content_hash AS "contentHash", r.requested_by AS "requestedBy", r.created_at AS "createdAt",
-  r.completed_at AS "completedAt"`;
-
-/** "global", "region:AFR" or "countries:FR,KE": how reports of the same scope find each other. */
-function scopeKey(scope: ReportScope): string {
-  if (scope.regionCode) return `region:${scope.regionCode}`;
-  if (scope.countryCodes) return `countries:${[...scope.countryCodes].sort().join(',')}`;
-  return 'global';
-}
+  r.completed_at AS "completedAt", r.schedule_id AS "scheduleId"`;
 
 @Injectable()
 export class ReportsService {
@@ -30,6 +23,7 @@ export class ReportsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Reports) private readonly queue: Queue,
     private readonly audit: AuditService,
+    private readonly scopes: ReportScopes,
   ) {}
 
   /**
@@ -37,7 +31,7 @@ export class ReportsService {
    * away, the relay tick queues it later, so a request is never lost.
    */
   async request(actor: Actor, dto: CreateReportDto): Promise<{ id: string; status: 'queued' }> {
-    const scope = await this.authorisedScope(actor.user, dto.scope);
+    const scope = await this.scopes.authorise(actor.user, dto.scope);
     const id = await this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(
         `INSERT INTO reports (requested_by, scope, scope_key, formats) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -80,7 +74,7 @@ export class ReportsService {
 
   async list(user: Principal, query: PageQuery): Promise<Page<object>> {
     const params: unknown[] = [];
-    const where = this.visibleTo(user, params);
+    const where = this.scopes.visibleTo(user, params, 'r.scope');
     params.push(query.pageSize, query.offset);
     const rows: { total: number }[] = await this.dataSource.query(
       `SELECT count(*) OVER ()::int AS total, ${COLUMNS} FROM reports r WHERE ${where}
@@ -98,7 +92,7 @@ export class ReportsService {
   async get(user: Principal, id: string): Promise<object> {
     const params: unknown[] = [id];
     const [row] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM reports r WHERE r.id = $1 AND ${this.visibleTo(user, params)}`,
+      `SELECT ${COLUMNS} FROM reports r WHERE r.id = $1 AND ${this.scopes.visibleTo(user, params, 'r.scope')}`,
       params,
     );
     if (!row) throw new NotFoundError(`Report ${id}`);
@@ -113,50 +107,5 @@ export class ReportsService {
     );
     if (!file) throw new NotFoundError(`The ${format} file of report ${id}`);
     return file as { content: Buffer; contentType: string; fileName: string };
-  }
-
-  /** A coordinator reports on their own region only; the ITU and administrators on anything. */
-  private async authorisedScope(user: Principal, given: ReportScope): Promise<ReportScope> {
-    if (given.regionCode && given.countryCodes) {
-      throw ValidationFailedError.of('scope', 'give regionCode or countryCodes, not both');
-    }
-    const scope: ReportScope =
-      user.role === 'regional_coordinator' && !given.regionCode && !given.countryCodes
-        ? { regionCode: user.regionCode! }
-        : { ...given };
-    if (scope.countryCodes) {
-      const known: { code: string; regionCode: string }[] = await this.dataSource.query(
-        `SELECT code, region_code AS "regionCode" FROM countries WHERE code = ANY($1)`,
-        [scope.countryCodes],
-      );
-      const unknown = scope.countryCodes.filter(
-        (code) => !known.some((country) => country.code === code),
-      );
-      if (unknown.length > 0)
-        throw ValidationFailedError.of('scope.countryCodes', `not tracked: ${unknown.join(', ')}`);
-      const foreign = known.find(
-        (country) => user.role === 'regional_coordinator' && country.regionCode !== user.regionCode,
-      );
-      if (foreign) throw new NotFoundError(`Country ${foreign.code}`);
-    }
-    if (
-      scope.regionCode &&
-      user.role === 'regional_coordinator' &&
-      scope.regionCode !== user.regionCode
-    ) {
-      throw new NotFoundError(`Region ${scope.regionCode}`);
-    }
-    return scope;
-  }
-
-  /** Reports a user may read: all for the ITU, administrators and observers; a coordinator's region's. */
-  private visibleTo(user: Principal, params: unknown[]): string {
-    if (user.role !== 'regional_coordinator') return 'TRUE';
-    params.push(user.regionCode);
-    const region = `$${params.length}`;
-    return `(r.scope ->> 'regionCode' = ${region}
-      OR (r.scope ? 'countryCodes' AND NOT EXISTS (
-        SELECT 1 FROM jsonb_array_elements_text(r.scope -> 'countryCodes') AS listed(code)
-        JOIN countries c ON c.code = listed.code WHERE c.region_code <> ${region})))`;
   }
 }

@@ -9,6 +9,7 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string | null;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 /** Sends over SMTP. The Message-ID comes from the notification id, so receivers can drop a repeat. */
@@ -32,6 +33,7 @@ export class EmailChannel implements OnApplicationShutdown {
         subject: message.subject,
         text: message.text,
         html: message.html ?? undefined,
+        attachments: message.attachments,
         messageId: `<${message.id}@cirt-tracker>`,
       });
       return String(info.response ?? 'accepted');

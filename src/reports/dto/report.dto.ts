@@ -5,13 +5,15 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsEmail,
   IsIn,
   IsObject,
   IsOptional,
   Matches,
+  MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '../../common/pagination.js';
+import { IsCronPattern, IsIanaTimeZone } from '../../common/validators.js';
 import { REGION_CODES } from '../../countries/regions.js';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
@@ -55,10 +57,28 @@ export class CreateReportDto {
   formats: ReportFormat[];
 }
 
-export class ReportsQuery extends PageQuery {}
-
 export class DownloadQuery {
   @ApiProperty({ enum: REPORT_FORMATS })
   @IsIn(REPORT_FORMATS)
   format: ReportFormat;
+}
+
+export class CreateReportScheduleDto extends CreateReportDto {
+  @ApiProperty({ example: '0 7 * * 1', description: 'five fields: minute hour day month weekday' })
+  @IsCronPattern()
+  cron: string;
+
+  @ApiPropertyOptional({ example: 'Africa/Nairobi', default: 'UTC' })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timezone?: string;
+
+  @ApiProperty({ type: [String], example: ['pm@itu.int'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsEmail({}, { each: true, message: 'recipients must be e-mail addresses' })
+  @MaxLength(254, { each: true })
+  recipients: string[];
 }

@@ -1,0 +1,38 @@
+import type { NotificationDraft } from '../notifications/outbox.service.js';
+import type { ReportFormat } from './dto/report.dto.js';
+import { type ReportSnapshot, scopeLabel } from './renderers/snapshot.js';
+
+/** The e-mails that carry a completed report's files to its recipients, one per address. */
+export function reportEmails(
+  reportId: string,
+  snapshot: ReportSnapshot,
+  formats: ReportFormat[],
+  recipients: string[],
+  publicUrl: string,
+  now: Date,
+): NotificationDraft[] {
+  const asOf = snapshot.asOf.slice(0, 10);
+  const scope = scopeLabel(snapshot.scope);
+  const overall = snapshot.overall;
+  const bodyText = [
+    `The CIRT readiness report for ${scope}, as of ${snapshot.asOf}, is attached (${formats.join(', ')}).`,
+    '',
+    `Countries: ${overall?.countries ?? 0}`,
+    `Programmes: ${overall?.programmes ?? 0}`,
+    `Mean readiness: ${overall?.meanReadiness ?? 'not assessed'}`,
+    `Changes since the previous report: ${snapshot.changes.items.length}`,
+    '',
+    `Online: ${publicUrl}/api/v1/reports/${reportId}`,
+  ].join('\n');
+  return recipients.map((recipient) => ({
+    kind: 'report.completed',
+    channel: 'email',
+    dedupeKey: `report:${reportId}:${recipient.toLowerCase()}`,
+    recipient,
+    locale: 'en',
+    subject: `CIRT readiness report: ${scope}, ${asOf}`,
+    bodyText,
+    notBefore: now,
+    reportId,
+  }));
+}

@@ -1,0 +1,101 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../auth/access.decorators.js';
+import { CurrentActor } from '../auth/actor.decorator.js';
+import type { Actor } from '../auth/roles.js';
+import { PageQuery } from '../common/pagination.js';
+import { CreateReportDto, CreateReportScheduleDto, DownloadQuery } from './dto/report.dto.js';
+import { ReportSchedulesService } from './report-schedules.service.js';
+import { ReportsService } from './reports.service.js';
+
+const REQUESTERS = ['admin', 'itu_pm', 'regional_coordinator'] as const;
+const READERS = ['admin', 'itu_pm', 'regional_coordinator', 'observer'] as const;
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles(...REQUESTERS)
+  request(@CurrentActor() actor: Actor, @Body() dto: CreateReportDto) {
+    return this.reports.request(actor, dto);
+  }
+
+  @Get()
+  @Roles(...READERS)
+  list(@CurrentActor() actor: Actor, @Query() query: PageQuery) {
+    return this.reports.list(actor.user, query);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.get(actor.user, id);
+  }
+
+  @Get(':id/download')
+  @Roles(...READERS)
+  async download(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: DownloadQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const file = await this.reports.file(actor.user, id, query.format);
+    await reply
+      .header('content-type', file.contentType)
+      .header('content-disposition', `attachment; filename="${file.fileName}"`)
+      .send(file.content);
+  }
+}
+
+/** Schedules hold recipients' addresses, so observers do not read them. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('report-schedules')
+export class ReportSchedulesController {
+  constructor(private readonly schedules: ReportSchedulesService) {}
+
+  @Post()
+  @Roles(...REQUESTERS)
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateReportScheduleDto) {
+    return this.schedules.create(actor, dto);
+  }
+
+  @Get()
+  @Roles(...REQUESTERS)
+  list(@CurrentActor() actor: Actor, @Query() query: PageQuery) {
+    return this.schedules.list(actor.user, query);
+  }
+
+  @Get(':id')
+  @Roles(...REQUESTERS)
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.schedules.get(actor.user, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles(...REQUESTERS)
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
+    await this.schedules.remove(actor, id);
+  }
+}
