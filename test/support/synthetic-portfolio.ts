@@ -100,4 +100,6 @@ export async function generatePortfolio(
        ON CONFLICT DO NOTHING`,
     );
   });
+  // As after any bulk load: without fresh statistics the planner takes the new tables for empty.
+  await dataSource.query('ANALYZE');
 }

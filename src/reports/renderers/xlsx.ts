@@ -1,9 +1,16 @@
+import { PassThrough } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import ExcelJS from 'exceljs';
 import { type ReportSnapshot, PHASE_ORDER, scopeLabel } from './snapshot.js';
 
 type Column = { header: string; key: string; width: number; numFmt?: string };
 
-function sheet(workbook: ExcelJS.Workbook, name: string, columns: Column[], rows: object[]): void {
+function sheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: Column[],
+  rows: object[],
+): void {
   const worksheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   worksheet.columns = columns.map(({ header, key, width, numFmt }) => ({
     header,
@@ -12,12 +19,18 @@ function sheet(workbook: ExcelJS.Workbook, name: string, columns: Column[], rows
     style: numFmt ? { numFmt } : {},
   }));
   worksheet.getRow(1).font = { bold: true };
-  worksheet.addRows(rows);
+  for (const row of rows) worksheet.addRow(row).commit();
+  worksheet.commit();
 }
 
-/** Summary, Countries, Regions, Gaps and Changes, with typed cells and a frozen header row. */
+/**
+ * Summary, Countries, Regions, Gaps and Changes, with typed cells and a frozen header row.
+ * Written as a stream, row by row, so a large portfolio does not hold a cell object per value.
+ */
 export async function renderXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const output = new PassThrough();
+  const file = buffer(output);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true });
   workbook.creator = 'cirt-tracker';
   workbook.created = new Date(snapshot.asOf);
   const overall = snapshot.overall;
@@ -111,5 +124,6 @@ export async function renderXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
     ],
     snapshot.changes.items,
   );
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  await workbook.commit();
+  return file;
 }
