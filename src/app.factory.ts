@@ -1,10 +1,16 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RequestMethod, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { WEB_PAGE_ROUTES } from './web/web-routes.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { REQUEST_ID_HEADER, requestId } from './common/request-id.js';
 import { createValidationPipe } from './common/validation.js';
@@ -12,6 +18,8 @@ import type { AppConfig } from './config/app-config.js';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
+const WEB_ASSETS = fileURLToPath(new URL('./web/assets', import.meta.url));
+const CHART_JS_DIST = dirname(createRequire(import.meta.url).resolve('chart.js'));
 
 /** The HTTP application with everything a request meets: used by main.ts and by the tests. */
 export async function createHttpApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -42,10 +50,19 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       },
     },
   });
+  await app.register(cookie);
+  await app.register(fastifyStatic, { root: WEB_ASSETS, prefix: '/assets/' });
+  await app.register(fastifyStatic, {
+    root: CHART_JS_DIST,
+    prefix: '/assets/vendor/',
+    allowedPath: (path) => path === '/chart.umd.min.js',
+    decorateReply: false,
+  });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      ...WEB_PAGE_ROUTES,
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -19,6 +19,7 @@ import { ReportsModule } from './reports/reports.module.js';
 import { StakeholdersModule } from './stakeholders/stakeholders.module.js';
 import { StatusUpdatesModule } from './status-updates/status-updates.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -46,6 +47,7 @@ export class AppModule {
         NotificationsModule,
         RemindersModule,
         ReportsModule,
+        WebModule,
       ],
     };
   }

@@ -539,6 +539,66 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
         expect: WORKERS_READ,
       },
     ],
+    'GET /': [
+      {
+        name: 'the start page sends each user on (and the signed-out to sign-in)',
+        request: async () => ({ method: 'GET', url: '/' }),
+        expect: [303, 303, 303, 303, 303, 303],
+      },
+    ],
+    'GET /login': [
+      {
+        name: 'the sign-in page',
+        request: async () => ({ method: 'GET', url: '/login' }),
+        expect: ALL,
+      },
+    ],
+    'POST /login': [
+      {
+        name: 'sign in on the page whatever token is sent',
+        request: async () => ({
+          method: 'POST',
+          url: '/login',
+          body: { email: staff.observer.email, password: TEST_PASSWORD },
+        }),
+        expect: [303, 303, 303, 303, 303, 303],
+      },
+    ],
+    'POST /logout': [
+      {
+        name: 'sign out of the pages',
+        request: async () => ({ method: 'POST', url: '/logout' }),
+        expect: [303, 303, 303, 303, 303, 303],
+      },
+    ],
+    'GET /app/portfolio': [
+      {
+        name: 'the portfolio page',
+        request: async () => ({ method: 'GET', url: '/app/portfolio' }),
+        expect: [303, 200, 200, 200, 403, 200],
+      },
+    ],
+    'GET /app/queue': [
+      {
+        name: 'the queue of decisions',
+        request: async () => ({ method: 'GET', url: '/app/queue' }),
+        expect: [303, 200, 200, 200, 403, 403],
+      },
+    ],
+    'GET /app/countries/:code': perCountry(
+      'the country workspace',
+      async (country) => ({ method: 'GET', url: `/app/countries/${country.code}` }),
+      [303, 200, 200, 200, 200, 200],
+      [303, 200, 200, 404, 404, 200],
+      [303, 200, 200, 200, 404, 200],
+    ),
+    'GET /app/reports': [
+      {
+        name: 'the reports page',
+        request: async () => ({ method: 'GET', url: '/app/reports' }),
+        expect: [303, 200, 200, 200, 403, 200],
+      },
+    ],
     'GET /health/live': [
       {
         name: 'liveness',

@@ -3,7 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { DomainError, ForbiddenError } from '../common/domain-error.js';
 import { ACCESS_RULE, type AccessRule } from './access.decorators.js';
 import type { AuthenticatedRequest } from './actor.decorator.js';
+import { AppConfig } from '../config/app-config.js';
 import { AuthService } from './auth.service.js';
+import { CSRF_HEADER, SESSION_COOKIE, isValidCsrfToken } from './session.js';
 
 /**
  * Deny by default: a route answers only if it declares who may call it, with @Public or
@@ -14,6 +16,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -25,11 +28,32 @@ export class AccessGuard implements CanActivate {
     if (rule.public) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const user = await this.auth.authenticate(request.headers.authorization);
+    const user = await this.auth.authenticate(this.credentials(request));
     request.principal = user;
     if (!rule.roles.includes(user.role)) {
       throw new ForbiddenError('role_not_allowed', `The role ${user.role} may not do this`);
     }
     return true;
+  }
+
+  /**
+   * The bearer header, or else the pages' session cookie. A write by cookie must carry the
+   * session's CSRF token (a header from scripts, a `_csrf` field from forms), which a page on
+   * another site cannot know.
+   */
+  private credentials(request: AuthenticatedRequest): string | undefined {
+    if (request.headers.authorization !== undefined) return request.headers.authorization;
+    const session = request.cookies?.[SESSION_COOKIE];
+    if (!session) return undefined;
+    const safe = request.method === 'GET' || request.method === 'HEAD';
+    const given =
+      request.headers[CSRF_HEADER] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
+    if (!safe && !isValidCsrfToken(session, this.config.JWT_SECRET, given)) {
+      throw new ForbiddenError(
+        'csrf_token_invalid',
+        'The page is out of date: reload it and try again',
+      );
+    }
+    return `Bearer ${session}`;
   }
 }

@@ -40,6 +40,6 @@ const ISSUER = 'cirt-tracker';
     AccessPolicy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessPolicy],
+  exports: [AccessPolicy, AuthService],
 })
 export class AuthModule {}

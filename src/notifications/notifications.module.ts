@@ -47,6 +47,6 @@ import { Outbox } from './outbox.service.js';
       { name: OutboxJob.Reconcile, every: 60_000 },
     ]),
   ],
-  exports: [Outbox, WebhookChannel],
+  exports: [Outbox, WebhookChannel, NotificationsService],
 })
 export class NotificationsModule {}

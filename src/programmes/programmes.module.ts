@@ -30,6 +30,6 @@ import { TransitionsService } from './transitions.service.js';
     GateChecks,
     ProgrammeHistoryQuery,
   ],
-  exports: [ProgrammesService],
+  exports: [ProgrammesService, TransitionsService, ProgrammeHistoryQuery],
 })
 export class ProgrammesModule {}

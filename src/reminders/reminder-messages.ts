@@ -5,6 +5,7 @@ import es from './messages/es.json' with { type: 'json' };
 import fr from './messages/fr.json' with { type: 'json' };
 import ru from './messages/ru.json' with { type: 'json' };
 import zh from './messages/zh.json' with { type: 'json' };
+import { escapeHtml } from '../common/escape-html.js';
 
 export const REMINDER_KINDS = [
   'milestone_due_soon',
@@ -69,15 +70,6 @@ function format(locale: MessageLocale, key: MessageKey, values: MessageValues): 
 function phaseName(locale: MessageLocale, phase: string): string {
   const key = `phase.${phase}`;
   return key in CATALOGS[locale] ? CATALOGS[locale][key as MessageKey] : phase;
-}
-
-function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 export function renderReminder(

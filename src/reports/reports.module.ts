@@ -34,5 +34,6 @@ import { ReportsService } from './reports.service.js';
     ReportsProcessor,
     recurringJobs(QueueName.Reports, () => [{ name: ReportJob.Relay, every: 10_000 }]),
   ],
+  exports: [ReportsService],
 })
 export class ReportsModule {}

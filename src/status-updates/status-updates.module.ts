@@ -9,5 +9,6 @@ import { StatusUpdatesService } from './status-updates.service.js';
   imports: [TypeOrmModule.forFeature([StatusUpdate]), ProgrammeAccessModule],
   controllers: [StatusUpdatesController],
   providers: [StatusUpdatesService],
+  exports: [StatusUpdatesService],
 })
 export class StatusUpdatesModule {}

@@ -1,0 +1,154 @@
+// Small enhancements over server-rendered pages: forms that write through the JSON API with the
+// session's CSRF token, charts, sortable tables, the language switch, and report progress.
+(() => {
+  const csrf = document.querySelector('meta[name=csrf-token]')?.content ?? '';
+
+  /** Form fields as the API's JSON: "a.b" nests, "x[]" collects, data-type=number converts, empty is left out. */
+  function formJson(form, submitter) {
+    const body = {};
+    for (const element of form.elements) {
+      if (!element.name || element.disabled || element.type === 'submit') continue;
+      if ((element.type === 'checkbox' || element.type === 'radio') && !element.checked) continue;
+      let value = element.value;
+      if (value === '') continue;
+      if (element.dataset.type === 'number') value = Number(value);
+      if (element.dataset.type === 'null' && value === 'null') value = null;
+      const path = element.name.replace(/\[\]$/, '').split('.');
+      let target = body;
+      for (const key of path.slice(0, -1)) target = target[key] ??= {};
+      const key = path[path.length - 1];
+      if (element.name.endsWith('[]')) (target[key] ??= []).push(value);
+      else target[key] = value;
+    }
+    if (submitter?.name && submitter.value) body[submitter.name] = submitter.value;
+    delete body.decision;
+    return body;
+  }
+
+  async function send(form, submitter) {
+    const url = submitter?.getAttribute('formaction') || form.getAttribute('action');
+    const method = (form.getAttribute('method') || 'post').toUpperCase();
+    const errorBox = form.querySelector('.form-error');
+    if (errorBox) errorBox.hidden = true;
+    const buttons = form.querySelectorAll('button');
+    buttons.forEach((button) => (button.disabled = true));
+    try {
+      const response = await fetch(url, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': csrf,
+          accept: 'application/json',
+        },
+        body: JSON.stringify(formJson(form, submitter)),
+        credentials: 'same-origin',
+      });
+      if (response.ok) {
+        const then = form.dataset.then;
+        if (then && then !== 'reload') window.location.assign(then);
+        else window.location.reload();
+        return;
+      }
+      const problem = await response.json().catch(() => ({}));
+      const details = (problem.errors ?? []).map((error) => `${error.field}: ${error.message}`);
+      if (errorBox) {
+        errorBox.textContent = [
+          problem.detail ?? problem.title ?? `Error ${response.status}`,
+          ...details,
+        ].join(' · ');
+        errorBox.hidden = false;
+        errorBox.focus?.();
+      }
+    } finally {
+      buttons.forEach((button) => (button.disabled = false));
+    }
+  }
+
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-api')) return;
+    event.preventDefault();
+    void send(form, event.submitter);
+  });
+
+  document
+    .querySelectorAll('select[data-autosubmit]')
+    .forEach((select) => select.addEventListener('change', () => select.form.submit()));
+
+  // Sortable tables: buttons in header cells sort by each cell's data-value (or its text).
+  document.querySelectorAll('table[data-sortable]').forEach((table) => {
+    table.querySelectorAll('th[data-sort]').forEach((header, column) => {
+      header.querySelector('button')?.addEventListener('click', () => {
+        const ascending = header.getAttribute('aria-sort') !== 'ascending';
+        table
+          .querySelectorAll('th[aria-sort]')
+          .forEach((other) => other.removeAttribute('aria-sort'));
+        header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+        const numeric = header.dataset.sort === 'number';
+        const value = (row) => {
+          const cell = row.cells[column];
+          const raw = cell.dataset.value ?? cell.textContent.trim();
+          return numeric ? Number(raw) : raw;
+        };
+        const body = table.tBodies[0];
+        [...body.rows]
+          .sort(
+            (a, b) =>
+              (value(a) > value(b) ? 1 : value(a) < value(b) ? -1 : 0) * (ascending ? 1 : -1),
+          )
+          .forEach((row) => body.appendChild(row));
+      });
+    });
+  });
+
+  // Reports being compiled: poll their progress until they are done, then show the downloads.
+  const polling = [...document.querySelectorAll('tr[data-poll]')];
+  if (polling.length > 0) {
+    const timer = setInterval(async () => {
+      let waiting = 0;
+      for (const row of polling) {
+        const response = await fetch(row.dataset.poll, { headers: { accept: 'application/json' } });
+        if (!response.ok) continue;
+        const report = await response.json();
+        row.querySelector('progress').value = report.progress;
+        if (report.status === 'completed' || report.status === 'failed') {
+          clearInterval(timer);
+          window.location.reload();
+          return;
+        }
+        waiting += 1;
+      }
+      if (waiting === 0) clearInterval(timer);
+    }, 1000);
+  }
+
+  window.addEventListener('load', () => {
+    if (!window.Chart) return;
+    const colours = ['#cc79a7', '#e69f00', '#56b4e9', '#0072b2', '#009e73', '#d55e00', '#999999'];
+    document.querySelectorAll('canvas[data-chart]').forEach((canvas) => {
+      const labels = JSON.parse(canvas.dataset.labels);
+      const values = JSON.parse(canvas.dataset.values);
+      new window.Chart(canvas, {
+        type: 'bar',
+        data: {
+          labels,
+          datasets: [
+            { data: values, backgroundColor: labels.map((_, i) => colours[i % colours.length]) },
+          ],
+        },
+        options: {
+          indexAxis: 'y',
+          animation: false,
+          plugins: { legend: { display: false } },
+          scales: {
+            x: {
+              beginAtZero: true,
+              max: canvas.dataset.max ? Number(canvas.dataset.max) : undefined,
+              ticks: { precision: 0 },
+            },
+          },
+        },
+      });
+    });
+  });
+})();

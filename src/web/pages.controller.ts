@@ -1,0 +1,250 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AssessmentsService } from '../assessments/assessments.service.js';
+import { Public, Roles } from '../auth/access.decorators.js';
+import { CurrentActor } from '../auth/actor.decorator.js';
+import { AuthService } from '../auth/auth.service.js';
+import { LoginDto } from '../auth/dto/auth.dto.js';
+import { ANY_ROLE, type Actor } from '../auth/roles.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, ForbiddenError, NotFoundError } from '../common/domain-error.js';
+import { PageQuery } from '../common/pagination.js';
+import { createValidationPipe } from '../common/validation.js';
+import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
+import { MilestonesService } from '../milestones/milestones.service.js';
+import { ProgrammeHistoryQuery } from '../programmes/programme-history.query.js';
+import { PHASES } from '../programmes/programme.constants.js';
+import { ProgrammesQuery } from '../programmes/dto/programme.dto.js';
+import { ProgrammesService } from '../programmes/programmes.service.js';
+import { TransitionsService } from '../programmes/transitions.service.js';
+import { ReportsService } from '../reports/reports.service.js';
+import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
+import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
+import { PageErrorFilter } from './page-error.filter.js';
+import { PageRenderer } from './page-renderer.js';
+import { PortfolioQuery } from './portfolio.query.js';
+import { WorkQueueQuery } from './work-queue.query.js';
+import { renderWorldMap } from './world-map.js';
+
+const PORTFOLIO_READERS = ['admin', 'itu_pm', 'regional_coordinator', 'observer'] as const;
+const DECIDERS = ['admin', 'itu_pm', 'regional_coordinator'] as const;
+const validation = createValidationPipe();
+const firstPage = (pageSize: number) => ({ page: 1, pageSize });
+
+/** A path on this site to go back to after sign-in; anything else goes home. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+/**
+ * The web pages. They read through the same services and scope rules as the API; their forms
+ * write through the API itself (see assets/app.js), signed in by the session cookie.
+ */
+@ApiExcludeController()
+@UseFilters(PageErrorFilter)
+@Controller()
+export class PagesController {
+  constructor(
+    private readonly pages: PageRenderer,
+    private readonly auth: AuthService,
+    private readonly clock: Clock,
+    private readonly portfolio: PortfolioQuery,
+    private readonly workQueue: WorkQueueQuery,
+    private readonly programmes: ProgrammesService,
+    private readonly transitions: TransitionsService,
+    private readonly history: ProgrammeHistoryQuery,
+    private readonly milestones: MilestonesService,
+    private readonly statusUpdates: StatusUpdatesService,
+    private readonly stakeholders: StakeholdersService,
+    private readonly assessments: AssessmentsService,
+    private readonly reports: ReportsService,
+  ) {}
+
+  @Get()
+  @Roles(...ANY_ROLE)
+  async home(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    const home =
+      actor.user.role === 'national_team'
+        ? `/app/countries/${actor.user.countryCode}`
+        : '/app/portfolio';
+    await reply.redirect(home, 303);
+  }
+
+  @Get('login')
+  @Public()
+  async loginForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const next = safeNext((request.query as { next?: unknown }).next);
+    await this.pages.render(request, reply, 'login', { title: 'signIn', next, error: null }, null);
+  }
+
+  @Post('login')
+  @Public()
+  async login(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const next = safeNext(body?.next);
+    const origin = request.headers.origin;
+    if (origin && new URL(origin).host !== request.host) {
+      throw new ForbiddenError('cross_site_login', 'Sign in from this site');
+    }
+    try {
+      const credentials: LoginDto = await validation.transform(
+        { email: body?.email, password: body?.password },
+        { type: 'body', metatype: LoginDto },
+      );
+      const session = await this.auth.login(credentials, { ip: request.ip, requestId: request.id });
+      this.pages.startSession(reply, session.accessToken);
+      await reply.redirect(next, 303);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status >= 500) throw error;
+      await this.pages.render(
+        request,
+        reply,
+        'login',
+        {
+          title: 'signIn',
+          next,
+          error: error.status === 429 ? 'tooManyAttempts' : 'badCredentials',
+        },
+        null,
+        error.status === 429 ? 429 : 401,
+      );
+    }
+  }
+
+  @Post('logout')
+  @Roles(...ANY_ROLE)
+  async logout(@Res() reply: FastifyReply): Promise<void> {
+    this.pages.endSession(reply);
+    await reply.redirect('/login', 303);
+  }
+
+  @Get('app/portfolio')
+  @Roles(...PORTFOLIO_READERS)
+  async portfolioPage(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query() rawQuery: Record<string, unknown>,
+  ): Promise<void> {
+    const lang = this.pages.language(request, actor.user);
+    const { lang: _lang, ...filters } = rawQuery;
+    const query: ProgrammesQuery = await validation.transform(
+      { pageSize: 200, ...filters },
+      { type: 'query', metatype: ProgrammesQuery },
+    );
+    const [countries, regions, programmes] = await Promise.all([
+      this.portfolio.countries(actor.user, lang),
+      this.portfolio.regions(actor.user, this.clock.now()),
+      this.programmes.list(actor, query),
+    ]);
+    const perPhase = PHASES.map((phase) => ({
+      phase,
+      countries: countries.filter((country) => country.phase === phase).length,
+    }));
+    const map = renderWorldMap(
+      countries.map((country) => ({
+        code: country.code,
+        phase: country.phase,
+        href: `/app/countries/${country.code}`,
+        label: `${country.name}`,
+      })),
+    );
+    await this.pages.render(
+      request,
+      reply,
+      'portfolio',
+      { title: 'portfolio', countries, regions, programmes, perPhase, map, query, phases: PHASES },
+      actor.user,
+    );
+  }
+
+  @Get('app/queue')
+  @Roles(...DECIDERS)
+  async queuePage(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const lang = this.pages.language(request, actor.user);
+    const work = await this.workQueue.forUser(actor.user, lang, this.clock.now());
+    await this.pages.render(request, reply, 'queue', { title: 'myQueue', ...work }, actor.user);
+  }
+
+  @Get('app/countries/:code')
+  @Roles(...ANY_ROLE)
+  async countryPage(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Query('programme') programmeId?: string,
+  ): Promise<void> {
+    if (!/^[A-Z]{2}$/.test(code)) throw new NotFoundError(`Country ${code}`);
+    const list = await this.programmes.list(
+      actor,
+      Object.assign(new ProgrammesQuery(), { country: code, ...firstPage(50) }),
+    );
+    if (list.items.length === 0) throw new NotFoundError(`Country ${code}`);
+    const chosen =
+      list.items.find((item) => item.id === programmeId) ??
+      list.items.find((item) => item.cirtType === 'national') ??
+      list.items[0];
+    const id = chosen.id;
+    const [programme, transitions, history, milestones, updates, stakeholders, assessments] =
+      await Promise.all([
+        this.programmes.get(actor.user, id),
+        this.transitions.list(actor, id),
+        this.history.history(actor, id),
+        this.milestones.list(actor, id, Object.assign(new MilestonesQuery(), firstPage(200))),
+        this.statusUpdates.list(actor, id, Object.assign(new PageQuery(), firstPage(20))),
+        this.stakeholders.list(actor, code),
+        this.assessments.listForProgramme(actor, id),
+      ]);
+    const latestValidated = assessments.find((assessment) => assessment.status === 'validated');
+    const score = latestValidated ? await this.assessments.score(actor, latestValidated.id) : null;
+    await this.pages.render(
+      request,
+      reply,
+      'country',
+      {
+        title: programme.title,
+        rawTitle: true,
+        programmes: list.items,
+        programme,
+        transitions,
+        history,
+        milestones: milestones.items,
+        updates: updates.items,
+        stakeholders,
+        assessments,
+        score,
+        phases: PHASES,
+      },
+      actor.user,
+    );
+  }
+
+  @Get('app/reports')
+  @Roles(...PORTFOLIO_READERS)
+  async reportsPage(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const reports = await this.reports.list(
+      actor.user,
+      Object.assign(new PageQuery(), firstPage(50)),
+    );
+    await this.pages.render(
+      request,
+      reply,
+      'reports',
+      { title: 'reports', reports: reports.items },
+      actor.user,
+    );
+  }
+}

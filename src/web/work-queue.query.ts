@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
+import type { Principal } from '../auth/roles.js';
+import { DEFAULT_REMINDER_RULES } from '../reminders/reminder-rules.js';
+
+/** What waits for a coordinator or project manager: decisions, late milestones, silent programmes. */
+@Injectable()
+export class WorkQueueQuery {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policy: AccessPolicy,
+  ) {}
+
+  async forUser(user: Principal, lang: string, asOf: Date) {
+    const scoped = (params: unknown[]) =>
+      this.policy.scopeSql(
+        this.policy.readScope(user),
+        { country: 'c.code', region: 'c.region_code' },
+        params,
+      );
+    const transitionParams: unknown[] = [lang];
+    const transitions = await this.dataSource.query(
+      `SELECT t.id, t.programme_id AS "programmeId", p.title, c.code AS "countryCode",
+              coalesce(c.names ->> $1, c.names ->> 'en') AS "countryName", t.from_phase AS "fromPhase",
+              t.to_phase AS "toPhase", t.requested_at AS "requestedAt", t.requested_by AS "requestedBy",
+              u.display_name AS "requesterName", t.note, t.gate_at_request AS gate
+       FROM phase_transitions t
+       JOIN programmes p ON p.id = t.programme_id JOIN countries c ON c.code = p.country_code
+       JOIN users u ON u.id = t.requested_by
+       WHERE t.status = 'pending' AND ${scoped(transitionParams)}
+       ORDER BY t.requested_at`,
+      transitionParams,
+    );
+    const overdueParams: unknown[] = [lang, asOf];
+    const overdue = await this.dataSource.query(
+      `SELECT m.id, m.title, m.phase, to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate", m.status,
+              c.code AS "countryCode", coalesce(c.names ->> $1, c.names ->> 'en') AS "countryName", p.title AS "programmeTitle"
+       FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
+       WHERE m.status IN ('planned', 'in_progress', 'blocked') AND p.status = 'active'
+         AND m.due_date < ($2::timestamptz AT TIME ZONE c.timezone)::date AND ${scoped(overdueParams)}
+       ORDER BY m.due_date, c.code LIMIT 100`,
+      overdueParams,
+    );
+    const staleParams: unknown[] = [lang, asOf, DEFAULT_REMINDER_RULES.statusUpdateStale.afterDays];
+    const stale = await this.dataSource.query(
+      `SELECT p.id, p.title, c.code AS "countryCode", coalesce(c.names ->> $1, c.names ->> 'en') AS "countryName",
+              latest.created_at AS "lastUpdateAt"
+       FROM programmes p JOIN countries c ON c.code = p.country_code
+       LEFT JOIN LATERAL (
+         SELECT created_at FROM status_updates s WHERE s.programme_id = p.id ORDER BY seq DESC LIMIT 1
+       ) latest ON true
+       WHERE p.status = 'active' AND coalesce(latest.created_at, p.created_at) < $2::timestamptz - make_interval(days => $3)
+         AND ${scoped(staleParams)}
+       ORDER BY latest.created_at NULLS FIRST, c.code LIMIT 100`,
+      staleParams,
+    );
+    return { transitions, overdue, stale };
+  }
+}
