@@ -4,6 +4,7 @@ import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CommonModule } from './common/common.module.js';
 import { DomainError } from './common/domain-error.js';
@@ -11,6 +12,7 @@ import { createValidationPipe } from './common/validation.js';
 import { AppConfig, ConfigError, loadConfig, loadDotEnv } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { type DemoSummary, loadDemoPortfolio } from './demo/demo-portfolio.js';
 import { CreateUserDto } from './users/dto/user.dto.js';
 import { UsersModule } from './users/users.module.js';
 import { UsersService } from './users/users.service.js';
@@ -18,7 +20,10 @@ import { UsersService } from './users/users.service.js';
 const USAGE = `Usage:
   npm run cli -- user:create --email E --role R [--country KE | --region AFR] [--name N] [--locale fr]
       Creates a user; the password is read from standard input.
-      Roles: admin, itu_pm, regional_coordinator (needs --region), national_team (needs --country), observer.`;
+      Roles: admin, itu_pm, regional_coordinator (needs --region), national_team (needs --country), observer.
+  npm run cli -- demo:load [--countries N]
+      Loads a demo portfolio of N countries (default 40) and demo users of every role, once per
+      database, and prints their credentials. Refused when NODE_ENV is production.`;
 
 @Module({})
 class CliModule {
@@ -74,11 +79,73 @@ async function createUser(args: string[], config: AppConfig): Promise<void> {
   }
 }
 
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function describeDemo(summary: DemoSummary, publicUrl: string): string {
+  const total = summary.countriesPerPhase.reduce((sum, phase) => sum + phase.countries, 0);
+  const portfolio = `${summary.programmes} programmes in ${total} countries`;
+  return [
+    summary.alreadyLoaded
+      ? `The demo is already loaded: ${portfolio}.`
+      : `Loaded the demo: ${portfolio}.`,
+    '',
+    table([
+      ['Phase', 'Countries'],
+      ...summary.countriesPerPhase.map(({ phase, countries }) => [phase, String(countries)]),
+    ]),
+    '',
+    table([
+      ['E-mail', 'Role', 'Scope', 'Password'],
+      ...summary.users.map((user) => [user.email, user.role, user.scope ?? '-', summary.password]),
+    ]),
+    '',
+    `Start the service with npm start and open ${publicUrl}/`,
+  ].join('\n');
+}
+
+async function loadDemo(args: string[], config: AppConfig): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { countries: { type: 'string', default: '40' } },
+  });
+  if (config.NODE_ENV === 'production') {
+    console.error(
+      'demo:load does not run when NODE_ENV is production: it makes up programmes, and users with a published password.',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  // The demo needs every feature module; as an api process, it starts no queue workers.
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(loadConfig({ ...process.env, PROCESS_ROLE: 'api' })),
+    { logger: ['error', 'warn'], abortOnError: false },
+  );
+  try {
+    const summary = await loadDemoPortfolio(app, { countries: Number(values.countries) });
+    console.log(describeDemo(summary, config.PUBLIC_URL));
+  } finally {
+    await app.close();
+  }
+}
+
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const [command, ...args] = process.argv.slice(2);
   if (command === 'user:create') return createUser(args, config);
+  if (command === 'demo:load') return loadDemo(args, config);
   console.error(command ? `Unknown command ${command}\n\n${USAGE}` : USAGE);
   process.exitCode = 2;
 }

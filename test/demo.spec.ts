@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { type DemoSummary, loadDemoPortfolio } from '../src/demo/demo-portfolio.js';
+import { type TestApp, startTestApp } from './support/test-app.js';
+
+describe('the demo portfolio', () => {
+  let t: TestApp;
+  let summary: DemoSummary;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    summary = await loadDemoPortfolio(t.app, { countries: 40 });
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const one = async (sql: string) => (await t.dataSource.query(sql))[0];
+  const rowCounts = () =>
+    one(`SELECT
+      (SELECT count(*)::int FROM users) AS users,
+      (SELECT count(*)::int FROM programmes) AS programmes,
+      (SELECT count(*)::int FROM milestones) AS milestones,
+      (SELECT count(*)::int FROM status_updates) AS status_updates,
+      (SELECT count(*)::int FROM stakeholders) AS stakeholders,
+      (SELECT count(*)::int FROM assessments) AS assessments,
+      (SELECT count(*)::int FROM assessment_responses) AS responses,
+      (SELECT count(*)::int FROM phase_transitions) AS transitions,
+      (SELECT count(*)::int FROM audit_events) AS audit`);
+
+  it('should load 40 countries in all six regions and all five phases', async () => {
+    expect(
+      await one(`SELECT count(DISTINCT p.country_code)::int AS countries,
+                        count(DISTINCT c.region_code)::int AS regions,
+                        count(DISTINCT p.phase)::int AS phases,
+                        count(*) FILTER (WHERE p.cirt_type = 'national')::int AS national
+                 FROM programmes p JOIN countries c ON c.code = p.country_code`),
+    ).toEqual({ countries: 40, regions: 6, phases: 5, national: 40 });
+    expect(summary).toMatchObject({ alreadyLoaded: false });
+    expect(summary.countriesPerPhase.every((phase) => phase.countries > 0)).toBe(true);
+  });
+
+  it('should leave work in the queues: a pending transition in Africa, overdue milestones', async () => {
+    const { pendingInAfrica } = await one(`
+      SELECT count(*)::int AS "pendingInAfrica" FROM phase_transitions t
+      JOIN programmes p ON p.id = t.programme_id JOIN countries c ON c.code = p.country_code
+      WHERE t.status = 'pending' AND c.region_code = 'AFR'`);
+    expect(pendingInAfrica).toBeGreaterThan(0);
+    const { overdue } = await one(`
+      SELECT count(*)::int AS overdue FROM milestones
+      WHERE status IN ('planned', 'in_progress', 'blocked') AND due_date < current_date`);
+    expect(overdue).toBeGreaterThan(0);
+  });
+
+  it('should hold validated readiness assessments with scores, and a draft for Kenya', async () => {
+    const { validated, unscored } = await one(`
+      SELECT count(*)::int AS validated, count(*) FILTER (WHERE overall_score IS NULL)::int AS unscored
+      FROM assessments WHERE kind = 'readiness' AND status = 'validated'`);
+    expect(validated).toBeGreaterThan(20);
+    expect(unscored).toBe(0);
+    const { drafts } = await one(`
+      SELECT count(*)::int AS drafts FROM assessments a JOIN programmes p ON p.id = a.programme_id
+      WHERE p.country_code = 'KE' AND a.status = 'draft'
+        AND EXISTS (SELECT 1 FROM assessment_responses r WHERE r.assessment_id = a.id)`);
+    expect(drafts).toBe(1);
+  });
+
+  it('should let every demo user sign in with the printed password', async () => {
+    expect(summary.users.map((user) => user.role)).toEqual([
+      'admin',
+      'itu_pm',
+      'regional_coordinator',
+      'national_team',
+      'observer',
+    ]);
+    for (const user of summary.users) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: user.email, password: summary.password },
+      });
+      expect(response.statusCode).toBe(200);
+    }
+  });
+
+  it('should add nothing when loaded a second time', async () => {
+    const before = await rowCounts();
+    const again = await loadDemoPortfolio(t.app, { countries: 40 });
+    expect(again).toEqual({ ...summary, alreadyLoaded: true });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('should refuse to run in production', () => {
+    const run = spawnSync(process.execPath, ['dist/src/cli.js', 'demo:load'], {
+      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('does not run when NODE_ENV is production');
+  });
+});
