@@ -50,9 +50,10 @@ export class GateChecks {
   constructor(private readonly assessments: AssessmentsService) {}
 
   async evaluate(manager: EntityManager, programme: GateSubject): Promise<GateResult> {
-    const checks = await Promise.all(
-      GATES[programme.phase].map((key) => this.check(key, manager, programme)),
-    );
+    // One after another: the checks share the transaction's single connection.
+    const checks: GateCheck[] = [];
+    for (const key of GATES[programme.phase])
+      checks.push(await this.check(key, manager, programme));
     return { passed: checks.every((check) => check.passed), checks };
   }
 
