@@ -129,7 +129,7 @@ async function loadDemo(args: string[], config: AppConfig): Promise<void> {
   }
   // The demo needs every feature module; as an api process, it starts no queue workers.
   const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot(loadConfig({ ...process.env, PROCESS_ROLE: 'api' })),
+    AppModule.forRoot(Object.assign(new AppConfig(), config, { PROCESS_ROLE: 'api' as const })),
     { logger: ['error', 'warn'], abortOnError: false },
   );
   try {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
-import type { Page } from '../common/pagination.js';
+import { type Page, pageFromCountedRows } from '../common/pagination.js';
 import type { AuditEventResponse, AuditQuery } from './dto/audit.dto.js';
 
 /**
@@ -52,11 +52,6 @@ export class AuditLogQuery {
        LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
-    return {
-      items: rows.map(({ total: _total, ...event }) => event),
-      total: rows[0]?.total ?? 0,
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    return pageFromCountedRows(rows, query);
   }
 }

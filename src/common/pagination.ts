@@ -28,3 +28,16 @@ export interface Page<T> {
   page: number;
   pageSize: number;
 }
+
+/** A page from rows that carry the full count in a `total` column (`count(*) OVER ()`). */
+export function pageFromCountedRows<T extends { total: number }>(
+  rows: T[],
+  query: PageQuery,
+): Page<Omit<T, 'total'>> {
+  return {
+    items: rows.map(({ total: _total, ...row }) => row),
+    total: rows[0]?.total ?? 0,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}

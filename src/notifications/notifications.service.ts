@@ -6,7 +6,7 @@ import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
-import type { Page } from '../common/pagination.js';
+import { type Page, pageFromCountedRows } from '../common/pagination.js';
 import { PermanentDeliveryError, TransientDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel, newWebhookSecret } from './channels/webhook.channel.js';
@@ -59,12 +59,7 @@ export class NotificationsService {
        LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
-    return {
-      items: rows.map(({ total: _total, ...row }) => row),
-      total: rows[0]?.total ?? 0,
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    return pageFromCountedRows(rows, query);
   }
 
   /** A dead or failed notification goes back to pending; the relay queues it again. */

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor, Principal } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/domain-error.js';
-import type { Page, PageQuery } from '../common/pagination.js';
+import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
 import type { CreateReportScheduleDto } from './dto/report.dto.js';
 import { ReportScopes, scopeKey } from './report-scope.js';
@@ -86,12 +86,8 @@ export class ReportSchedulesService {
        ORDER BY s.created_at DESC, s.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
-    return {
-      items: rows.map(({ total: _total, ...row }) => this.withNextRun(row as ScheduleRow)),
-      total: rows[0]?.total ?? 0,
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    const page = pageFromCountedRows(rows, query);
+    return { ...page, items: page.items.map((row) => this.withNextRun(row as ScheduleRow)) };
   }
 
   async get(user: Principal, id: string): Promise<object> {

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/domain-error.js';
-import type { Page, PageQuery } from '../common/pagination.js';
+import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import type { CreateReportDto, ReportFormat } from './dto/report.dto.js';
 import { ReportScopes, scopeKey } from './report-scope.js';
@@ -81,12 +81,7 @@ export class ReportsService {
        ORDER BY r.created_at DESC, r.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
-    return {
-      items: rows.map(({ total: _total, ...row }) => row),
-      total: rows[0]?.total ?? 0,
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    return pageFromCountedRows(rows, query);
   }
 
   async get(user: Principal, id: string): Promise<object> {

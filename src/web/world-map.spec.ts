@@ -1,4 +1,5 @@
-import { MAP_PHASES, mappableCountryCodes, renderWorldMap, type MapCountry } from './world-map.js';
+import { PHASES } from '../programmes/programme.constants.js';
+import { mappableCountryCodes, renderWorldMap, type MapCountry } from './world-map.js';
 
 const KENYA: MapCountry = {
   code: 'KE',
@@ -74,9 +75,9 @@ describe(renderWorldMap.name, () => {
   it('should stay under 200 KB when every mappable country is listed', () => {
     const countries = [...mappableCountryCodes()].map((code, index): MapCountry => ({
       code,
-      phase: MAP_PHASES[index % MAP_PHASES.length],
+      phase: PHASES[index % PHASES.length],
       href: `/countries/${code}`,
-      label: `${code}: ${MAP_PHASES[index % MAP_PHASES.length]}`,
+      label: `${code}: ${PHASES[index % PHASES.length]}`,
     }));
     const svg = renderWorldMap(countries);
     expect(count(svg, '<a ')).toBe(countries.length);

@@ -5,28 +5,12 @@ import isoCountries from 'i18n-iso-countries';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { escapeHtml } from '../common/escape-html.js';
-
-export const MAP_PHASES = [
-  'readiness_assessment',
-  'planning',
-  'implementation',
-  'operation',
-  'maintenance',
-] as const;
-
-/** Okabe-Ito colours: told apart under the common colour-vision deficiencies. */
-export const PHASE_COLOURS: Record<(typeof MAP_PHASES)[number], string> = {
-  readiness_assessment: '#CC79A7',
-  planning: '#E69F00',
-  implementation: '#56B4E9',
-  operation: '#0072B2',
-  maintenance: '#009E73',
-};
+import type { Phase } from '../programmes/programme.constants.js';
 
 export interface MapCountry {
   /** ISO 3166-1 alpha-2, upper case. */
   code: string;
-  phase: (typeof MAP_PHASES)[number] | null;
+  phase: Phase | null;
   href: string;
   label: string;
 }
