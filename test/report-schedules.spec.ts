@@ -146,6 +146,11 @@ describe('report schedules', () => {
     const foreign = await coordinator('DELETE', `/api/v1/report-schedules/${european.json().id}`);
     expect(foreign.statusCode).toBe(404);
     expect(
+      await t.dataSource.query('SELECT count(*)::int AS n FROM report_schedules WHERE id = $1', [
+        european.json().id,
+      ]),
+    ).toEqual([{ n: 1 }]);
+    expect(
       await coordinator(
         'POST',
         '/api/v1/report-schedules',
@@ -163,6 +168,10 @@ describe('report schedules', () => {
     ['no recipients', { recipients: [] }, 'recipients'],
     ['a recipient that is not an address', { recipients: ['pm at itu'] }, 'recipients'],
     ['an unknown format', { formats: ['docx'] }, 'formats'],
+    ['an unknown field', { every: 'monday' }, 'every'],
+    ['recipients that are not a list', { recipients: 'pm@example.org' }, 'recipients'],
+    ['a cron that is not text', { cron: 5 }, 'cron'],
+    ['a scope that is not an object', { scope: 'AFR' }, 'scope'],
   ])('should refuse %s with 400 and store nothing', async (_name, change, field) => {
     const before = await t.dataSource.query('SELECT count(*)::int AS n FROM report_schedules');
     const response = await client(t, staff.admin)(
