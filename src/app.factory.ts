@@ -47,8 +47,12 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
         styleSrc: [`'self'`, `'unsafe-inline'`],
         imgSrc: [`'self'`, 'data:'],
         scriptSrc: [`'self'`, `'unsafe-inline'`],
+        // Only a site served over https can ask browsers to upgrade; over plain http it breaks the pages.
+        upgradeInsecureRequests: config.PUBLIC_URL.startsWith('https:') ? [] : null,
       },
     },
+    // Browsers send a real Origin on the pages' own form posts, which sign-in checks.
+    referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(cookie);
   await app.register(fastifyStatic, { root: WEB_ASSETS, prefix: '/assets/' });
