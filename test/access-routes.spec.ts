@@ -599,6 +599,19 @@ function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Record<strin
         expect: [303, 200, 200, 200, 403, 200],
       },
     ],
+    'GET /app/assessments/:id': perCountry(
+      'the questionnaire page',
+      async (c) => ({ method: 'GET', url: `/app/assessments/${c.assessmentId}` }),
+      [303, 200, 200, 200, 200, 200],
+      [303, 200, 200, 404, 404, 200],
+    ),
+    'GET /app/notifications': [
+      {
+        name: 'the delivery log page',
+        request: async () => ({ method: 'GET', url: '/app/notifications' }),
+        expect: [303, 200, 200, 200, 200, 403],
+      },
+    ],
     'GET /health/live': [
       {
         name: 'liveness',

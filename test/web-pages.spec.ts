@@ -1,7 +1,8 @@
 import { missingTranslations } from '../src/web/i18n.js';
+import { createAssessment } from './factories/assessments.js';
 import { createPendingTransition, createProgramme } from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, createStaff } from './factories/users.js';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { type TestApp, bearer, startTestApp } from './support/test-app.js';
 
 describe('web pages', () => {
   let t: TestApp;
@@ -124,6 +125,109 @@ describe('web pages', () => {
       headers: { cookie },
     });
     expect(portfolio.statusCode).toBe(403);
+  });
+
+  it('should refuse a sign-in posted from another site', async () => {
+    const post = (headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams({
+          email: staff.observer.email,
+          password: TEST_PASSWORD,
+        }).toString(),
+      });
+    const foreignPosts: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+    ];
+    for (const foreign of foreignPosts) {
+      const refused = await post(foreign);
+      expect([foreign, refused.statusCode]).toEqual([foreign, 403]);
+      expect(refused.cookies.find((item) => item.name === 'cirt_session')).toBeUndefined();
+    }
+    // A browser's own form post: same-origin by Fetch Metadata, even with an opaque Origin.
+    const own = await post({ 'sec-fetch-site': 'same-origin', origin: 'null' });
+    expect(own.statusCode).toBe(303);
+  });
+
+  it('should show a questionnaire with its answers to the team, and only the scores to an observer', async () => {
+    const [kenya] = await t.dataSource.query(
+      `SELECT id FROM programmes WHERE country_code = 'KE' LIMIT 1`,
+    );
+    const { id } = await createAssessment(t, staff.admin, kenya.id, 'draft');
+    const answer = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/assessments/${id}/responses/A1`,
+      headers: bearer(t.tokenFor(staff.national_team)),
+      payload: { level: 4, note: 'Decree 2026/14' },
+    });
+    expect(answer.statusCode).toBe(200);
+
+    const team = await signIn(staff.national_team.email);
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/app/assessments/${id}`,
+      headers: { cookie: team },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`action="/api/v1/assessments/${id}/responses/A2"`);
+    expect(page.body).toMatch(/<li data-missing="A1">.*needs evidence<\/li>/);
+    expect(page.body).toMatch(/<li data-missing="A2">.*not answered<\/li>/);
+    expect(page.body).toContain('Decree 2026/14');
+
+    const observer = await signIn(staff.observer.email);
+    const hidden = await t.app.inject({
+      method: 'GET',
+      url: `/app/assessments/${id}`,
+      headers: { cookie: observer },
+    });
+    expect(hidden.statusCode).toBe(200);
+    expect(hidden.body).toContain('Observers see the scores, not the answers.');
+    expect(hidden.body).not.toContain('Decree 2026/14');
+    expect(hidden.body).not.toContain('/responses/');
+  });
+
+  it('should list the delivery log in scope, with retry for those who may retry', async () => {
+    const [kenya] = await t.dataSource.query(
+      `SELECT id FROM programmes WHERE country_code = 'KE' LIMIT 1`,
+    );
+    const [dead] = await t.dataSource.query(
+      `INSERT INTO notifications (kind, channel, recipient, subject, body_text, not_before, status,
+                                  attempts, last_error, programme_id, country_code, dedupe_key)
+       VALUES ('reminder.milestone_overdue', 'email', 'focal@example.org', 'Overdue', 'Overdue',
+               now(), 'dead', 5, 'mailbox unavailable', $1, 'KE', 'web-pages-dead') RETURNING id`,
+      [kenya.id],
+    );
+    const pm = await signIn(staff.itu_pm.email);
+    const log = await t.app.inject({
+      method: 'GET',
+      url: '/app/notifications?status=dead',
+      headers: { cookie: pm },
+    });
+    expect(log.statusCode).toBe(200);
+    expect(log.body).toContain('mailbox unavailable');
+    expect(log.body).toContain(`action="/api/v1/notifications/${dead.id}/retry"`);
+
+    const team = await signIn(staff.national_team.email);
+    const teamLog = await t.app.inject({
+      method: 'GET',
+      url: '/app/notifications',
+      headers: { cookie: team },
+    });
+    expect(teamLog.body).toContain('mailbox unavailable');
+    expect(teamLog.body).not.toContain('/retry"');
+
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/app/notifications?status=lost',
+      headers: { cookie: pm },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('text/html');
   });
 
   it('should have every page text in French and Spanish', () => {

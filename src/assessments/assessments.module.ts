@@ -11,6 +11,6 @@ import { TemplatesService } from './templates.service.js';
   imports: [TypeOrmModule.forFeature([Assessment, AssessmentResponse]), ProgrammeAccessModule],
   controllers: [AssessmentsController],
   providers: [TemplatesService, AssessmentsService, AssessmentTrendService],
-  exports: [AssessmentsService],
+  exports: [AssessmentsService, TemplatesService],
 })
 export class AssessmentsModule {}

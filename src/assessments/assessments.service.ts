@@ -48,6 +48,38 @@ function forViewer(user: Principal, score: Score): Partial<Score> {
   return scores;
 }
 
+export interface MissingAnswer {
+  key: string;
+  title: string;
+  reason: 'unanswered' | 'needsEvidence';
+  level?: number;
+}
+
+/** What stops an assessment from being submitted: unanswered indicators, and levels 3 and 4 without evidence. */
+export function missingAnswers(
+  template: AssessmentTemplate,
+  responses: Pick<AssessmentResponse, 'indicatorKey' | 'level' | 'evidence'>[],
+): MissingAnswer[] {
+  const byKey = new Map(responses.map((response) => [response.indicatorKey, response]));
+  return template.areas.flatMap((area) =>
+    area.indicators.flatMap((indicator): MissingAnswer[] => {
+      const response = byKey.get(indicator.key);
+      if (!response) return [{ key: indicator.key, title: indicator.title, reason: 'unanswered' }];
+      if (response.level !== null && response.level >= 3 && response.evidence.length === 0) {
+        return [
+          {
+            key: indicator.key,
+            title: indicator.title,
+            reason: 'needsEvidence',
+            level: response.level,
+          },
+        ];
+      }
+      return [];
+    }),
+  );
+}
+
 @Injectable()
 export class AssessmentsService {
   constructor(
@@ -191,25 +223,13 @@ export class AssessmentsService {
       const responses = await manager
         .getRepository(AssessmentResponse)
         .find({ where: { assessmentId: id } });
-      const byKey = new Map(responses.map((response) => [response.indicatorKey, response]));
-      const problems = this.template(assessment).areas.flatMap((area) =>
-        area.indicators.flatMap((indicator) => {
-          const response = byKey.get(indicator.key);
-          if (!response)
-            return [
-              { field: `responses.${indicator.key}`, message: `${indicator.key} is not answered` },
-            ];
-          if (response.level !== null && response.level >= 3 && response.evidence.length === 0) {
-            return [
-              {
-                field: `responses.${indicator.key}`,
-                message: `${indicator.key} is at level ${response.level} and needs evidence`,
-              },
-            ];
-          }
-          return [];
-        }),
-      );
+      const problems = missingAnswers(this.template(assessment), responses).map((missing) => ({
+        field: `responses.${missing.key}`,
+        message:
+          missing.reason === 'unanswered'
+            ? `${missing.key} is not answered`
+            : `${missing.key} is at level ${missing.level} and needs evidence`,
+      }));
       if (problems.length > 0) {
         throw new DomainError(
           422,

@@ -1,7 +1,19 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AssessmentsService } from '../assessments/assessments.service.js';
+import { AssessmentsService, missingAnswers } from '../assessments/assessments.service.js';
+import { TemplatesService } from '../assessments/templates.service.js';
 import { Public, Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -13,6 +25,12 @@ import { PageQuery } from '../common/pagination.js';
 import { createValidationPipe } from '../common/validation.js';
 import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
+import { NotificationsQuery } from '../notifications/dto/notification.dto.js';
+import {
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_STATUSES,
+} from '../notifications/notification.entity.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { ProgrammeHistoryQuery } from '../programmes/programme-history.query.js';
 import { PHASES } from '../programmes/programme.constants.js';
 import { ProgrammesQuery } from '../programmes/dto/programme.dto.js';
@@ -29,12 +47,25 @@ import { renderWorldMap } from './world-map.js';
 
 const PORTFOLIO_READERS = ['admin', 'itu_pm', 'regional_coordinator', 'observer'] as const;
 const DECIDERS = ['admin', 'itu_pm', 'regional_coordinator'] as const;
+const LOG_READERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
 const validation = createValidationPipe();
 const firstPage = (pageSize: number) => ({ page: 1, pageSize });
 
 /** A path on this site to go back to after sign-in; anything else goes home. */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+/**
+ * Whether a form post came from this site's own pages: the browser's Sec-Fetch-Site where it sends
+ * one, else the Origin header. Clients that send neither (curl, tests) are not browsers to protect.
+ */
+function isSameOrigin(request: FastifyRequest): boolean {
+  const fetchSite = request.headers['sec-fetch-site'];
+  if (fetchSite) return fetchSite === 'same-origin' || fetchSite === 'none';
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  return URL.canParse(origin) && new URL(origin).host === request.host;
 }
 
 /**
@@ -58,7 +89,9 @@ export class PagesController {
     private readonly statusUpdates: StatusUpdatesService,
     private readonly stakeholders: StakeholdersService,
     private readonly assessments: AssessmentsService,
+    private readonly templates: TemplatesService,
     private readonly reports: ReportsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   @Get()
@@ -86,8 +119,7 @@ export class PagesController {
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
     const next = safeNext(body?.next);
-    const origin = request.headers.origin;
-    if (origin && new URL(origin).host !== request.host) {
+    if (!isSameOrigin(request)) {
       throw new ForbiddenError('cross_site_login', 'Sign in from this site');
     }
     try {
@@ -244,6 +276,68 @@ export class PagesController {
       reply,
       'reports',
       { title: 'reports', reports: reports.items },
+      actor.user,
+    );
+  }
+
+  @Get('app/assessments/:id')
+  @Roles(...ANY_ROLE)
+  async assessmentPage(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
+    const assessment = await this.assessments.get(actor, id);
+    const programme = await this.programmes.get(actor.user, assessment.programmeId);
+    const template = this.templates.get(assessment.templateKey, assessment.templateVersion);
+    const role = actor.user.role;
+    await this.pages.render(
+      request,
+      reply,
+      'assessment',
+      {
+        title: template.title,
+        rawTitle: true,
+        assessment,
+        programme,
+        template,
+        missing: 'responses' in assessment ? missingAnswers(template, assessment.responses) : [],
+        editable:
+          ['admin', 'itu_pm', 'national_team'].includes(role) &&
+          ['draft', 'returned'].includes(assessment.status),
+        reviewable: ['admin', 'itu_pm'].includes(role) && assessment.status === 'submitted',
+      },
+      actor.user,
+    );
+  }
+
+  @Get('app/notifications')
+  @Roles(...LOG_READERS)
+  async notificationsPage(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query() rawQuery: Record<string, unknown>,
+  ): Promise<void> {
+    const { lang: _lang, ...filters } = rawQuery;
+    const query: NotificationsQuery = await validation.transform(filters, {
+      type: 'query',
+      metatype: NotificationsQuery,
+    });
+    const log = await this.notifications.list(actor, query);
+    await this.pages.render(
+      request,
+      reply,
+      'notifications',
+      {
+        title: 'notifications',
+        log,
+        query,
+        statuses: NOTIFICATION_STATUSES,
+        channels: NOTIFICATION_CHANNELS,
+        canRetry: ['admin', 'itu_pm'].includes(actor.user.role),
+      },
       actor.user,
     );
   }

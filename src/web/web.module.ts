@@ -3,6 +3,7 @@ import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { MilestonesModule } from '../milestones/milestones.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
 import { StakeholdersModule } from '../stakeholders/stakeholders.module.js';
 import { StatusUpdatesModule } from '../status-updates/status-updates.module.js';
@@ -20,6 +21,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
     StakeholdersModule,
     AssessmentsModule,
     ReportsModule,
+    NotificationsModule,
   ],
   controllers: [PagesController],
   providers: [PageRenderer, PortfolioQuery, WorkQueueQuery],

@@ -3,7 +3,10 @@
 (() => {
   const csrf = document.querySelector('meta[name=csrf-token]')?.content ?? '';
 
-  /** Form fields as the API's JSON: "a.b" nests, "x[]" collects, data-type=number converts, empty is left out. */
+  /**
+   * Form fields as the API's JSON: "a.b" nests, "x[]" collects, data-type=number converts,
+   * data-type=lines makes a list of the non-empty lines, and an empty field is left out.
+   */
   function formJson(form, submitter) {
     const body = {};
     for (const element of form.elements) {
@@ -13,6 +16,13 @@
       if (value === '') continue;
       if (element.dataset.type === 'number') value = Number(value);
       if (element.dataset.type === 'null' && value === 'null') value = null;
+      if (element.dataset.type === 'lines') {
+        value = value
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean);
+        if (value.length === 0) continue;
+      }
       const path = element.name.replace(/\[\]$/, '').split('.');
       let target = body;
       for (const key of path.slice(0, -1)) target = target[key] ??= {};
@@ -25,7 +35,23 @@
     return body;
   }
 
-  async function send(form, submitter) {
+  function showProblem(errorBox, problem, status) {
+    errorBox.replaceChildren(problem.detail ?? problem.title ?? `Error ${status}`);
+    const errors = problem.errors ?? [];
+    if (errors.length > 0) {
+      const list = document.createElement('ul');
+      for (const error of errors) {
+        const item = document.createElement('li');
+        item.textContent = `${error.field}: ${error.message}`;
+        list.appendChild(item);
+      }
+      errorBox.appendChild(list);
+    }
+    errorBox.hidden = false;
+  }
+
+  /** Sends the form to the API; true when it succeeded. Reloads unless `reload` is false. */
+  async function send(form, submitter, { reload = true } = {}) {
     const url = submitter?.getAttribute('formaction') || form.getAttribute('action');
     const method = (form.getAttribute('method') || 'post').toUpperCase();
     const errorBox = form.querySelector('.form-error');
@@ -44,21 +70,15 @@
         credentials: 'same-origin',
       });
       if (response.ok) {
+        if (!reload) return true;
         const then = form.dataset.then;
         if (then && then !== 'reload') window.location.assign(then);
         else window.location.reload();
-        return;
+        return true;
       }
       const problem = await response.json().catch(() => ({}));
-      const details = (problem.errors ?? []).map((error) => `${error.field}: ${error.message}`);
-      if (errorBox) {
-        errorBox.textContent = [
-          problem.detail ?? problem.title ?? `Error ${response.status}`,
-          ...details,
-        ].join(' · ');
-        errorBox.hidden = false;
-        errorBox.focus?.();
-      }
+      if (errorBox) showProblem(errorBox, problem, response.status);
+      return false;
     } finally {
       buttons.forEach((button) => (button.disabled = false));
     }
@@ -68,8 +88,65 @@
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-api')) return;
     event.preventDefault();
+    if (form.hasAttribute('data-autosave')) return void saveIndicator(form);
     void send(form, event.submitter);
   });
+
+  // Questionnaire: each indicator saves itself when one of its fields changes.
+  const missingList = document.querySelector('[data-missing-list]');
+  function showAnswered(form, body) {
+    form.setAttribute('data-answered', '');
+    const answered = document.querySelectorAll('form[data-indicator][data-answered]').length;
+    const progress = document.getElementById('answered-progress');
+    progress.value = answered;
+    const count = document.querySelector('[data-answered-count]');
+    count.textContent = count.dataset.template
+      .replace('{answered}', answered)
+      .replace('{total}', progress.max);
+    const key = form.dataset.indicator;
+    const item = missingList.querySelector(`[data-missing="${key}"]`);
+    if (body.level !== null && body.level >= 3 && !body.evidence) {
+      const entry = document.createElement('li');
+      entry.dataset.missing = key;
+      const link = document.createElement('a');
+      link.href = `#indicator-${key}`;
+      link.textContent = key;
+      entry.append(link, ` · ${form.dataset.title} · ${missingList.dataset.needsEvidence}`);
+      if (item) item.replaceWith(entry);
+      else missingList.appendChild(entry);
+    } else {
+      item?.remove();
+    }
+    document.querySelector('[data-nothing-missing]').hidden = missingList.children.length > 0;
+  }
+
+  async function saveIndicator(form, changed) {
+    const state = form.querySelector('.save-state');
+    const naReason = form.querySelector('[data-only-when-na]');
+    const level = form.querySelector('input[name=level]:checked');
+    if (!level) {
+      state.textContent = missingList.dataset.chooseLevel;
+      return;
+    }
+    naReason.disabled = level.value !== 'null';
+    naReason.parentElement.hidden = naReason.disabled;
+    if (!naReason.disabled && naReason.value.trim() === '') {
+      if (changed?.name === 'level') naReason.focus();
+      state.textContent = missingList.dataset.giveReason;
+      return;
+    }
+    state.textContent = '…';
+    const body = formJson(form);
+    const saved = await send(form, undefined, { reload: false });
+    state.textContent = saved ? `✔ ${missingList.dataset.saved}` : '';
+    if (saved) showAnswered(form, body);
+  }
+
+  document
+    .querySelectorAll('form[data-autosave]')
+    .forEach((form) =>
+      form.addEventListener('change', (event) => void saveIndicator(form, event.target)),
+    );
 
   document
     .querySelectorAll('select[data-autosubmit]')
