@@ -30,7 +30,7 @@ import {
 export const DEMO_PASSWORD = 'demo-only-password';
 
 /** The demo's users, named by the part each plays in the stories. */
-const DEMO_USERS = {
+export const DEMO_USERS = {
   admin: {
     email: 'admin@demo.cirt-tracker.org',
     displayName: 'Demo administrator',

@@ -1,0 +1,323 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { DEMO_PASSWORD, DEMO_USERS, loadDemoPortfolio } from '../src/demo/demo-portfolio.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { type TestApp, startTestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
+
+/** Debian's Chromium, driven headless (DEVELOPERS.md); `.ci/run` installs it when missing. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+];
+const SCREENSHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
+const WIDTHS = [1280, 390];
+/** Every country there is: the "200-country" portfolio the page timings are taken on. */
+const DEMO_COUNTRIES = 195;
+
+describe('web pages in a real browser', () => {
+  let t: TestApp;
+  let sink: SmtpSink;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    sink = new SmtpSink();
+    await sink.start();
+    t = await startTestApp({
+      env: { PROCESS_ROLE: 'all', SMTP_URL: sink.url, PUBLIC_URL: 'http://127.0.0.1' },
+    });
+    await loadDemoPortfolio(t.app, { countries: DEMO_COUNTRIES });
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sink?.stop();
+  });
+
+  const one = async <T>(sql: string, params: unknown[] = []): Promise<T> =>
+    (await t.dataSource.query(sql, params))[0] as T;
+
+  async function signIn(email: string, width = 1280): Promise<Page> {
+    const page = await browser.newPage({
+      viewport: { width, height: 900 },
+      baseURL: baseUrl,
+      acceptDownloads: true,
+    });
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('close', () => expect(failures).toEqual([]));
+    await page.goto('/');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname !== '/login');
+    return page;
+  }
+
+  /** Saves the page as it is now at each width, down to 2,400 px, as test artefacts. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({
+        path: join(SCREENSHOTS, `${name}-${width}.png`),
+        fullPage: true,
+        clip: { x: 0, y: 0, width, height: 2400 },
+      });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  it('should let a national team answer part of the questionnaire, finish a milestone and post an update', async () => {
+    const page = await signIn(DEMO_USERS.team.email);
+    expect(new URL(page.url()).pathname).toBe('/app/countries/KE');
+    await screenshot(page, 'country');
+
+    const milestone = await one<{ id: string; title: string }>(
+      `SELECT m.id, m.title FROM milestones m JOIN programmes p ON p.id = m.programme_id
+       WHERE p.country_code = 'KE' AND p.cirt_type = 'national' AND m.status <> 'done'
+       ORDER BY m.due_date, m.id LIMIT 1`,
+    );
+    const row = page.locator(`[data-milestone="${milestone.id}"]`);
+    await row.getByLabel(`Status of ${milestone.title}`).selectOption('done');
+    await Promise.all([
+      page.waitForEvent('load'),
+      row.getByRole('button', { name: 'Save' }).click(),
+    ]);
+    expect(await row.getByLabel(`Status of ${milestone.title}`).inputValue()).toBe('done');
+    expect(await one(`SELECT status FROM milestones WHERE id = $1`, [milestone.id])).toEqual({
+      status: 'done',
+    });
+
+    const summary = `Host institution signed the CIRT mandate (${Date.now()})`;
+    const updateForm = page.locator('#status-update-form');
+    await updateForm.getByLabel('Health').selectOption('at_risk');
+    await updateForm.getByLabel('Summary').fill(summary);
+    await Promise.all([
+      page.waitForEvent('load'),
+      updateForm.getByRole('button', { name: 'Post the update' }).click(),
+    ]);
+    expect(await page.locator('.feed li').first().innerText()).toContain(summary);
+    expect(await one(`SELECT health FROM status_updates WHERE summary = $1`, [summary])).toEqual({
+      health: 'at_risk',
+    });
+
+    await page
+      .getByRole('link', { name: /itu-ncirt-readiness/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/app\/assessments\//);
+    const assessmentId = page.url().split('/').pop()!;
+    const answered = async () =>
+      (
+        await one<{ n: number }>(
+          `SELECT count(*)::int AS n FROM assessment_responses WHERE assessment_id = $1`,
+          [assessmentId],
+        )
+      ).n;
+    const before = await answered();
+    const [firstKey, secondKey, thirdKey] = (
+      await page
+        .locator('form[data-indicator]:not([data-answered])')
+        .evaluateAll((forms) => forms.map((form) => form.getAttribute('data-indicator')!))
+    ).slice(0, 3);
+    const [first, second, third] = [firstKey, secondKey, thirdKey].map((key) =>
+      page.locator(`#indicator-${key}`),
+    );
+
+    await first.getByRole('radio', { name: /^2 · / }).check();
+    await first.locator('.save-state', { hasText: 'Saved' }).waitFor();
+
+    // Level 3 needs evidence: the missing list says so until a reference is given.
+    await second.getByRole('radio', { name: /^3 · / }).check();
+    await second.locator('.save-state', { hasText: 'Saved' }).waitFor();
+    const missingSecond = page.locator(`[data-missing="${secondKey}"]`);
+    expect(await missingSecond.innerText()).toContain('needs evidence');
+    await second.getByLabel(/^Evidence/).fill('https://example.org/ke/cirt-decree.pdf');
+    await second.getByLabel(/^Evidence/).blur();
+    await missingSecond.waitFor({ state: 'detached' });
+
+    await third.getByRole('radio', { name: 'Not applicable' }).check();
+    await third.locator('input[name=naReason]:focus').waitFor();
+    await third.getByLabel('Why it does not apply').fill('Covered by the regional CIRT');
+    await third.getByLabel('Why it does not apply').press('Enter');
+    await waitFor('three new answers', async () => (await answered()) === before + 3);
+
+    const responses: { key: string; level: number | null; evidence: string[] }[] =
+      await t.dataSource.query(
+        `SELECT indicator_key AS key, level, evidence FROM assessment_responses
+         WHERE assessment_id = $1 AND indicator_key = ANY($2) ORDER BY indicator_key`,
+        [assessmentId, [firstKey, secondKey, thirdKey]],
+      );
+    expect(responses).toEqual(
+      [
+        { key: firstKey, level: 2, evidence: [] },
+        { key: secondKey, level: 3, evidence: ['https://example.org/ke/cirt-decree.pdf'] },
+        { key: thirdKey, level: null, evidence: [] },
+      ].sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    const total = await page.locator('#answered-progress').getAttribute('max');
+    expect(await page.locator('[data-answered-count]').innerText()).toBe(
+      `${before + 3} of ${total} answered`,
+    );
+
+    // Submitting too early lists what is missing, and changes nothing.
+    await page.getByRole('button', { name: 'Submit for validation' }).click();
+    const refusal = page.locator('#submit-assessment .form-error');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toMatch(/answers are missing or lack evidence/);
+    expect(await refusal.locator('li').count()).toBeGreaterThan(0);
+    expect(await one(`SELECT status FROM assessments WHERE id = $1`, [assessmentId])).toEqual({
+      status: 'draft',
+    });
+    await screenshot(page, 'questionnaire');
+    await page.close();
+  }, 60_000);
+
+  it('should let an itu_pm approve a transition from My queue and see the phase change on the map', async () => {
+    const pending = await one<{ id: string; countryCode: string; toPhase: string }>(
+      `SELECT t.id, p.country_code AS "countryCode", t.to_phase AS "toPhase"
+       FROM phase_transitions t JOIN programmes p ON p.id = t.programme_id
+       WHERE t.status = 'pending' AND t.requested_by <> (SELECT id FROM users WHERE email = $1)
+       ORDER BY t.requested_at LIMIT 1`,
+      [DEMO_USERS.pm.email],
+    );
+    const page = await signIn(DEMO_USERS.pm.email);
+    await page.getByRole('link', { name: 'My queue' }).click();
+    await page.waitForURL('**/app/queue');
+    await screenshot(page, 'queue');
+    const mapLink = page.locator(`.map a[href="/app/countries/${pending.countryCode}"] path`);
+    const card = page.locator(`[data-transition="${pending.id}"]`);
+    await card.getByLabel(/^Note/).fill('Plan and budget reviewed with the ministry');
+    await Promise.all([
+      page.waitForEvent('load'),
+      card.getByRole('button', { name: 'Approve' }).click(),
+    ]);
+    expect(await page.locator(`[data-transition="${pending.id}"]`).count()).toBe(0);
+    expect(await one(`SELECT status FROM phase_transitions WHERE id = $1`, [pending.id])).toEqual({
+      status: 'approved',
+    });
+
+    await page.getByRole('link', { name: 'Portfolio' }).click();
+    await page.waitForURL('**/app/portfolio');
+    expect(await mapLink.getAttribute('class')).toBe(`phase-${pending.toPhase}`);
+    await screenshot(page, 'portfolio');
+    await page.close();
+  }, 60_000);
+
+  it("should show a regional coordinator only their region's countries", async () => {
+    const page = await signIn(DEMO_USERS.coordinator.email);
+    expect(new URL(page.url()).pathname).toBe('/app/portfolio');
+    const regionOf: Record<string, string> = Object.fromEntries(
+      (await t.dataSource.query(`SELECT code, region_code AS region FROM countries`)).map(
+        (row: { code: string; region: string }) => [row.code, row.region],
+      ),
+    );
+    const shown = await page
+      .locator('[data-country]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-country')!));
+    const linked = await page
+      .locator('a[href^="/app/countries/"]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')!.split('/').pop()!));
+    expect(shown.length).toBeGreaterThan(20);
+    expect(new Set([...shown, ...linked].map((code) => regionOf[code.slice(0, 2)]))).toEqual(
+      new Set(['AFR']),
+    );
+    await screenshot(page, 'portfolio-coordinator');
+    await page.close();
+  }, 60_000);
+
+  it('should compile a report requested on the Reports page and download it as PDF', async () => {
+    const page = await signIn(DEMO_USERS.pm.email);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.waitForURL('**/app/reports');
+    const form = page.locator('#report-request');
+    await form.getByLabel('Region').selectOption('ASP');
+    await Promise.all([
+      page.waitForEvent('load'),
+      form.getByRole('button', { name: 'Request a report' }).click(),
+    ]);
+    const newest = page.locator('tr[data-report]').first();
+    const pdfLink = newest.getByRole('link', { name: 'PDF' });
+    await pdfLink.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'reports');
+    const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
+    const file = join(SCREENSHOTS, '..', 'report.pdf');
+    await download.saveAs(file);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Scope: Region ASP');
+    await page.close();
+  }, 60_000);
+
+  it('should show the delivery log, and the sign-in page, at both widths', async () => {
+    const page = await signIn(DEMO_USERS.pm.email);
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.waitForURL('**/app/notifications');
+    expect(await page.getByRole('heading', { name: /Delivery log/ }).count()).toBe(1);
+    await screenshot(page, 'notifications');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await screenshot(page, 'sign-in');
+    await page.close();
+  });
+
+  it('should print how fast each page answers on the whole demo portfolio', async () => {
+    const cookieOf = async (email: string) => {
+      const response = await fetch(`${baseUrl}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
+        redirect: 'manual',
+      });
+      return /cirt_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
+    };
+    const pm = await cookieOf(DEMO_USERS.pm.email);
+    const team = await cookieOf(DEMO_USERS.team.email);
+    const coordinator = await cookieOf(DEMO_USERS.coordinator.email);
+    const { assessmentId } = await one<{ assessmentId: string }>(
+      `SELECT a.id AS "assessmentId" FROM assessments a JOIN programmes p ON p.id = a.programme_id
+       WHERE p.country_code = 'KE' ORDER BY a.created_at DESC LIMIT 1`,
+    );
+    const pages: [string, string, string | undefined][] = [
+      ['sign-in', '/login', undefined],
+      ['portfolio (itu_pm)', '/app/portfolio', pm],
+      ['portfolio (coordinator)', '/app/portfolio', coordinator],
+      ['my queue', '/app/queue', pm],
+      ['country workspace', '/app/countries/KE', team],
+      ['questionnaire', `/app/assessments/${assessmentId}`, team],
+      ['reports', '/app/reports', pm],
+      ['notifications', '/app/notifications', pm],
+    ];
+    const lines = [`Page timings on the ${DEMO_COUNTRIES}-country demo (median of 5, ms):`];
+    for (const [name, path, cookie] of pages) {
+      const times: number[] = [];
+      for (let round = 0; round < 5; round += 1) {
+        const started = performance.now();
+        const response = await fetch(`${baseUrl}${path}`, {
+          headers: cookie ? { cookie } : {},
+          redirect: 'manual',
+        });
+        await response.text();
+        times.push(performance.now() - started);
+        expect(response.status).toBe(200);
+      }
+      times.sort((a, b) => a - b);
+      lines.push(`  ${name.padEnd(26)} ${times[2].toFixed(1).padStart(7)}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+});
