@@ -149,14 +149,26 @@ export class MilestonesService {
       );
 
       const before = toResponse(milestone, today);
-      const { version: _version, ...changes } = dto;
-      for (const [key, value] of Object.entries(changes)) {
-        if (value !== undefined) Object.assign(milestone, { [key]: value });
-      }
+      const { version: _version, ...given } = dto;
+      const changes: Partial<Milestone> = Object.fromEntries(
+        Object.entries(given).filter(([, value]) => value !== undefined),
+      );
       if (dto.status && dto.status !== before.status) {
-        milestone.completedAt = dto.status === 'done' ? this.clock.now() : null;
+        changes.completedAt = dto.status === 'done' ? this.clock.now() : null;
       }
-      const after = toResponse(await manager.save(milestone), today);
+      // One UPDATE (the version column counts itself up); save() would read the row again first.
+      const { raw } = await manager
+        .createQueryBuilder()
+        .update(Milestone)
+        .set(changes)
+        .where('id = :id', { id })
+        .returning(['version', 'updated_at'])
+        .execute();
+      Object.assign(milestone, changes, {
+        version: raw[0].version,
+        updatedAt: raw[0].updated_at,
+      });
+      const after = toResponse(milestone, today);
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'milestone.updated',
