@@ -169,6 +169,16 @@ export class AppConfig {
   @Max(600_000)
   OUTBOX_RELAY_INTERVAL_MS = 2_000;
 
+  /**
+   * Notifications each worker process sends at the same time. A worker that dies repeats at
+   * most this many messages (those it had in flight), each at most once.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  DELIVERY_CONCURRENCY = 1;
+
   /** When the reminder scan runs (cron, UTC); one scan across all replicas. */
   @IsCronPattern()
   REMINDER_SCAN_CRON = '*/15 * * * *';

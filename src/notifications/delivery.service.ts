@@ -6,12 +6,40 @@ import { Clock } from '../common/clock.js';
 import { PermanentDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
-import { Notification } from './notification.entity.js';
+import { GroupedStatement } from './grouped-statement.js';
+import type { Notification } from './notification.entity.js';
+
+/** What sending a notification reads of its row. */
+type Outgoing = Pick<
+  Notification,
+  | 'id'
+  | 'channel'
+  | 'status'
+  | 'recipient'
+  | 'subject'
+  | 'bodyText'
+  | 'bodyHtml'
+  | 'payload'
+  | 'stakeholderId'
+  | 'reportId'
+>;
+
+interface Sent {
+  id: string;
+  at: Date;
+  attempt: number;
+  response: string;
+}
 
 /**
  * Sends one notification and records the outcome. Safe to run twice for the same row: a sent or
  * dead notification is left alone. A failure is retried by the queue with growing waits; a
  * permanent one, or the last attempt, makes the row dead.
+ *
+ * The deliveries running at the same time share their statements: rows are read, and marked
+ * sent, for all of them in one round trip (a few at a time, as many as the worker runs). Each
+ * delivery still waits for its own row to be marked sent before it ends, so a worker that dies
+ * repeats no more messages than it had in flight.
  */
 @Injectable()
 export class DeliveryService {
@@ -24,17 +52,45 @@ export class DeliveryService {
     private readonly clock: Clock,
   ) {}
 
+  private readonly rows = new GroupedStatement<string, Outgoing | undefined>(async (ids) => {
+    const rows: Outgoing[] = await this.dataSource.query(
+      `SELECT id, channel, status, recipient, subject, body_text AS "bodyText", body_html AS "bodyHtml",
+              payload, stakeholder_id AS "stakeholderId", report_id AS "reportId"
+       FROM notifications WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  });
+
+  private readonly sent = new GroupedStatement<Sent, void>(async (sent) => {
+    await this.dataSource.query(
+      `UPDATE notifications n
+       SET status = 'sent', sent_at = s.at, attempts = s.attempt, provider_response = s.response,
+           last_error = NULL, updated_at = s.at
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::text[]) AS s(id, at, attempt, response)
+       WHERE n.id = s.id`,
+      [
+        sent.map((row) => row.id),
+        sent.map((row) => row.at.toISOString()),
+        sent.map((row) => row.attempt),
+        sent.map((row) => row.response),
+      ],
+    );
+    return sent.map(() => undefined);
+  });
+
   async deliver(id: string, attempt: number, maxAttempts: number): Promise<void> {
-    const notification = await this.dataSource.getRepository(Notification).findOneBy({ id });
+    const notification = await this.rows.call(id);
     if (!notification || notification.status === 'sent' || notification.status === 'dead') return;
     try {
       const response = await this.send(notification);
-      await this.dataSource.query(
-        `UPDATE notifications SET status = 'sent', sent_at = $2, attempts = $3, provider_response = $4,
-                last_error = NULL, updated_at = $2
-         WHERE id = $1`,
-        [id, this.clock.now(), attempt, response.slice(0, 1000)],
-      );
+      await this.sent.call({
+        id,
+        at: this.clock.now(),
+        attempt,
+        response: response.slice(0, 1000),
+      });
     } catch (error) {
       const message = (error as Error).message.slice(0, 1000);
       const final = error instanceof PermanentDeliveryError || attempt >= maxAttempts;
@@ -50,7 +106,7 @@ export class DeliveryService {
     }
   }
 
-  private async send(notification: Notification): Promise<string> {
+  private async send(notification: Outgoing): Promise<string> {
     if (notification.channel === 'email') {
       return this.email.send({
         id: notification.id,

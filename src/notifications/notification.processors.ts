@@ -1,23 +1,36 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
 import { type DeliveryJobData, OutboxJob, QueueName } from '../queues/queue-names.js';
 import { DeliveryService } from './delivery.service.js';
 import { Outbox } from './outbox.service.js';
 
 /**
- * Sends notifications, one at a time per worker process: a worker that dies between a server's
- * acceptance and the row's update repeats at most that one message. Scale out with more worker
- * processes. A short lock means a job left by a crashed worker is taken up again within seconds.
+ * The delivery worker's options. Its concurrency is DELIVERY_CONCURRENCY, set when the processor
+ * is made, before any worker starts. A short lock means a job left by a crashed worker is taken
+ * up again within seconds.
  */
-@Processor(QueueName.Notifications, {
+const DELIVERY_WORKER = {
   concurrency: 1,
   runRetryDelay: 2_000,
   lockDuration: 10_000,
   stalledInterval: 5_000,
-})
+};
+
+/**
+ * Sends notifications, DELIVERY_CONCURRENCY at a time per worker process. A message is marked
+ * sent right after the server accepts it, so a worker that dies repeats only the messages it had
+ * in flight, between a server's acceptance and the row's update: at most DELIVERY_CONCURRENCY
+ * messages per crash, each of them once. Scale out with more worker processes.
+ */
+@Processor(QueueName.Notifications, DELIVERY_WORKER)
 export class DeliveryProcessor extends WorkerHost {
-  constructor(private readonly delivery: DeliveryService) {
+  constructor(
+    private readonly delivery: DeliveryService,
+    config: AppConfig,
+  ) {
     super();
+    DELIVERY_WORKER.concurrency = config.DELIVERY_CONCURRENCY;
   }
 
   async process(job: Job<DeliveryJobData>): Promise<void> {

@@ -58,7 +58,22 @@ export class Outbox {
     return rows.length;
   }
 
-  async relay(limit = 1000): Promise<number> {
+  /**
+   * Moves pending rows to the delivery queue, a batch at a time, until none is left or the tick
+   * has taken `budgetMs`: a scan's burst of thousands of reminders leaves in one tick instead of
+   * a batch per tick. Answers how many moved.
+   */
+  async relay(batchSize = 1000, budgetMs = 5_000): Promise<number> {
+    const started = Date.now();
+    let total = 0;
+    for (;;) {
+      const moved = await this.relayBatch(batchSize);
+      total += moved;
+      if (moved < batchSize || Date.now() - started >= budgetMs) return total;
+    }
+  }
+
+  private async relayBatch(limit: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
       const moved: { id: string; notBefore: Date }[] = await manager.query(

@@ -41,6 +41,9 @@ const OPEN = `('planned', 'in_progress', 'blocked')`;
 /** The country's calendar date now: reminders count days as the country lives them. */
 const TODAY = `($1::timestamptz AT TIME ZONE c.timezone)::date`;
 
+/** Due reminders rendered and written per statement of a scan. */
+const SCAN_CHUNK = 500;
+
 /** The largest step at or below `value`, or undefined when none is reached yet. */
 function reached(steps: number[], value: number): number | undefined {
   return steps.filter((step) => step <= value).sort((a, b) => b - a)[0];
@@ -80,15 +83,30 @@ export class ReminderScan {
         this.reassessmentsDue(now),
       ])
     ).flat();
-    const recipients = await this.recipients([
-      ...new Set(due.map((reminder) => reminder.countryCode)),
-    ]);
-    const drafts = due.flatMap((reminder) => this.drafts(reminder, recipients, now));
-    const written = await this.dataSource.transaction((manager) =>
-      this.outbox.add(manager, drafts),
-    );
-    if (written > 0) this.logger.log(`Reminder scan: ${written} new of ${drafts.length} due`);
-    return { due: drafts.length, written };
+    const recipients = new Map<string, Recipient[]>();
+    for (const recipient of await this.recipients([...new Set(due.map((r) => r.countryCode))])) {
+      const inCountry = recipients.get(recipient.countryCode);
+      if (inCountry) inCountry.push(recipient);
+      else recipients.set(recipient.countryCode, [recipient]);
+    }
+    // Rendered and written a chunk at a time, in one transaction: memory and statements stay
+    // small however many reminders fall due.
+    let drafted = 0;
+    const written = await this.dataSource.transaction(async (manager) => {
+      let total = 0;
+      for (let start = 0; start < due.length; start += SCAN_CHUNK) {
+        const drafts = due
+          .slice(start, start + SCAN_CHUNK)
+          .flatMap((reminder) =>
+            this.drafts(reminder, recipients.get(reminder.countryCode) ?? [], now),
+          );
+        drafted += drafts.length;
+        total += await this.outbox.add(manager, drafts);
+      }
+      return total;
+    });
+    if (written > 0) this.logger.log(`Reminder scan: ${written} new of ${drafted} due`);
+    return { due: drafted, written };
   }
 
   private async milestonesDueSoon(now: Date): Promise<DueReminder[]> {
@@ -260,8 +278,7 @@ export class ReminderScan {
     );
   }
 
-  private drafts(reminder: DueReminder, everyone: Recipient[], now: Date): NotificationDraft[] {
-    const inCountry = everyone.filter((r) => r.countryCode === reminder.countryCode);
+  private drafts(reminder: DueReminder, inCountry: Recipient[], now: Date): NotificationDraft[] {
     const chosen = inCountry.filter(
       (r) => r.id === reminder.ownerId || reminder.roles.includes(r.role),
     );

@@ -12,7 +12,10 @@ export interface EmailMessage {
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
-/** Sends over SMTP. The Message-ID comes from the notification id, so receivers can drop a repeat. */
+/**
+ * Sends over SMTP, with a pooled connection for each message in flight (DELIVERY_CONCURRENCY, at
+ * least 4). The Message-ID comes from the notification id, so receivers can drop a repeat.
+ */
 @Injectable()
 export class EmailChannel implements OnApplicationShutdown {
   private readonly transport: Transporter;
@@ -21,7 +24,7 @@ export class EmailChannel implements OnApplicationShutdown {
     this.transport = nodemailer.createTransport({
       url: config.SMTP_URL,
       pool: true,
-      maxConnections: 4,
+      maxConnections: Math.max(4, config.DELIVERY_CONCURRENCY),
     });
   }
 
