@@ -129,6 +129,50 @@ describe('the reminder scan', () => {
     expect(spanish.bodyHtml).toContain(`/programmes/${programme.id}`);
   }, 180_000);
 
+  it('should write a scan of more reminders than one chunk holds once, each to the people of its own country', async () => {
+    const countries = ['GH', 'PE'];
+    const milestones = new Map<string, string>(); // milestone id -> country
+    const focalPoints = new Map<string, string>(); // country -> e-mail
+    for (const countryCode of countries) {
+      const programme = await createProgramme(t, staff.admin, { countryCode });
+      const email = `focal.${countryCode.toLowerCase()}@example.org`;
+      await t.dataSource.query(
+        `INSERT INTO stakeholders (country_code, name, email, role)
+         VALUES ($1, 'Focal point', $2, 'national_focal_point')`,
+        [countryCode, email],
+      );
+      focalPoints.set(countryCode, email);
+      // Two days overdue where the country lives: the first overdue step, to the focal point.
+      const rows: { id: string }[] = await t.dataSource.query(
+        `INSERT INTO milestones (programme_id, phase, title, due_date, plan_key)
+         SELECT $1, 'readiness_assessment', 'Bulk ' || n, $2::date - 2, 'bulk-' || n
+         FROM generate_series(1, 300) AS n RETURNING id`,
+        [programme.id, localDate(clock.current, 'UTC')],
+      );
+      for (const { id } of rows) milestones.set(id, countryCode);
+    }
+    const scan = t.app.get(ReminderScan);
+    const ours = async () => {
+      const rows: { dedupeKey: string; recipient: string; countryCode: string }[] =
+        await t.dataSource.query(
+          `SELECT dedupe_key AS "dedupeKey", recipient, country_code AS "countryCode"
+           FROM notifications WHERE kind = 'reminder.milestone_overdue'`,
+        );
+      return rows.filter((row) => milestones.has(row.dedupeKey.split(':')[1]));
+    };
+
+    expect((await scan.scan()).written).toBeGreaterThanOrEqual(600);
+    const written = await ours();
+    expect(written).toHaveLength(600);
+    for (const row of written) {
+      const countryCode = milestones.get(row.dedupeKey.split(':')[1])!;
+      expect(row.countryCode).toBe(countryCode);
+      expect(row.recipient).toBe(focalPoints.get(countryCode));
+    }
+    expect((await scan.scan()).written).toBe(0);
+    expect(await ours()).toHaveLength(600);
+  });
+
   it('should let an ITU project manager ask for a scan now, and refuse the others', async () => {
     const response = await client(t, staff.itu_pm)('POST', '/api/v1/reminders/scan');
     expect(response.statusCode).toBe(202);

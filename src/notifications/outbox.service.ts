@@ -48,7 +48,7 @@ export class Outbox {
                                   payload, not_before, programme_id, country_code, stakeholder_id, report_id)
        SELECT kind, channel, "dedupeKey", recipient, locale, subject, "bodyText", "bodyHtml", payload,
               "notBefore", "programmeId", "countryCode", "stakeholderId", "reportId"
-       FROM jsonb_to_recordset($1::jsonb) AS d(kind text, channel text, "dedupeKey" text, recipient text,
+       FROM json_to_recordset($1::json) AS d(kind text, channel text, "dedupeKey" text, recipient text,
          locale text, subject text, "bodyText" text, "bodyHtml" text, payload jsonb, "notBefore" timestamptz,
          "programmeId" uuid, "countryCode" text, "stakeholderId" uuid, "reportId" uuid)
        ON CONFLICT (dedupe_key) DO NOTHING

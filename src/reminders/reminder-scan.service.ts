@@ -90,20 +90,29 @@ export class ReminderScan {
       else recipients.set(recipient.countryCode, [recipient]);
     }
     // Rendered and written a chunk at a time, in one transaction: memory and statements stay
-    // small however many reminders fall due.
+    // small however many reminders fall due, and each chunk renders while PostgreSQL writes the
+    // one before.
     let drafted = 0;
     const written = await this.dataSource.transaction(async (manager) => {
       let total = 0;
-      for (let start = 0; start < due.length; start += SCAN_CHUNK) {
-        const drafts = due
-          .slice(start, start + SCAN_CHUNK)
-          .flatMap((reminder) =>
-            this.drafts(reminder, recipients.get(reminder.countryCode) ?? [], now),
-          );
-        drafted += drafts.length;
-        total += await this.outbox.add(manager, drafts);
+      let writing: Promise<number> | undefined;
+      try {
+        for (let start = 0; start < due.length; start += SCAN_CHUNK) {
+          const drafts = due
+            .slice(start, start + SCAN_CHUNK)
+            .flatMap((reminder) =>
+              this.drafts(reminder, recipients.get(reminder.countryCode) ?? [], now),
+            );
+          drafted += drafts.length;
+          if (writing) total += await writing;
+          writing = this.outbox.add(manager, drafts);
+        }
+        return total + ((await writing) ?? 0);
+      } catch (error) {
+        // Let the statement in flight end before the transaction rolls back.
+        await writing?.catch(() => undefined);
+        throw error;
       }
-      return total;
     });
     if (written > 0) this.logger.log(`Reminder scan: ${written} new of ${drafted} due`);
     return { due: drafted, written };
