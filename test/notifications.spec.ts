@@ -1,7 +1,11 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { DeliveryProcessor } from '../src/notifications/notification.processors.js';
 import { Outbox, type NotificationDraft } from '../src/notifications/outbox.service.js';
 import { QueueName } from '../src/queues/queue-names.js';
 import { type Staff, createStaff } from './factories/users.js';
+import { recordQueries } from './support/query-counter.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { type TestApp, client, controlClock, startTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -25,6 +29,7 @@ describe('notifications', () => {
         NOTIFICATION_MAX_ATTEMPTS: '3',
         NOTIFICATION_BACKOFF_MS: '50',
         OUTBOX_RELAY_INTERVAL_MS: '200',
+        DELIVERY_CONCURRENCY: '8',
       },
     });
     staff = await createStaff(t.dataSource);
@@ -189,6 +194,44 @@ describe('notifications', () => {
     }
   });
 
+  it('should send DELIVERY_CONCURRENCY at once, reading and marking sent the ones in flight together', async () => {
+    expect(t.app.get(DeliveryProcessor).worker.concurrency).toBe(8);
+    const recorder = recordQueries(t.dataSource);
+    const drafts = Array.from({ length: 200 }, () => email());
+    await add(drafts);
+    const keys = drafts.map((draft) => draft.dedupeKey);
+    await waitFor('every e-mail to be sent', async () => {
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM notifications WHERE status = 'sent' AND dedupe_key = ANY($1)`,
+        [keys],
+      );
+      return n === drafts.length;
+    });
+    const rows: {
+      attempts: number;
+      sentAt: Date | null;
+      response: string;
+      error: string | null;
+    }[] = await t.dataSource.query(
+      `SELECT attempts, sent_at AS "sentAt", provider_response AS response, last_error AS error
+         FROM notifications WHERE dedupe_key = ANY($1)`,
+      [keys],
+    );
+    for (const row of rows) {
+      expect(row).toMatchObject({ attempts: 1, error: null });
+      expect(row.sentAt).toBeInstanceOf(Date);
+      expect(row.response).toMatch(/^250/);
+    }
+    for (const draft of drafts) {
+      expect(sink.received.filter((r) => r.to.includes(draft.recipient))).toHaveLength(1);
+    }
+    // Eight deliveries at a time share their statements: far fewer than one per e-mail.
+    const reads = recorder.queries.filter((sql) => /FROM notifications WHERE id = ANY/.test(sql));
+    const marks = recorder.queries.filter((sql) => /SET status = 'sent'/.test(sql));
+    expect(reads.length).toBeLessThan(drafts.length);
+    expect(marks.length).toBeLessThan(drafts.length);
+  });
+
   it('should send a test e-mail at once and answer what the server said', async () => {
     const response = await client(t, staff.itu_pm)('POST', '/api/v1/notifications/test', {
       email: 'probe@example.org',
@@ -200,6 +243,55 @@ describe('notifications', () => {
     expect(
       (await client(t, staff.itu_pm)('POST', '/api/v1/notifications/test', {})).statusCode,
     ).toBe(400);
+  });
+});
+
+describe('the outbox relay', () => {
+  let t: TestApp;
+  let sequence = 0;
+
+  // No workers: what the relay queues stays in the queue.
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const addPending = async (count: number) => {
+    const drafts: NotificationDraft[] = Array.from({ length: count }, () => ({
+      kind: 'test',
+      channel: 'email',
+      dedupeKey: `relay:${(sequence += 1)}`,
+      recipient: `person${sequence}@example.org`,
+      locale: 'en',
+      subject: `Subject ${sequence}`,
+      bodyText: 'Hello',
+      notBefore: new Date(Date.now() + 60 * 60_000),
+    }));
+    await t.dataSource.transaction((manager) => t.app.get(Outbox).add(manager, drafts));
+  };
+  const pending = async () =>
+    (
+      await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM notifications WHERE status = 'pending'`,
+      )
+    )[0].n as number;
+  const delayedJobs = () =>
+    t.app.get<Queue>(getQueueToken(QueueName.Notifications)).getDelayedCount();
+
+  it('should move a backlog of thousands to the queue in one tick, a batch at a time', async () => {
+    await addPending(2_500);
+    expect(await t.app.get(Outbox).relay()).toBe(2_500);
+    expect(await pending()).toBe(0);
+    expect(await delayedJobs()).toBe(2_500);
+    expect(await t.app.get(Outbox).relay()).toBe(0);
+  });
+
+  it('should stop after its time budget and leave the rest to the next tick', async () => {
+    await addPending(250);
+    expect(await t.app.get(Outbox).relay(100, 0)).toBe(100);
+    expect(await pending()).toBe(150);
+    expect(await t.app.get(Outbox).relay(100)).toBe(150);
+    expect(await pending()).toBe(0);
   });
 });
 

@@ -170,14 +170,15 @@ export class AppConfig {
   OUTBOX_RELAY_INTERVAL_MS = 2_000;
 
   /**
-   * Notifications each worker process sends at the same time. A worker that dies repeats at
-   * most this many messages (those it had in flight), each at most once.
+   * Notifications each worker process sends at the same time, over as many SMTP connections (at
+   * least 4). A worker that dies repeats at most this many messages (those it had in flight),
+   * each of them once.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(64)
-  DELIVERY_CONCURRENCY = 1;
+  DELIVERY_CONCURRENCY = 8;
 
   /** When the reminder scan runs (cron, UTC); one scan across all replicas. */
   @IsCronPattern()
