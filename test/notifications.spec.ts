@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { simpleParser } from 'mailparser';
 import { DeliveryProcessor } from '../src/notifications/notification.processors.js';
 import { Outbox, type NotificationDraft } from '../src/notifications/outbox.service.js';
 import { QueueName } from '../src/queues/queue-names.js';
@@ -73,6 +74,13 @@ describe('notifications', () => {
     });
     const mail = sink.received.find((received) => received.to.includes(draft.recipient));
     expect(mail).toMatchObject({ subject: draft.subject, messageId: `<${row.id}@cirt-tracker>` });
+    // Composed whole before it is sent: every header and both parts arrive.
+    const parsed = await simpleParser(mail!.raw);
+    expect(parsed.from?.value[0].address).toBe(/<(.+)>/.exec(t.config.SMTP_FROM)?.[1]);
+    expect(parsed.to).toMatchObject({ text: draft.recipient });
+    expect(parsed.date).toBeInstanceOf(Date);
+    expect(parsed.text?.trim()).toBe(draft.bodyText);
+    expect(parsed.html).toBe(draft.bodyHtml);
     expect(sink.received.filter((received) => received.to.includes(draft.recipient))).toHaveLength(
       1,
     );
