@@ -5,10 +5,12 @@ import nodemailer from 'nodemailer';
 
 /**
  * The baseline of the reminders benchmark: a raw BullMQ loop with nothing of the product in it.
- * POST /start adds COUNT jobs with addBulk, then starts a worker of CONCURRENCY that sends each
- * job's e-mail with nodemailer (a pool of SMTP_MAX_CONNECTIONS, as the product's e-mail channel)
- * to SMTP_URL. The e-mails are the product's own rendered reminders (MESSAGES_FILE: a JSON array
- * of { to, subject, text, html }), taken in turn. GET /ready answers once Redis is reached.
+ * POST /start?round=N adds COUNT jobs to a queue of that round with addBulk, then starts a
+ * worker of CONCURRENCY that sends each job's e-mail with nodemailer (a pool of
+ * SMTP_MAX_CONNECTIONS, as the product's e-mail channel) to SMTP_URL; POST /finish closes the
+ * worker and removes the queue. The e-mails are the product's own rendered reminders
+ * (MESSAGES_FILE, read at each start: a JSON array of { to, subject, text, html }), taken in
+ * turn. GET /ready answers once Redis is reached.
  */
 interface Message {
   to: string;
@@ -24,10 +26,8 @@ const env = (name: string) => {
 };
 const count = Number(env('COUNT'));
 const concurrency = Number(env('CONCURRENCY'));
-const messages: Message[] = JSON.parse(readFileSync(env('MESSAGES_FILE'), 'utf8'));
 const connection = { url: env('REDIS_URL') };
 const prefix = env('QUEUE_PREFIX');
-const QUEUE = 'baseline-deliveries';
 const CHUNK = 1_000;
 
 const transport = nodemailer.createTransport({
@@ -35,21 +35,25 @@ const transport = nodemailer.createTransport({
   pool: true,
   maxConnections: Number(process.env.SMTP_MAX_CONNECTIONS ?? 4),
 });
-const queue = new Queue<{ i: number }>(QUEUE, { connection, prefix });
-let worker: Worker<{ i: number }> | undefined;
+const probe = new Queue('ready', { connection, prefix });
+let current: { queue: Queue<{ i: number }>; worker?: Worker<{ i: number }> } | undefined;
 
-async function run(): Promise<void> {
-  for (let start = 0; start < count; start += CHUNK) {
+async function start(round: number): Promise<void> {
+  const messages: Message[] = JSON.parse(readFileSync(env('MESSAGES_FILE'), 'utf8'));
+  const name = `deliveries-${round}`;
+  const queue = new Queue<{ i: number }>(name, { connection, prefix });
+  current = { queue };
+  for (let first = 0; first < count; first += CHUNK) {
     await queue.addBulk(
-      Array.from({ length: Math.min(CHUNK, count - start) }, (_, k) => ({
+      Array.from({ length: Math.min(CHUNK, count - first) }, (_, k) => ({
         name: 'deliver',
-        data: { i: start + k },
-        opts: { jobId: `b-${start + k}`, removeOnComplete: true, removeOnFail: true },
+        data: { i: first + k },
+        opts: { jobId: `b-${first + k}`, removeOnComplete: true, removeOnFail: true },
       })),
     );
   }
-  worker = new Worker<{ i: number }>(
-    QUEUE,
+  current.worker = new Worker<{ i: number }>(
+    name,
     async (job) => {
       const message = messages[job.data.i % messages.length];
       await transport.sendMail({
@@ -58,40 +62,49 @@ async function run(): Promise<void> {
         subject: message.subject,
         text: message.text,
         html: message.html ?? undefined,
-        messageId: `<${job.id}@cirt-bench>`,
+        messageId: `<${round}-${job.id}@cirt-bench>`,
       });
     },
     { connection, prefix, concurrency, lockDuration: 10_000, stalledInterval: 5_000 },
   );
 }
 
-let started = false;
+async function finish(): Promise<void> {
+  if (!current) return;
+  const { queue, worker } = current;
+  current = undefined;
+  await worker?.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+}
+
+const fail = (error: Error) => {
+  process.stderr.write(`baseline: ${error.stack}\n`);
+  process.exit(1);
+};
+
 const server = createServer((request, response) => {
-  if (request.method === 'POST' && request.url === '/start' && !started) {
-    started = true;
-    run().catch((error: Error) => {
-      process.stderr.write(`baseline: ${error.stack}\n`);
-      process.exit(1);
-    });
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (request.method === 'POST' && url.pathname === '/start' && !current) {
+    start(Number(url.searchParams.get('round') ?? 0)).catch(fail);
     response.writeHead(202).end();
-    return;
-  }
-  if (request.url === '/ready') {
-    queue.waitUntilReady().then(
+  } else if (request.method === 'POST' && url.pathname === '/finish') {
+    finish().then(() => response.writeHead(200).end(), fail);
+  } else if (url.pathname === '/ready') {
+    probe.waitUntilReady().then(
       () => response.writeHead(200).end(),
       () => response.writeHead(503).end(),
     );
-    return;
+  } else {
+    response.writeHead(404).end();
   }
-  response.writeHead(404).end();
 });
 server.listen(Number(env('PORT')), '127.0.0.1');
 
 async function stop(): Promise<void> {
   server.close();
-  await worker?.close();
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
+  await finish().catch(() => undefined);
+  await probe.close();
   transport.close();
   process.exit(0);
 }

@@ -170,7 +170,9 @@ async function untilDelivered(
 /**
  * B3: the reminder scan, the outbox and delivery of `reminders` due e-mails to an SMTP sink in
  * another process, against a raw BullMQ loop (addBulk, then a worker that sends the same e-mails
- * to the same sink with the same concurrency). Each round starts from an empty outbox.
+ * to the same sink with the same concurrency). The service and the baseline each run as one
+ * long-lived process, as a deployed worker does, and every round starts from an empty outbox
+ * and a fresh queue.
  */
 export async function benchReminders(options: {
   reminders: number;
@@ -179,11 +181,12 @@ export async function benchReminders(options: {
   const { reminders, rounds } = options;
   const concurrency = benchConfig().DELIVERY_CONCURRENCY;
   const timeoutSeconds = Math.max(60, reminders / 50);
-  const label = `b3_${process.pid}`;
-  const messagesFile = `/tmp/cirt_bench_${label}-messages.json`;
+  const messagesFile = `/tmp/cirt_bench_b3_${process.pid}-messages.json`;
+  const servicePrefix = `bench-b3-${process.pid}-s`;
+  const baselinePrefix = `bench-b3-${process.pid}-b`;
   let messagesTaken = false;
   const peaks: number[] = [];
-  // B3_PROFILE_DIR=/some/dir: a CPU profile of each round's service and baseline, written as they stop.
+  // B3_PROFILE_DIR=/some/dir: a CPU profile of the service and of the baseline, written as they stop.
   const profiling = process.env.B3_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.B3_PROFILE_DIR}`]
     : undefined;
@@ -191,6 +194,8 @@ export async function benchReminders(options: {
   log(`B3 reminders: ${reminders} e-mails, ${rounds} rounds, delivery concurrency ${concurrency}`);
   const sink = await startSink();
   let database: BenchDatabase | undefined;
+  let service: ChildServer | undefined;
+  let baseline: ChildServer | undefined;
   try {
     database = await createBenchDatabase(
       'b3',
@@ -206,135 +211,125 @@ export async function benchReminders(options: {
         )
       )[0].n as number;
 
-    const service = async (round: number): Promise<Figures> => {
+    const env = {
+      PROCESS_ROLE: 'all',
+      SMTP_URL: sink.smtpUrl,
+      QUEUE_PREFIX: servicePrefix,
+      OUTBOX_RELAY_INTERVAL_MS: '200',
+      REMINDER_WORKING_HOURS: 'always',
+      // No scheduled scan during the run: each round asks for its one scan.
+      REMINDER_SCAN_CRON: '0 0 1 1 *',
+      DELIVERY_CONCURRENCY: String(concurrency),
+    };
+    service = profiling
+      ? await startChild(
+          'dist/src/main.js',
+          { DATABASE_URL: db.url, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
+          '/health/ready',
+          profiling,
+        )
+      : await startService(db.url, env);
+    const serviceServer = service;
+    const token = await signIn(serviceServer.url, db.admin.email);
+    baseline = await startChild(
+      'dist/test/bench/b3-baseline-process.js',
+      {
+        REDIS_URL: benchConfig().REDIS_URL,
+        QUEUE_PREFIX: baselinePrefix,
+        SMTP_URL: sink.smtpUrl,
+        COUNT: String(reminders),
+        CONCURRENCY: String(concurrency),
+        // As the product's e-mail channel: a connection per message in flight, at least 4.
+        SMTP_MAX_CONNECTIONS: String(Math.max(4, concurrency)),
+        MESSAGES_FILE: messagesFile,
+      },
+      '/ready',
+      profiling,
+    );
+    const baselineServer = baseline;
+
+    const serviceRound = async (): Promise<Figures> => {
       await db.dataSource.query('TRUNCATE notifications');
       await sink.reset();
-      const prefix = `bench-b3-${process.pid}-s${round}`;
-      const env = {
-        PROCESS_ROLE: 'all',
-        SMTP_URL: sink.smtpUrl,
-        QUEUE_PREFIX: prefix,
-        OUTBOX_RELAY_INTERVAL_MS: '200',
-        REMINDER_WORKING_HOURS: 'always',
-        // No scheduled scan during the round: the round asks for its one scan.
-        REMINDER_SCAN_CRON: '0 0 1 1 *',
-        DELIVERY_CONCURRENCY: String(concurrency),
-      };
-      const server = profiling
-        ? await startChild(
-            'dist/src/main.js',
-            { DATABASE_URL: db.url, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
-            '/health/ready',
-            profiling,
-          )
-        : await startService(db.url, env);
-      try {
-        const token = await signIn(server.url, db.admin.email);
-        let outboxSeconds = Number.NaN;
-        const cpuBefore = cpuSecondsOf(server.pid);
-        const start = performance.now();
-        const response = await fetch(`${server.url}/api/v1/reminders/scan`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}` },
-        });
-        if (response.status !== 202) throw new Error(`reminder scan: ${response.status}`);
-        const totalSeconds = await untilDelivered(
-          sink,
-          reminders,
-          start,
-          timeoutSeconds,
-          'service',
-          async () => {
-            const rows = await countRows();
-            if (rows >= reminders && Number.isNaN(outboxSeconds))
-              outboxSeconds = (performance.now() - start) / 1000;
-            return `${rows} in the outbox`;
-          },
-        );
-        const cpuSeconds = cpuSecondsOf(server.pid) - cpuBefore;
-        const { rssMb, peakMb } = memoryOf(server.pid);
-        peaks.push(peakMb);
-        // Every row is marked sent after its e-mail is accepted; wait for the last updates.
-        const deadline = Date.now() + 30_000;
-        let sent = await countRows('sent');
-        while (sent < reminders && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          sent = await countRows('sent');
-        }
-        const rows = await countRows();
-        const { received, unique } = await sink.count();
-        if (rows !== reminders || sent !== reminders || unique !== reminders)
-          throw new Error(
-            `service: ${rows} notifications written, ${sent} sent, ${unique} distinct e-mails received; ${reminders} expected`,
-          );
-        if (received !== reminders) log(`    service: ${received - reminders} e-mails repeated`);
-        if (!messagesTaken) {
-          const samples = await db.dataSource.query(
-            `SELECT recipient AS to, subject, body_text AS text, body_html AS html
-             FROM notifications ORDER BY id LIMIT 1000`,
-          );
-          writeFileSync(messagesFile, JSON.stringify(samples));
-          messagesTaken = true;
-        }
-        return {
-          'reminders/s': reminders / totalSeconds,
-          'total s': totalSeconds,
-          // Seen within a second; a run that delivers faster than that has no figure of its own.
-          'outbox written s': Number.isNaN(outboxSeconds) ? totalSeconds : outboxSeconds,
-          'cpu ms/reminder': (cpuSeconds * 1000) / reminders,
-          'rss MB': Math.round(rssMb),
-        };
-      } finally {
-        await server.stop();
-        await deleteRedisKeys(prefix);
-      }
-    };
-
-    const baseline = async (round: number): Promise<Figures> => {
-      await sink.reset();
-      const prefix = `bench-b3-${process.pid}-b${round}`;
-      const server = await startChild(
-        'dist/test/bench/b3-baseline-process.js',
-        {
-          REDIS_URL: benchConfig().REDIS_URL,
-          QUEUE_PREFIX: prefix,
-          SMTP_URL: sink.smtpUrl,
-          COUNT: String(reminders),
-          CONCURRENCY: String(concurrency),
-          // As the product's e-mail channel: a connection per message in flight, at least 4.
-          SMTP_MAX_CONNECTIONS: String(Math.max(4, concurrency)),
-          MESSAGES_FILE: messagesFile,
+      let outboxSeconds = Number.NaN;
+      const cpuBefore = cpuSecondsOf(serviceServer.pid);
+      const start = performance.now();
+      const response = await fetch(`${serviceServer.url}/api/v1/reminders/scan`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (response.status !== 202) throw new Error(`reminder scan: ${response.status}`);
+      const totalSeconds = await untilDelivered(
+        sink,
+        reminders,
+        start,
+        timeoutSeconds,
+        'service',
+        async () => {
+          const rows = await countRows();
+          if (rows >= reminders && Number.isNaN(outboxSeconds))
+            outboxSeconds = (performance.now() - start) / 1000;
+          return `${rows} in the outbox`;
         },
-        '/ready',
-        profiling,
       );
-      try {
-        const cpuBefore = cpuSecondsOf(server.pid);
-        const start = performance.now();
-        const response = await fetch(`${server.url}/start`, { method: 'POST' });
-        if (response.status !== 202) throw new Error(`baseline start: ${response.status}`);
-        const totalSeconds = await untilDelivered(
-          sink,
-          reminders,
-          start,
-          timeoutSeconds,
-          'baseline',
-        );
-        const cpuSeconds = cpuSecondsOf(server.pid) - cpuBefore;
-        const { rssMb } = memoryOf(server.pid);
-        return {
-          'reminders/s': reminders / totalSeconds,
-          'total s': totalSeconds,
-          'cpu ms/reminder': (cpuSeconds * 1000) / reminders,
-          'rss MB': Math.round(rssMb),
-        };
-      } finally {
-        await server.stop();
-        await deleteRedisKeys(prefix);
+      const cpuSeconds = cpuSecondsOf(serviceServer.pid) - cpuBefore;
+      const { rssMb, peakMb } = memoryOf(serviceServer.pid);
+      peaks.push(peakMb);
+      // Every row is marked sent after its e-mail is accepted; wait for the last updates.
+      const deadline = Date.now() + 30_000;
+      let sent = await countRows('sent');
+      while (sent < reminders && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        sent = await countRows('sent');
       }
+      const rows = await countRows();
+      const { received, unique } = await sink.count();
+      if (rows !== reminders || sent !== reminders || unique !== reminders)
+        throw new Error(
+          `service: ${rows} notifications written, ${sent} sent, ${unique} distinct e-mails received; ${reminders} expected`,
+        );
+      if (received !== reminders) log(`    service: ${received - reminders} e-mails repeated`);
+      if (!messagesTaken) {
+        const samples = await db.dataSource.query(
+          `SELECT recipient AS to, subject, body_text AS text, body_html AS html
+           FROM notifications ORDER BY id LIMIT 1000`,
+        );
+        writeFileSync(messagesFile, JSON.stringify(samples));
+        messagesTaken = true;
+      }
+      return {
+        'reminders/s': reminders / totalSeconds,
+        'total s': totalSeconds,
+        // Seen within a second; a run that delivers faster than that has no figure of its own.
+        'outbox written s': Number.isNaN(outboxSeconds) ? totalSeconds : outboxSeconds,
+        'cpu ms/reminder': (cpuSeconds * 1000) / reminders,
+        'rss MB': Math.round(rssMb),
+      };
     };
 
-    const result = await interleaved(rounds, service, baseline);
+    const baselineRound = async (round: number): Promise<Figures> => {
+      await sink.reset();
+      const cpuBefore = cpuSecondsOf(baselineServer.pid);
+      const start = performance.now();
+      const response = await fetch(`${baselineServer.url}/start?round=${round}`, {
+        method: 'POST',
+      });
+      if (response.status !== 202) throw new Error(`baseline start: ${response.status}`);
+      const totalSeconds = await untilDelivered(sink, reminders, start, timeoutSeconds, 'baseline');
+      const cpuSeconds = cpuSecondsOf(baselineServer.pid) - cpuBefore;
+      const { rssMb } = memoryOf(baselineServer.pid);
+      // Its worker closed and its queue emptied, out of the time measured.
+      const finished = await fetch(`${baselineServer.url}/finish`, { method: 'POST' });
+      if (finished.status !== 200) throw new Error(`baseline finish: ${finished.status}`);
+      return {
+        'reminders/s': reminders / totalSeconds,
+        'total s': totalSeconds,
+        'cpu ms/reminder': (cpuSeconds * 1000) / reminders,
+        'rss MB': Math.round(rssMb),
+      };
+    };
+
+    const result = await interleaved(rounds, serviceRound, baselineRound);
     const ratio = result.service['reminders/s'] / result.baseline['reminders/s'];
     const full = reminders >= FULL_SIZE;
     const inTime = result.service['total s'] < WITHIN_SECONDS;
@@ -357,6 +352,10 @@ export async function benchReminders(options: {
       notes,
     };
   } finally {
+    await service?.stop();
+    await baseline?.stop();
+    await deleteRedisKeys(servicePrefix);
+    await deleteRedisKeys(baselinePrefix);
     await database?.drop();
     await sink.server.stop();
   }
