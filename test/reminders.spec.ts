@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { localDate } from '../src/common/dates.js';
+import { Outbox } from '../src/notifications/outbox.service.js';
 import { ReminderScan } from '../src/reminders/reminder-scan.service.js';
 import { createProgramme } from './factories/programmes.js';
 import { type Staff, createStaff } from './factories/users.js';
@@ -129,7 +131,7 @@ describe('the reminder scan', () => {
     expect(spanish.bodyHtml).toContain(`/programmes/${programme.id}`);
   }, 180_000);
 
-  it('should write a scan of more reminders than one chunk holds once, each to the people of its own country', async () => {
+  it('should write a scan of more reminders than one chunk holds once, chunk by chunk, each to the people of its own country', async () => {
     const countries = ['GH', 'PE'];
     const milestones = new Map<string, string>(); // milestone id -> country
     const focalPoints = new Map<string, string>(); // country -> e-mail
@@ -161,7 +163,22 @@ describe('the reminder scan', () => {
       return rows.filter((row) => milestones.has(row.dedupeKey.split(':')[1]));
     };
 
-    expect((await scan.scan()).written).toBeGreaterThanOrEqual(600);
+    // Each chunk is committed as it is written: the next one starts with the last one visible.
+    const outbox = t.app.get(Outbox);
+    const add = outbox.add.bind(outbox);
+    const visible: number[] = [];
+    const spy = jest.spyOn(outbox, 'add').mockImplementation(async (manager, drafts) => {
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications`);
+      visible.push(n);
+      return add(manager, drafts);
+    });
+    try {
+      expect((await scan.scan()).written).toBeGreaterThanOrEqual(600);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(visible.length).toBeGreaterThan(1);
+    expect(visible[1]).toBeGreaterThan(visible[0]);
     const written = await ours();
     expect(written).toHaveLength(600);
     for (const row of written) {

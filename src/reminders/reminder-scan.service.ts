@@ -89,31 +89,31 @@ export class ReminderScan {
       if (inCountry) inCountry.push(recipient);
       else recipients.set(recipient.countryCode, [recipient]);
     }
-    // Rendered and written a chunk at a time, in one transaction: memory and statements stay
-    // small however many reminders fall due, and each chunk renders while PostgreSQL writes the
-    // one before.
+    // Rendered and written a chunk at a time, each chunk committed on its own: memory and
+    // statements stay small however many reminders fall due, each chunk renders while
+    // PostgreSQL writes the one before, and the relay sends the first reminders while the scan
+    // writes the rest. A scan that stops halfway loses nothing: the next one writes what is
+    // missing, and the dedupe keys keep what is written from being written twice.
     let drafted = 0;
-    const written = await this.dataSource.transaction(async (manager) => {
-      let total = 0;
-      let writing: Promise<number> | undefined;
-      try {
-        for (let start = 0; start < due.length; start += SCAN_CHUNK) {
-          const drafts = due
-            .slice(start, start + SCAN_CHUNK)
-            .flatMap((reminder) =>
-              this.drafts(reminder, recipients.get(reminder.countryCode) ?? [], now),
-            );
-          drafted += drafts.length;
-          if (writing) total += await writing;
-          writing = this.outbox.add(manager, drafts);
-        }
-        return total + ((await writing) ?? 0);
-      } catch (error) {
-        // Let the statement in flight end before the transaction rolls back.
-        await writing?.catch(() => undefined);
-        throw error;
+    let written = 0;
+    let writing: Promise<number> | undefined;
+    try {
+      for (let start = 0; start < due.length; start += SCAN_CHUNK) {
+        const drafts = due
+          .slice(start, start + SCAN_CHUNK)
+          .flatMap((reminder) =>
+            this.drafts(reminder, recipients.get(reminder.countryCode) ?? [], now),
+          );
+        drafted += drafts.length;
+        if (writing) written += await writing;
+        writing = this.outbox.add(this.dataSource.manager, drafts);
       }
-    });
+      written += (await writing) ?? 0;
+    } catch (error) {
+      // Let the statement in flight end before the scan fails.
+      await writing?.catch(() => undefined);
+      throw error;
+    }
     if (written > 0) this.logger.log(`Reminder scan: ${written} new of ${drafted} due`);
     return { due: drafted, written };
   }
