@@ -192,17 +192,28 @@ export async function benchReminders(options: {
     : undefined;
 
   log(`B3 reminders: ${reminders} e-mails, ${rounds} rounds, delivery concurrency ${concurrency}`);
-  const sink = await startSink();
+  const setupStart = performance.now();
+  let sink: Sink | undefined;
   let database: BenchDatabase | undefined;
   let service: ChildServer | undefined;
   let baseline: ChildServer | undefined;
+  /** Starts things side by side; each is kept as it comes up, so that all are stopped on a failure. */
+  const together = async (starting: Promise<unknown>[]) => {
+    const failed = (await Promise.allSettled(starting)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   try {
-    database = await createBenchDatabase(
-      'b3',
-      Math.max(200, Math.ceil(Math.ceil(reminders / FAN_OUT) / MILESTONES_PER_PROGRAMME)),
-    );
-    await planDueReminders(database, reminders);
-    const db = database;
+    await together([
+      startSink().then((started) => (sink = started)),
+      createBenchDatabase(
+        'b3',
+        Math.max(200, Math.ceil(Math.ceil(reminders / FAN_OUT) / MILESTONES_PER_PROGRAMME)),
+      ).then((created) => (database = created)),
+    ]);
+    const db = database!;
+    const smtp = sink!;
+    log(`  database in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
+    await planDueReminders(db, reminders);
     const countRows = async (status?: string) =>
       (
         await db.dataSource.query(
@@ -213,7 +224,7 @@ export async function benchReminders(options: {
 
     const env = {
       PROCESS_ROLE: 'all',
-      SMTP_URL: sink.smtpUrl,
+      SMTP_URL: smtp.smtpUrl,
       QUEUE_PREFIX: servicePrefix,
       OUTBOX_RELAY_INTERVAL_MS: '200',
       REMINDER_WORKING_HOURS: 'always',
@@ -221,36 +232,40 @@ export async function benchReminders(options: {
       REMINDER_SCAN_CRON: '0 0 1 1 *',
       DELIVERY_CONCURRENCY: String(concurrency),
     };
-    service = profiling
-      ? await startChild(
-          'dist/src/main.js',
-          { DATABASE_URL: db.url, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
-          '/health/ready',
-          profiling,
-        )
-      : await startService(db.url, env);
-    const serviceServer = service;
+    await together([
+      (profiling
+        ? startChild(
+            'dist/src/main.js',
+            { DATABASE_URL: db.url, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
+            '/health/ready',
+            profiling,
+          )
+        : startService(db.url, env)
+      ).then((started) => (service = started)),
+      startChild(
+        'dist/test/bench/b3-baseline-process.js',
+        {
+          REDIS_URL: benchConfig().REDIS_URL,
+          QUEUE_PREFIX: baselinePrefix,
+          SMTP_URL: smtp.smtpUrl,
+          COUNT: String(reminders),
+          CONCURRENCY: String(concurrency),
+          // As the product's e-mail channel: a connection per message in flight, at least 4.
+          SMTP_MAX_CONNECTIONS: String(Math.max(4, concurrency)),
+          MESSAGES_FILE: messagesFile,
+        },
+        '/ready',
+        profiling,
+      ).then((started) => (baseline = started)),
+    ]);
+    const serviceServer = service!;
+    const baselineServer = baseline!;
     const token = await signIn(serviceServer.url, db.admin.email);
-    baseline = await startChild(
-      'dist/test/bench/b3-baseline-process.js',
-      {
-        REDIS_URL: benchConfig().REDIS_URL,
-        QUEUE_PREFIX: baselinePrefix,
-        SMTP_URL: sink.smtpUrl,
-        COUNT: String(reminders),
-        CONCURRENCY: String(concurrency),
-        // As the product's e-mail channel: a connection per message in flight, at least 4.
-        SMTP_MAX_CONNECTIONS: String(Math.max(4, concurrency)),
-        MESSAGES_FILE: messagesFile,
-      },
-      '/ready',
-      profiling,
-    );
-    const baselineServer = baseline;
+    log(`  ready in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
 
     const serviceRound = async (): Promise<Figures> => {
       await db.dataSource.query('TRUNCATE notifications');
-      await sink.reset();
+      await smtp.reset();
       let outboxSeconds = Number.NaN;
       const cpuBefore = cpuSecondsOf(serviceServer.pid);
       const start = performance.now();
@@ -260,7 +275,7 @@ export async function benchReminders(options: {
       });
       if (response.status !== 202) throw new Error(`reminder scan: ${response.status}`);
       const totalSeconds = await untilDelivered(
-        sink,
+        smtp,
         reminders,
         start,
         timeoutSeconds,
@@ -283,7 +298,7 @@ export async function benchReminders(options: {
         sent = await countRows('sent');
       }
       const rows = await countRows();
-      const { received, unique } = await sink.count();
+      const { received, unique } = await smtp.count();
       if (rows !== reminders || sent !== reminders || unique !== reminders)
         throw new Error(
           `service: ${rows} notifications written, ${sent} sent, ${unique} distinct e-mails received; ${reminders} expected`,
@@ -308,14 +323,14 @@ export async function benchReminders(options: {
     };
 
     const baselineRound = async (round: number): Promise<Figures> => {
-      await sink.reset();
+      await smtp.reset();
       const cpuBefore = cpuSecondsOf(baselineServer.pid);
       const start = performance.now();
       const response = await fetch(`${baselineServer.url}/start?round=${round}`, {
         method: 'POST',
       });
       if (response.status !== 202) throw new Error(`baseline start: ${response.status}`);
-      const totalSeconds = await untilDelivered(sink, reminders, start, timeoutSeconds, 'baseline');
+      const totalSeconds = await untilDelivered(smtp, reminders, start, timeoutSeconds, 'baseline');
       const cpuSeconds = cpuSecondsOf(baselineServer.pid) - cpuBefore;
       const { rssMb } = memoryOf(baselineServer.pid);
       // Its worker closed and its queue emptied, out of the time measured.
@@ -357,6 +372,6 @@ export async function benchReminders(options: {
     await deleteRedisKeys(servicePrefix);
     await deleteRedisKeys(baselinePrefix);
     await database?.drop();
-    await sink.server.stop();
+    await sink?.server.stop();
   }
 }
