@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import {
   type BenchDatabase,
@@ -373,5 +373,6 @@ export async function benchReminders(options: {
     await deleteRedisKeys(baselinePrefix);
     await database?.drop();
     await sink?.server.stop();
+    rmSync(messagesFile, { force: true });
   }
 }
