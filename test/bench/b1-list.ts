@@ -67,18 +67,31 @@ export async function startBaseline(database: BenchDatabase, poolSize: number) {
   );
 }
 
+/** The API (no workers) and the bare baseline on one database, with a signed-in admin's token. */
+export async function startApiAndBaseline(database: BenchDatabase, poolSize: number) {
+  const service = await startService(database.url, {
+    PROCESS_ROLE: 'api',
+    DATABASE_POOL_SIZE: String(poolSize),
+  });
+  const baseline = await startBaseline(database, poolSize);
+  return {
+    service,
+    baseline,
+    token: await signIn(service.url, database.admin.email),
+    async stop() {
+      await service.stop();
+      await baseline.stop();
+    },
+  };
+}
+
 /** B1: the programme list under load, the API against the bare server with the same SQL. */
 export async function benchList(
   database: BenchDatabase,
   options: { rounds: number; durationSeconds: number; poolSize: number },
 ): Promise<Comparison> {
-  const service = await startService(database.url, {
-    PROCESS_ROLE: 'api',
-    DATABASE_POOL_SIZE: String(options.poolSize),
-  });
-  const baseline = await startBaseline(database, options.poolSize);
+  const { service, baseline, token, stop } = await startApiAndBaseline(database, options.poolSize);
   try {
-    const token = await signIn(service.url, database.admin.email);
     const search = new URLSearchParams(
       Object.fromEntries(Object.entries(LIST_QUERY).map(([key, value]) => [key, String(value)])),
     );
@@ -112,7 +125,6 @@ export async function benchList(
       notes: [],
     };
   } finally {
-    await service.stop();
-    await baseline.stop();
+    await stop();
   }
 }

@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import { deleteRedisKeys } from '../support/redis-keys.js';
 import {
   type BenchDatabase,
   type ChildServer,
@@ -120,17 +120,6 @@ function cpuSecondsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(benchConfig().REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
 }
 
 /**
@@ -369,8 +358,8 @@ export async function benchReminders(options: {
   } finally {
     await service?.stop();
     await baseline?.stop();
-    await deleteRedisKeys(servicePrefix);
-    await deleteRedisKeys(baselinePrefix);
+    await deleteRedisKeys(benchConfig().REDIS_URL, servicePrefix);
+    await deleteRedisKeys(benchConfig().REDIS_URL, baselinePrefix);
     await database?.drop();
     await sink?.server.stop();
     rmSync(messagesFile, { force: true });

@@ -1,7 +1,7 @@
 import type autocannon from 'autocannon';
 import type { BenchDatabase, Comparison } from './bench-kit.js';
-import { interleaved, signIn, startService } from './bench-kit.js';
-import { startBaseline } from './b1-list.js';
+import { interleaved } from './bench-kit.js';
+import { startApiAndBaseline } from './b1-list.js';
 import { load } from './load.js';
 
 const CONNECTIONS = 50;
@@ -41,11 +41,7 @@ export async function benchWrite(
   database: BenchDatabase,
   options: { rounds: number; durationSeconds: number; poolSize: number },
 ): Promise<Comparison> {
-  const service = await startService(database.url, {
-    PROCESS_ROLE: 'api',
-    DATABASE_POOL_SIZE: String(options.poolSize),
-  });
-  const baseline = await startBaseline(database, options.poolSize);
+  const { service, baseline, token, stop } = await startApiAndBaseline(database, options.poolSize);
   // Each run writes milestones of its own, so a request still in flight when the previous run
   // stopped cannot make this run's versions stale.
   const milestones = async (block: number) =>
@@ -54,7 +50,6 @@ export async function benchWrite(
       [MILESTONES, block * MILESTONES],
     )) as { id: string; version: number }[];
   try {
-    const token = await signIn(service.url, database.admin.email);
     const run =
       (side: number, url: string, path: (id: string) => string, headers?: Record<string, string>) =>
       async (round: number) =>
@@ -83,7 +78,6 @@ export async function benchWrite(
       notes: [],
     };
   } finally {
-    await service.stop();
-    await baseline.stop();
+    await stop();
   }
 }

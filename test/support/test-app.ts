@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { Redis } from 'ioredis';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -9,6 +8,7 @@ import { jest } from '@jest/globals';
 import { createHttpApp } from '../../src/app.factory.js';
 import { Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
+import { deleteRedisKeys } from './redis-keys.js';
 import { type TestDatabase, cloneTemplateDatabase, testConfig } from './test-database.js';
 
 export interface TestApp {
@@ -68,18 +68,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       }
     },
   };
-}
-
-/** Removes a test's queues and counters from the shared Redis. */
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
 }
 
 /** `Authorization` header for a token. */
