@@ -8,6 +8,7 @@ import { PhaseTransitions1795390000000 } from './1795390000000-phase-transitions
 import { Notifications1795392000000 } from './1795392000000-notifications.js';
 import { Reports1795394000000 } from './1795394000000-reports.js';
 import { ReportSchedules1795396000000 } from './1795396000000-report-schedules.js';
+import { MilestoneFiguresIndex1795398000000 } from './1795398000000-milestone-figures-index.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   Notifications1795392000000,
   Reports1795394000000,
   ReportSchedules1795396000000,
+  MilestoneFiguresIndex1795398000000,
 ];

@@ -265,6 +265,62 @@ describe('programmes', () => {
       expect(events[0].after.title).toBe(winner.title);
     });
 
+    it('should keep every milestone write of 12 concurrent writers with the same version but one, audited once', async () => {
+      const programme = await createProgramme(t, staff.admin, { countryCode: 'BI' });
+      const milestone = await firstMilestone(t, staff.admin, programme.id);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, writer) =>
+          admin('PATCH', `/api/v1/milestones/${milestone.id}`, {
+            version: milestone.version,
+            title: `Writer ${writer}`,
+          }),
+        ),
+      );
+      const statuses = answers.map((answer) => answer.statusCode);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(11);
+      const winner = answers.find((answer) => answer.statusCode === 200)!.json();
+      const [stored] = await t.dataSource.query(
+        `SELECT title, version FROM milestones WHERE id = $1`,
+        [milestone.id],
+      );
+      expect(stored).toEqual({ title: winner.title, version: milestone.version + 1 });
+      const events = await t.dataSource.query(
+        `SELECT after FROM audit_events WHERE entity_id = $1 AND action = 'milestone.updated'`,
+        [milestone.id],
+      );
+      expect(events.map((event: { after: { title: string } }) => event.after.title)).toEqual([
+        winner.title,
+      ]);
+    });
+
+    it('should write a milestone and its audit event in one statement, without a transaction of its own', async () => {
+      const programme = await createProgramme(t, staff.admin, { countryCode: 'DJ' });
+      const milestone = await firstMilestone(t, staff.admin, programme.id);
+      const recorder = recordQueries(t.dataSource);
+      recorder.reset();
+      const response = await admin('PATCH', `/api/v1/milestones/${milestone.id}`, {
+        version: milestone.version,
+        status: 'in_progress',
+      });
+      expect(response.statusCode).toBe(200);
+      // the signed-in user, the milestone, its programme's scope, then the write
+      expect(recorder.queries).toHaveLength(4);
+      expect(recorder.queries.filter((sql) => /^\s*(START TRANSACTION|BEGIN)/i.test(sql))).toEqual(
+        [],
+      );
+      const [event] = await t.dataSource.query(
+        `SELECT before ->> 'status' AS before, after ->> 'status' AS after, (after ->> 'version')::int AS version
+         FROM audit_events WHERE entity_id = $1 AND action = 'milestone.updated'`,
+        [milestone.id],
+      );
+      expect(event).toEqual({
+        before: 'planned',
+        after: 'in_progress',
+        version: milestone.version + 1,
+      });
+    });
+
     it('should answer a stale programme version with 409 and change nothing', async () => {
       const programme = await createProgramme(t, staff.admin, { countryCode: 'RW' });
       expect(

@@ -29,6 +29,15 @@ interface PlanItem {
 
 const PLAN = defaultPlan as Record<Phase, PlanItem[]>;
 
+const UPDATABLE_COLUMNS = {
+  title: 'title',
+  description: 'description',
+  dueDate: 'due_date',
+  status: 'status',
+  ownerStakeholderId: 'owner_stakeholder_id',
+  completedAt: 'completed_at',
+} as const;
+
 function toResponse(milestone: Milestone, today: string): MilestoneResponse {
   const { planKey: _planKey, ...fields } = milestone;
   return {
@@ -131,45 +140,48 @@ export class MilestonesService {
     });
   }
 
+  /**
+   * Reads without a lock and writes in one statement that checks the version again, so a PATCH
+   * costs no transaction of its own: the update and its audit event commit together, and a
+   * concurrent change or cancellation in between makes the statement change nothing.
+   */
   async update(actor: Actor, id: string, dto: UpdateMilestoneDto): Promise<MilestoneResponse> {
-    return this.dataSource.transaction(async (manager) => {
-      const milestone = await manager
-        .getRepository(Milestone)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!milestone) throw new NotFoundError(`Milestone ${id}`);
-      const programme = await this.programmes.forWrite(actor.user, milestone.programmeId, manager);
-      const today = localDate(this.clock.now(), programme.timezone);
-      assertVersion(milestone.version, dto.version, `Milestone ${id}`);
-      assertNotCancelled(programme);
-      await this.stakeholders.assertBelongsToCountry(
-        manager,
-        dto.ownerStakeholderId,
-        programme.countryCode,
-        'ownerStakeholderId',
-      );
+    const milestone = await this.dataSource.getRepository(Milestone).findOne({ where: { id } });
+    if (!milestone) throw new NotFoundError(`Milestone ${id}`);
+    const programme = await this.programmes.forWrite(actor.user, milestone.programmeId);
+    assertVersion(milestone.version, dto.version, `Milestone ${id}`);
+    assertNotCancelled(programme);
+    await this.stakeholders.assertBelongsToCountry(
+      this.dataSource.manager,
+      dto.ownerStakeholderId,
+      programme.countryCode,
+      'ownerStakeholderId',
+    );
 
-      const before = toResponse(milestone, today);
-      const { version: _version, ...given } = dto;
-      const changes: Partial<Milestone> = Object.fromEntries(
-        Object.entries(given).filter(([, value]) => value !== undefined),
-      );
-      if (dto.status && dto.status !== before.status) {
-        changes.completedAt = dto.status === 'done' ? this.clock.now() : null;
-      }
-      // One UPDATE (the version column counts itself up); save() would read the row again first.
-      const { raw } = await manager
-        .createQueryBuilder()
-        .update(Milestone)
-        .set(changes)
-        .where('id = :id', { id })
-        .returning(['version', 'updated_at'])
-        .execute();
-      Object.assign(milestone, changes, {
-        version: raw[0].version,
-        updatedAt: raw[0].updated_at,
-      });
-      const after = toResponse(milestone, today);
-      await this.audit.record(manager, {
+    const now = this.clock.now();
+    const today = localDate(now, programme.timezone);
+    const { version: _version, ...given } = dto;
+    const changes: Partial<Milestone> = Object.fromEntries(
+      Object.entries(given).filter(([, value]) => value !== undefined),
+    );
+    if (dto.status && dto.status !== milestone.status) {
+      changes.completedAt = dto.status === 'done' ? now : null;
+    }
+    const before = toResponse(milestone, today);
+    const after = toResponse(
+      { ...milestone, ...changes, version: milestone.version + 1, updatedAt: now },
+      today,
+    );
+
+    const columns = Object.keys(changes) as (keyof typeof UPDATABLE_COLUMNS)[];
+    const parameters: unknown[] = [id, dto.version, milestone.programmeId, now];
+    const assignments = columns.map((field) => {
+      parameters.push(changes[field]);
+      return `${UPDATABLE_COLUMNS[field]} = $${parameters.length}`;
+    });
+    const audit = this.audit.insertPerRow(
+      'updated',
+      {
         actorId: actor.user.id,
         action: 'milestone.updated',
         entityType: 'milestone',
@@ -178,8 +190,23 @@ export class MilestonesService {
         before,
         after,
         requestId: actor.requestId,
-      });
-      return after;
-    });
+      },
+      parameters.length + 1,
+    );
+    const written: unknown[] = await this.dataSource.query(
+      `WITH open_programme AS (
+         SELECT id FROM programmes WHERE id = $3 AND status <> 'cancelled' FOR SHARE
+       ), updated AS (
+         UPDATE milestones SET ${[...assignments, 'version = version + 1', 'updated_at = $4'].join(', ')}
+         WHERE id = $1 AND version = $2 AND programme_id IN (SELECT id FROM open_programme)
+         RETURNING id
+       )
+       ${audit.sql}
+       RETURNING entity_id`,
+      [...parameters, ...audit.parameters],
+    );
+    // Changed or cancelled since it was read: the checks on a fresh read say which.
+    if (written.length === 0) return this.update(actor, id, dto);
+    return after;
   }
 }

@@ -89,8 +89,9 @@ export class ProgrammeListQuery {
     params.push(limit, offset);
     const order = `${ORDER[filters.sort]}, id`;
 
+    // Not materialised, so the count reads only the narrow columns and the page only its rows.
     return this.dataSource.query(
-      `WITH matching AS (
+      `WITH matching AS NOT MATERIALIZED (
          SELECT p.id, p.country_code, c.region_code, c.timezone, c.names ->> 'en' AS country_name,
                 p.cirt_type, p.sector, p.title, p.phase, array_position($2::text[], p.phase) AS phase_rank,
                 p.status, p.hold_reason, p.phase_entered_at, p.health, p.start_date, p.target_date,

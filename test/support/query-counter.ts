@@ -2,12 +2,12 @@ import type { DataSource } from 'typeorm';
 
 interface CountedClient {
   query: (...args: unknown[]) => unknown;
-  countedQueries?: true;
+  recordTo?: string[];
 }
 
 /**
  * Records the SQL text of every query the application's connection pool runs, by wrapping each
- * pooled client's `query` as it is checked out.
+ * pooled client's `query` as it is checked out. The latest recorder on a pool gets the queries.
  */
 export function recordQueries(dataSource: DataSource): { queries: string[]; reset(): void } {
   const recorder = {
@@ -18,16 +18,17 @@ export function recordQueries(dataSource: DataSource): { queries: string[]; rese
   };
   const pool = (dataSource.driver as unknown as { master: NodeJS.EventEmitter }).master;
   pool.on('acquire', (client: CountedClient) => {
-    if (client.countedQueries) return;
+    const wrapped = client.recordTo !== undefined;
+    client.recordTo = recorder.queries;
+    if (wrapped) return;
     const query = client.query.bind(client);
     client.query = (...args: unknown[]) => {
       const [text] = args;
-      recorder.queries.push(
+      client.recordTo!.push(
         typeof text === 'string' ? text : String((text as { text?: string })?.text),
       );
       return query(...args);
     };
-    client.countedQueries = true;
   });
   return recorder;
 }
