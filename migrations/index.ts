@@ -9,6 +9,7 @@ import { Notifications1795392000000 } from './1795392000000-notifications.js';
 import { Reports1795394000000 } from './1795394000000-reports.js';
 import { ReportSchedules1795396000000 } from './1795396000000-report-schedules.js';
 import { MilestoneFiguresIndex1795398000000 } from './1795398000000-milestone-figures-index.js';
+import { ProgrammeDaysInPhaseIndex1795398500000 } from './1795398500000-programme-days-in-phase-index.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   Reports1795394000000,
   ReportSchedules1795396000000,
   MilestoneFiguresIndex1795398000000,
+  ProgrammeDaysInPhaseIndex1795398500000,
 ];
