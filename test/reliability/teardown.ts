@@ -1,6 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import globalTeardown from '../support/global-teardown.js';
-import { type DrillResult, SUMMARY_FILE } from './summary-file.js';
+import { createRequire } from 'node:module';
+import type { DrillResult } from './summary-file.js';
+
+// As in setup.ts: outside Jest's module system, our TypeScript files load by their own names.
+const require = createRequire(import.meta.url);
+const { default: globalTeardown } =
+  require('../support/global-teardown.ts') as typeof import('../support/global-teardown.js');
+const { SUMMARY_FILE } = require('./summary-file.ts') as typeof import('./summary-file.js');
 
 /** Prints the drills' summary table and keeps it as JSON beside the lines it was made from. */
 export default async function reliabilityTeardown(): Promise<void> {
