@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../database/pg-errors.js';
 import { DomainError, FieldError } from './domain-error.js';
 
-interface Problem {
+export interface Problem {
   type: string;
   title: string;
   status: number;
@@ -22,6 +23,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   406: 'not_acceptable',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unprocessable',
   429: 'too_many_requests',
@@ -57,13 +59,25 @@ function problem(status: number, code: string, detail?: string, errors?: FieldEr
   };
 }
 
+/** The problem for a bare status, as for Fastify's own refusals. */
+export function problemForStatus(status: number, detail?: string): Problem {
+  return problem(status, CODE_BY_STATUS[status] ?? `http_${status}`, detail);
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem, requestId?: string): void {
+  void reply
+    .status(body.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send({ ...body, requestId });
+}
+
 function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
   const response = exception.getResponse();
   const message =
     typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const detail = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
-  return problem(status, CODE_BY_STATUS[status] ?? `http_${status}`, detail);
+  return problemForStatus(status, detail);
 }
 
 /** Writes every error as application/problem+json (RFC 9457). */
@@ -85,19 +99,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       body = fromHttpException(exception);
       if (body.status >= 500) this.logger.error({ err: exception, requestId }, 'Server error');
     } else if (isFastifyClientError(exception)) {
+      body = problemForStatus(exception.statusCode, exception.message);
+    } else if (isDatabaseUnavailable(exception)) {
+      // An outage rather than a bug: answer as readiness does, so clients know to try again.
+      this.logger.warn({ requestId, reason: (exception as Error).message }, 'Database unavailable');
       body = problem(
-        exception.statusCode,
-        CODE_BY_STATUS[exception.statusCode] ?? `http_${exception.statusCode}`,
-        exception.message,
+        503,
+        'database_unavailable',
+        'The database cannot be reached; try again shortly',
       );
+      void reply.header('retry-after', '5');
     } else {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
       body = problem(500, 'internal_error');
     }
 
-    void reply
-      .status(body.status)
-      .header('content-type', 'application/problem+json; charset=utf-8')
-      .send({ ...body, requestId });
+    sendProblem(reply, body, requestId);
   }
 }

@@ -15,7 +15,9 @@ export interface RecurringJob {
  * A provider that registers a queue's recurring jobs as BullMQ job schedulers, kept in Redis, so
  * there is one schedule across all replicas. Only processes that run workers register them, and
  * they keep trying every 5 s while Redis is away, so a worker that starts before Redis still gets
- * its schedule.
+ * its schedule. They register again each time the connection to Redis is back, since a Redis that
+ * restarts may have lost them: without the outbox relay and reconciler ticks, nothing would bring
+ * back the work it lost.
  */
 export function recurringJobs(
   queueName: QueueName,
@@ -24,6 +26,7 @@ export function recurringJobs(
   @Injectable()
   class RecurringJobs implements OnApplicationBootstrap {
     private readonly logger = new Logger(`RecurringJobs:${queueName}`);
+    private retry?: NodeJS.Timeout;
 
     constructor(
       @Inject(getQueueToken(queueName)) private readonly queue: Queue,
@@ -31,16 +34,19 @@ export function recurringJobs(
     ) {}
 
     onApplicationBootstrap(): void {
-      if (this.config.runsWorkers) this.register();
+      if (!this.config.runsWorkers) return;
+      this.queue.getBackend().on('ready', () => this.register());
+      this.register();
     }
 
     private register(): void {
+      clearTimeout(this.retry);
       const schedule = jobs(this.config).map(({ name, every, pattern }) =>
         this.queue.upsertJobScheduler(name, { every, pattern }, { name }),
       );
       Promise.all(schedule).catch((error: Error) => {
         this.logger.warn(`Could not schedule the ${queueName} jobs yet: ${error.message}`);
-        setTimeout(() => this.register(), 5_000).unref();
+        this.retry = setTimeout(() => this.register(), 5_000).unref();
       });
     }
   }

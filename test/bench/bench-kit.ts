@@ -88,14 +88,18 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-function urlOf(name: string): string {
-  const url = new URL(benchConfig().DATABASE_URL);
+/** The URL of database `name` on the server of `serverUrl` (by default the service's own). */
+function urlOf(name: string, serverUrl = benchConfig().DATABASE_URL): string {
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: urlOf('postgres') });
+async function withAdminClient<T>(
+  work: (client: pg.Client) => Promise<T>,
+  serverUrl?: string,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: urlOf('postgres', serverUrl) });
   await client.connect();
   try {
     return await work(client);
@@ -106,17 +110,20 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
 
 /**
  * A fresh database, migrated, filled with a synthetic portfolio of `programmes` programmes over
- * every country (set-based SQL: seconds, not minutes), and an admin who can sign in.
+ * every country (set-based SQL: seconds, not minutes), and an admin who can sign in. It lives on
+ * the server of `serverUrl`, by default the one DATABASE_URL names.
  */
 export async function createBenchDatabase(
   label: string,
   programmes: number,
+  serverUrl?: string,
 ): Promise<BenchDatabase> {
   const name = `cirt_bench_${label}_${process.pid}`;
-  await withAdminClient((client) =>
-    client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+  await withAdminClient(
+    (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+    serverUrl,
   );
-  const url = urlOf(name);
+  const url = urlOf(name, serverUrl);
   const config = benchConfig({ DATABASE_URL: url });
   await prepareDatabase(config);
   const dataSource = new DataSource(dataSourceOptions(config, 4));
@@ -136,8 +143,10 @@ export async function createBenchDatabase(
     admin,
     async drop() {
       await dataSource.destroy();
-      await withAdminClient((client) =>
-        client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+      await withAdminClient(
+        (client) =>
+          client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+        serverUrl,
       );
     },
   };
