@@ -8,11 +8,17 @@ import { RequestMethod, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { WEB_PAGE_ROUTES } from './web/web-routes.js';
-import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import {
+  ProblemDetailsFilter,
+  problemForStatus,
+  sendProblem,
+} from './common/problem-details.filter.js';
 import { REQUEST_ID_HEADER, requestId } from './common/request-id.js';
+import { UnreadBodyInterceptor } from './common/unread-body.interceptor.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -30,6 +36,10 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       trustProxy: config.TRUST_PROXY,
       requestIdHeader: false,
       genReqId: requestId,
+      // The router refuses a malformed URL (400) or an over-long path parameter (414) before any
+      // hook or filter runs.
+      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+        sendProblem(reply, problemForStatus(error.statusCode ?? 400, error.message), request.id),
     }),
     { bufferLogs: true, abortOnError: false, return503OnClosing: true },
   );
@@ -70,6 +80,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     ],
   });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new UnreadBodyInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   const openApi = new DocumentBuilder()

@@ -761,5 +761,34 @@ describe('programmes', () => {
         ).json().total,
       ).toBe(0);
     });
+
+    it.each([
+      '-2026-01-01',
+      '+2026-01-01',
+      '2026',
+      '2026-01',
+      '2026-W01',
+      '2026-01-01T10:00:00,5Z',
+    ])(
+      'should answer 400 to a period from %s, ISO 8601 that PostgreSQL does not read',
+      async (from) => {
+        for (const parameter of ['from', 'to']) {
+          const response = await admin(
+            'GET',
+            `/api/v1/audit?${parameter}=${encodeURIComponent(from)}`,
+          );
+          expect(response.statusCode).toBe(400);
+        }
+      },
+    );
+
+    it('should read a period given as a date, or to the minute with an offset', async () => {
+      for (const query of [
+        'from=2026-01-01',
+        'from=2026-01-01T10:00%2B05:30&to=2026-12-31T23:59Z',
+      ]) {
+        expect((await admin('GET', `/api/v1/audit?${query}`)).statusCode).toBe(200);
+      }
+    });
   });
 });

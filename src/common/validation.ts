@@ -10,13 +10,36 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** The path of the first string holding a NUL character, which PostgreSQL cannot store. */
-function nulBytePath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = nulBytePath(item, path ? `${path}.${key}` : key);
-      if (found) return found;
+/** Far deeper than any DTO of the API, and shallow enough for the recursive walks that follow. */
+const MAX_DEPTH = 16;
+
+/**
+ * Keys that name members of Object.prototype: class-transformer drops them without a word, so
+ * whitelisting never sees them to refuse them.
+ */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/**
+ * The first part of an input that the validation below cannot judge: a string holding NUL, which
+ * PostgreSQL cannot store; a key named after a prototype member; or nesting so deep that the
+ * recursive class-transformer would overflow the stack. Iterative, so depth cannot break it.
+ */
+function unsafePart(value: unknown, root: string): FieldError | undefined {
+  const pending: [unknown, string, number][] = [[value, root, 0]];
+  while (pending.length > 0) {
+    const [item, path, depth] = pending.pop()!;
+    const field = path || 'body';
+    if (typeof item === 'string' && item.includes('\u0000')) {
+      return { field, message: `${field} must not contain NUL characters` };
+    }
+    if (item === null || typeof item !== 'object') continue;
+    if (depth === MAX_DEPTH) return { field, message: `${field} is nested too deeply` };
+    for (const [key, child] of Object.entries(item)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) {
+        return { field: childPath, message: `property ${childPath} should not exist` };
+      }
+      pending.push([child, childPath, depth + 1]);
     }
   }
   return undefined;
@@ -24,8 +47,14 @@ function nulBytePath(value: unknown, path: string): string | undefined {
 
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const path = nulBytePath(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
-    if (path) throw ValidationFailedError.of(path, `${path} must not contain NUL characters`);
+    // Our own decorators' values (the actor, the client) are not input.
+    if (metadata.type === 'custom') return super.transform(value, metadata);
+    // Nest would read a JSON null as an empty body, and accept it where every field is optional.
+    if (metadata.type === 'body' && value === null) {
+      throw ValidationFailedError.of('body', 'The body must be a JSON object');
+    }
+    const unsafe = unsafePart(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
+    if (unsafe) throw new ValidationFailedError([unsafe]);
     return super.transform(value, metadata);
   }
 }

@@ -1,6 +1,6 @@
 import ct from 'countries-and-timezones';
 import { CronExpressionParser } from 'cron-parser';
-import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions, isISO8601 } from 'class-validator';
 import { isCalendarDate } from './dates.js';
 
 /** A calendar date YYYY-MM-DD between 1900 and 2199 that exists (no 2026-02-30). */
@@ -11,6 +11,30 @@ export function IsCalendarDate(options?: ValidationOptions) {
       validator: {
         validate: (value) => isCalendarDate(value) && value >= '1900-01-01' && value < '2200-01-01',
         defaultMessage: (args) => `${args?.property} must be a calendar date YYYY-MM-DD`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * The ISO 8601 forms PostgreSQL reads as a timestamptz: a date, a time to the minute or finer and
+ * an offset, between 1900 and 2199. ISO 8601 has others ("2026", "+2026-01-01", "2026-W01") that
+ * PostgreSQL refuses.
+ */
+const TIMESTAMP =
+  /^(19|2[01])\d{2}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+
+/** A date or a timestamp such as 2026-11-01T00:00:00Z. */
+export function IsTimestamp(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isTimestamp',
+      validator: {
+        validate: (value) =>
+          typeof value === 'string' && TIMESTAMP.test(value) && isISO8601(value, { strict: true }),
+        defaultMessage: (args) =>
+          `${args?.property} must be an ISO 8601 timestamp such as 2026-11-01T00:00:00Z`,
       },
     },
     options,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { UserResponse } from '../../users/dto/user.dto.js';
 
@@ -41,7 +41,6 @@ export class CreateApiTokenDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 730, default: 90 })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(730)

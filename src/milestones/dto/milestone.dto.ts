@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { IsCalendarDate, IsOmittable, trimString } from '../../common/validators.js';
@@ -35,7 +35,6 @@ export class CreateMilestoneDto {
 
 export class UpdateMilestoneDto {
   @ApiProperty({ description: 'the version that was read; a stale one answers 409' })
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)

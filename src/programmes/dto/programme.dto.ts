@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { IsCalendarDate, IsOmittable, trimString } from '../../common/validators.js';
@@ -58,7 +58,6 @@ export class CreateProgrammeDto {
 
 export class UpdateProgrammeDto {
   @ApiProperty({ description: 'the version that was read; a stale one answers 409' })
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)
