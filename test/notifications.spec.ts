@@ -318,6 +318,7 @@ describe('webhook safety', () => {
     'http://10.1.2.3/hook',
     'http://169.254.169.254/latest',
     'http://[::1]/hook',
+    'http://[::ffff:127.0.0.1]:8080/hook',
     'http://localhost/hook',
   ])('should refuse %s with 400 when private addresses are not allowed', async (webhookUrl) => {
     const response = await client(t, staff.admin)('POST', '/api/v1/countries/KE/stakeholders', {
@@ -328,6 +329,23 @@ describe('webhook safety', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors[0].field).toBe('webhookUrl');
+  });
+
+  it('should not deliver to 127.0.0.1 written as an IPv4-mapped IPv6 address', async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.start();
+    try {
+      const response = await client(t, staff.admin)('POST', '/api/v1/notifications/test', {
+        webhookUrl: receiver.url.replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+      });
+      expect(response.json()).toMatchObject({
+        delivered: false,
+        response: expect.stringMatching(/private address/),
+      });
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('should answer a test webhook to a private address with the refusal, without sending', async () => {

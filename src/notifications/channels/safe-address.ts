@@ -1,9 +1,10 @@
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { PermanentDeliveryError } from './delivery-error.js';
 
 /** IPv4 and IPv6 ranges a webhook must not reach: this host, private networks, link-local, metadata. */
-const BLOCKED: [string, number][] = [
+const BLOCKED = new BlockList();
+for (const [base, bits] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
   ['100.64.0.0', 10],
@@ -15,32 +16,22 @@ const BLOCKED: [string, number][] = [
   ['198.18.0.0', 15],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-];
-
-function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((value, part) => value * 256 + Number(part), 0);
+] as const) {
+  BLOCKED.addSubnet(base, bits, 'ipv4');
 }
+BLOCKED.addAddress('::', 'ipv6');
+BLOCKED.addAddress('::1', 'ipv6');
+BLOCKED.addSubnet('fc00::', 7, 'ipv6');
+BLOCKED.addSubnet('fe80::', 10, 'ipv6');
+BLOCKED.addSubnet('ff00::', 8, 'ipv6');
 
+/**
+ * BlockList also holds IPv4-mapped IPv6 addresses to the IPv4 ranges, in either spelling: URLs
+ * write [::ffff:127.0.0.1] as [::ffff:7f00:1], and a dual-stack socket reaches 127.0.0.1 through it.
+ */
 export function isBlockedAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isBlockedAddress(mapped[1]);
-  if (isIP(address) === 4) {
-    const value = ipv4ToNumber(address);
-    return BLOCKED.some(([base, bits]) => {
-      const size = 2 ** (32 - bits);
-      const start = ipv4ToNumber(base);
-      return value >= start && value < start + size;
-    });
-  }
-  const lower = address.toLowerCase();
-  return (
-    lower === '::' ||
-    lower === '::1' ||
-    lower.startsWith('fc') ||
-    lower.startsWith('fd') ||
-    /^fe[89ab]/.test(lower) ||
-    lower.startsWith('ff')
-  );
+  const family = isIP(address);
+  return family !== 0 && BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**
