@@ -10,6 +10,7 @@ import { Reports1795394000000 } from './1795394000000-reports.js';
 import { ReportSchedules1795396000000 } from './1795396000000-report-schedules.js';
 import { MilestoneFiguresIndex1795398000000 } from './1795398000000-milestone-figures-index.js';
 import { ProgrammeDaysInPhaseIndex1795398500000 } from './1795398500000-programme-days-in-phase-index.js';
+import { EventNotifications1795400000000 } from './1795400000000-event-notifications.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   ReportSchedules1795396000000,
   MilestoneFiguresIndex1795398000000,
   ProgrammeDaysInPhaseIndex1795398500000,
+  EventNotifications1795400000000,
 ];

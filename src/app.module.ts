@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CountriesModule } from './countries/countries.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MilestonesModule } from './milestones/milestones.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         AssessmentsModule,
         NotificationsModule,
         RemindersModule,
+        EventsModule,
         ReportsModule,
         WebModule,
       ],

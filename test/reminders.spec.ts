@@ -128,7 +128,7 @@ describe('the reminder scan', () => {
     expect(arabic.subject).toMatch(/[\u0600-\u06FF]/);
     const spanish = rows.find((row) => row.locale === 'es')!;
     expect(spanish.bodyHtml).toContain('Legal review &lt;done&gt;');
-    expect(spanish.bodyHtml).toContain(`/programmes/${programme.id}`);
+    expect(spanish.bodyHtml).toContain(`/app/countries/${programme.countryCode}`);
   }, 180_000);
 
   it('should write a scan of more reminders than one chunk holds once, chunk by chunk, each to the people of its own country', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module.js';
 import { ProgrammeAccessModule } from '../programmes/programme-access.service.js';
 import { Assessment, AssessmentResponse } from './assessment.entity.js';
 import { AssessmentTrendService } from './assessment-trend.service.js';
@@ -8,7 +9,11 @@ import { AssessmentsService } from './assessments.service.js';
 import { TemplatesService } from './templates.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Assessment, AssessmentResponse]), ProgrammeAccessModule],
+  imports: [
+    TypeOrmModule.forFeature([Assessment, AssessmentResponse]),
+    ProgrammeAccessModule,
+    EventsModule,
+  ],
   controllers: [AssessmentsController],
   providers: [TemplatesService, AssessmentsService, AssessmentTrendService],
   exports: [AssessmentsService, TemplatesService],

@@ -11,6 +11,7 @@ import {
   ValidationFailedError,
 } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
+import { EventNotifier } from '../events/event-notifier.service.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
 import { Assessment, AssessmentResponse, type AssessmentStatus } from './assessment.entity.js';
 import type { AnswerDto, CreateAssessmentDto } from './dto/assessment.dto.js';
@@ -87,6 +88,7 @@ export class AssessmentsService {
     private readonly templates: TemplatesService,
     private readonly programmes: ProgrammeAccess,
     private readonly audit: AuditService,
+    private readonly events: EventNotifier,
     private readonly clock: Clock,
   ) {}
 
@@ -258,13 +260,19 @@ export class AssessmentsService {
         before,
         assessment,
       );
+      await this.events.notify(manager, {
+        kind: 'assessment_submitted',
+        subject: `${id}:${assessment.submittedAt!.toISOString()}`,
+        actor: actor.user,
+        programmeId: assessment.programmeId,
+      });
       return this.summary(assessment, responses.length);
     });
   }
 
   /** Validation freezes the assessment: its answers and score stand from then on. */
   async validate(actor: Actor, id: string): Promise<AssessmentSummary> {
-    return this.review(actor, id, 'assessment.validated', (assessment) =>
+    return this.review(actor, id, 'assessment.validated', 'assessment_validated', (assessment) =>
       Object.assign(assessment, {
         status: 'validated',
         validatedAt: this.clock.now(),
@@ -275,7 +283,7 @@ export class AssessmentsService {
 
   /** Back to the national team with a note; editable again until submitted anew. */
   async returnForChanges(actor: Actor, id: string, note: string): Promise<AssessmentSummary> {
-    return this.review(actor, id, 'assessment.returned', (assessment) =>
+    return this.review(actor, id, 'assessment.returned', 'assessment_returned', (assessment) =>
       Object.assign(assessment, {
         status: 'returned',
         returnNote: note,
@@ -313,6 +321,7 @@ export class AssessmentsService {
     actor: Actor,
     id: string,
     action: string,
+    kind: 'assessment_validated' | 'assessment_returned',
     change: (assessment: Assessment) => void,
   ): Promise<AssessmentSummary> {
     return this.dataSource.transaction(async (manager) => {
@@ -327,6 +336,13 @@ export class AssessmentsService {
       change(assessment);
       await manager.save(assessment);
       await this.record(manager, actor, action, assessment, countryCode, before, assessment);
+      await this.events.notify(manager, {
+        kind,
+        subject: `${id}:${this.clock.now().toISOString()}`,
+        actor: actor.user,
+        programmeId: assessment.programmeId,
+        params: { note: assessment.returnNote ?? undefined },
+      });
       const [{ answered }] = await manager.query(
         'SELECT count(*)::int AS answered FROM assessment_responses WHERE assessment_id = $1',
         [id],

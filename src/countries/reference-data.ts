@@ -58,8 +58,8 @@ export function referenceCountries(): ReferenceCountry[] {
  */
 export async function loadReferenceData(manager: EntityManager): Promise<void> {
   await manager.query(
-    `INSERT INTO regions (code, names)
-     SELECT code, names FROM jsonb_to_recordset($1::jsonb) AS r(code text, names jsonb)
+    `INSERT INTO regions (code, names, timezone)
+     SELECT code, names, timezone FROM jsonb_to_recordset($1::jsonb) AS r(code text, names jsonb, timezone text)
      ON CONFLICT (code) DO NOTHING`,
     [JSON.stringify(regionSeed)],
   );

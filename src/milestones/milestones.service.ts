@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { addDays, localDate } from '../common/dates.js';
 import { NotFoundError } from '../common/domain-error.js';
+import { EventNotifier } from '../events/event-notifier.service.js';
 import type { Page } from '../common/pagination.js';
 import { assertVersion } from '../common/versioning.js';
 import type { Phase } from '../programmes/programme.constants.js';
@@ -53,6 +54,7 @@ export class MilestonesService {
     private readonly programmes: ProgrammeAccess,
     private readonly stakeholders: StakeholdersService,
     private readonly audit: AuditService,
+    private readonly events: EventNotifier,
     private readonly clock: Clock,
   ) {}
 
@@ -143,7 +145,8 @@ export class MilestonesService {
   /**
    * Reads without a lock and writes in one statement that checks the version again, so a PATCH
    * costs no transaction of its own: the update and its audit event commit together, and a
-   * concurrent change or cancellation in between makes the statement change nothing.
+   * concurrent change or cancellation in between makes the statement change nothing. Only a
+   * change to `blocked` takes a transaction, so that its notifications commit with it.
    */
   async update(actor: Actor, id: string, dto: UpdateMilestoneDto): Promise<MilestoneResponse> {
     const milestone = await this.dataSource.getRepository(Milestone).findOne({ where: { id } });
@@ -193,8 +196,10 @@ export class MilestonesService {
       },
       parameters.length + 1,
     );
-    const written: unknown[] = await this.dataSource.query(
-      `WITH open_programme AS (
+    const blocked = dto.status === 'blocked' && milestone.status !== 'blocked';
+    const write = async (manager: EntityManager): Promise<unknown[]> => {
+      const written: unknown[] = await manager.query(
+        `WITH open_programme AS (
          SELECT id FROM programmes WHERE id = $3 AND status <> 'cancelled' FOR SHARE
        ), updated AS (
          UPDATE milestones SET ${[...assignments, 'version = version + 1', 'updated_at = $4'].join(', ')}
@@ -203,8 +208,22 @@ export class MilestonesService {
        )
        ${audit.sql}
        RETURNING entity_id`,
-      [...parameters, ...audit.parameters],
-    );
+        [...parameters, ...audit.parameters],
+      );
+      if (written.length > 0 && blocked) {
+        await this.events.notify(manager, {
+          kind: 'milestone_blocked',
+          subject: `${id}:${after.version}`,
+          actor: actor.user,
+          programmeId: milestone.programmeId,
+          params: { milestoneTitle: after.title },
+        });
+      }
+      return written;
+    };
+    const written = blocked
+      ? await this.dataSource.transaction(write)
+      : await write(this.dataSource.manager);
     // Changed or cancelled since it was read: the checks on a fresh read say which.
     if (written.length === 0) return this.update(actor, id, dto);
     return after;

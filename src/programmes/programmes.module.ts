@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { CountriesModule } from '../countries/countries.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { MilestonesModule } from '../milestones/milestones.module.js';
 import { GateChecks } from './gates.js';
 import { ProgrammeAccessModule } from './programme-access.service.js';
@@ -21,6 +22,7 @@ import { TransitionsService } from './transitions.service.js';
     MilestonesModule,
     AssessmentsModule,
     ProgrammeAccessModule,
+    EventsModule,
   ],
   controllers: [ProgrammesController, TransitionsController],
   providers: [

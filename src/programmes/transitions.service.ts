@@ -11,6 +11,7 @@ import {
   NotFoundError,
 } from '../common/domain-error.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
+import { EventNotifier } from '../events/event-notifier.service.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
 import type { ApproveTransitionDto, RequestTransitionDto } from './dto/transition.dto.js';
 import { GateChecks, type GateResult } from './gates.js';
@@ -64,6 +65,7 @@ export class TransitionsService {
     private readonly gates: GateChecks,
     private readonly milestones: MilestonesService,
     private readonly audit: AuditService,
+    private readonly events: EventNotifier,
     private readonly clock: Clock,
   ) {}
 
@@ -138,6 +140,7 @@ export class TransitionsService {
           }),
         );
         await this.record(manager, actor, 'transition.requested', transition, ref);
+        await this.tell(manager, actor, 'transition_requested', transition);
         return toResponse(transition);
       });
     } catch (error) {
@@ -161,6 +164,7 @@ export class TransitionsService {
       });
       await manager.getRepository(PhaseTransition).save(transition);
       await this.enterPhase(manager, actor, programme, transition, ref, true);
+      await this.tell(manager, actor, 'transition_approved', transition);
       return toResponse(transition);
     });
   }
@@ -176,6 +180,7 @@ export class TransitionsService {
       });
       await manager.getRepository(PhaseTransition).save(transition);
       await this.record(manager, actor, 'transition.rejected', transition, ref);
+      await this.tell(manager, actor, 'transition_rejected', transition);
       return toResponse(transition);
     });
   }
@@ -291,6 +296,24 @@ export class TransitionsService {
       countryCode: ref.countryCode,
       after: toResponse(transition),
       requestId: actor.requestId,
+    });
+  }
+
+  /** A request reaches those who may decide it; a decision, the requester and the country's team. */
+  private async tell(
+    manager: EntityManager,
+    actor: Actor,
+    kind: 'transition_requested' | 'transition_approved' | 'transition_rejected',
+    transition: PhaseTransition,
+  ): Promise<void> {
+    const note = kind === 'transition_requested' ? transition.note : transition.decisionNote;
+    await this.events.notify(manager, {
+      kind,
+      subject: transition.id,
+      actor: actor.user,
+      programmeId: transition.programmeId,
+      concernedUserId: transition.requestedBy,
+      params: { phase: transition.toPhase, note: note ?? undefined },
     });
   }
 

@@ -11,6 +11,8 @@ export enum QueueName {
    * tick that queues waiting rows and repairs schedulers.
    */
   Reports = 'reports',
+  /** The hourly tick that writes the daily digests of users whose morning it is. */
+  Digests = 'digests',
 }
 
 export enum ReportJob {
@@ -28,6 +30,8 @@ export interface ScheduledReportJobData {
 }
 
 export const REMINDER_SCAN_JOB = 'scan';
+
+export const DIGEST_JOB = 'digest';
 
 export enum OutboxJob {
   Relay = 'relay',

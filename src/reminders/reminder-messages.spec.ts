@@ -4,10 +4,12 @@ import es from './messages/es.json' with { type: 'json' };
 import fr from './messages/fr.json' with { type: 'json' };
 import ru from './messages/ru.json' with { type: 'json' };
 import zh from './messages/zh.json' with { type: 'json' };
+import { EVENT_KINDS } from '../events/event-kinds.js';
 import {
   MESSAGE_LOCALES,
   REMINDER_KINDS,
   type ReminderMessageParams,
+  renderDigest,
   renderReminder,
 } from './reminder-messages.js';
 
@@ -17,13 +19,16 @@ const params: ReminderMessageParams = {
   recipientName: 'Amina Diallo',
   countryName: 'Senegal',
   programmeTitle: 'National CIRT 2026',
-  programmeUrl: 'https://cirt.example.org/programmes/42',
+  url: 'https://cirt.example.org/programmes/42',
   milestoneTitle: 'Legal framework adopted',
   dueDate: '2026-09-30',
   days: 5,
   phase: 'planning',
   contactName: 'Jean Martin',
   contactEmail: 'jean.martin@example.org',
+  actorName: 'Li Wei',
+  scope: 'Region AFR',
+  note: 'Well done',
 };
 
 describe(renderReminder.name, () => {
@@ -44,9 +49,41 @@ describe(renderReminder.name, () => {
         for (const part of [message.subject, message.text, message.html]) {
           expect(part).not.toMatch(/[{}]|undefined/);
         }
-        expect(message.text).toContain(params.programmeUrl);
+        expect(message.text).toContain(params.url);
         expect(message.text).toContain(params.countryName);
       }
+    }
+  });
+
+  it('should render every event kind for users, with the note, in any locale', () => {
+    for (const locale of MESSAGE_LOCALES) {
+      for (const kind of EVENT_KINDS) {
+        const message = renderReminder(kind, locale, params, 'user');
+        for (const part of [message.subject, message.text, message.html]) {
+          expect(part).not.toMatch(/[{}]|undefined/);
+        }
+        expect(message.text).toContain(params.url);
+        expect(message.text).toContain('Well done');
+      }
+    }
+  });
+
+  it('should list each entry of a digest with its link, and count them in the subject', () => {
+    const entries = [
+      { subject: 'Phase change requested: A', url: 'https://cirt.example.org/programmes/1' },
+      { subject: 'Milestone blocked: B', url: 'https://cirt.example.org/programmes/2' },
+    ];
+    const digest = renderDigest('en', { recipientName: 'Li Wei', date: '2027-03-02', entries });
+    expect(digest.subject).toBe('Your cirt-tracker digest of 2027-03-02: 2 events');
+    expect(digest.text).toContain('• Milestone blocked: B: https://cirt.example.org/programmes/2');
+    expect(digest.html).toContain('<a href="https://cirt.example.org/programmes/1">');
+    for (const locale of MESSAGE_LOCALES) {
+      const rendered = renderDigest(locale, {
+        recipientName: 'Li Wei',
+        date: '2027-03-02',
+        entries,
+      });
+      expect(`${rendered.subject}${rendered.text}`).not.toMatch(/[{}]|undefined/);
     }
   });
 
@@ -86,7 +123,7 @@ describe(renderReminder.name, () => {
     const { html, text } = renderReminder('milestone_overdue', 'en', {
       ...params,
       milestoneTitle: '<script>alert("x")</script> & co',
-      programmeUrl: 'https://cirt.example.org/p?id=1&tab="2"',
+      url: 'https://cirt.example.org/p?id=1&tab="2"',
     });
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');

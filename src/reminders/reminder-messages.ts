@@ -6,6 +6,7 @@ import fr from './messages/fr.json' with { type: 'json' };
 import ru from './messages/ru.json' with { type: 'json' };
 import zh from './messages/zh.json' with { type: 'json' };
 import { escapeHtml } from '../common/escape-html.js';
+import type { EventKind } from '../events/event-kinds.js';
 
 export const REMINDER_KINDS = [
   'milestone_due_soon',
@@ -19,21 +20,32 @@ export const REMINDER_KINDS = [
 ] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
+/** Reminders and event notifications share the catalogs and the layout of their messages. */
+export type MessageKind = ReminderKind | EventKind;
+
 export const MESSAGE_LOCALES = ['en', 'fr', 'es', 'ar', 'ru', 'zh'] as const;
 type MessageLocale = (typeof MESSAGE_LOCALES)[number];
 
 export interface ReminderMessageParams {
   recipientName: string;
-  countryName: string; // already in the recipient's language
-  programmeTitle: string;
-  programmeUrl: string;
+  // Every message about a programme needs these two; a message missing a value it names throws.
+  countryName?: string; // already in the recipient's language
+  programmeTitle?: string;
+  actorName?: string; // events: who made the change
+  scope?: string; // report_completed: what the report covers
+  /** The page the message links to: the programme's, or a report's download. */
+  url: string;
   milestoneTitle?: string; // milestone_due_soon, milestone_overdue
   dueDate?: string; // YYYY-MM-DD; milestone kinds, reassessment_due
   days?: number; // days left (due soon, 0 = today), days overdue, days waiting, days since last update/touch, days in phase
   phase?: string; // phase key, e.g. 'planning' (transition_waiting: the requested phase; phase_aging: current phase)
   contactName?: string;
   contactEmail?: string;
+  note?: string; // a decision or return note, shown as a paragraph of its own
 }
+
+/** Stakeholders hear as contacts of a country; users because of their notification preferences. */
+export type Audience = 'stakeholder' | 'user';
 
 export interface RenderedMessage {
   subject: string;
@@ -72,10 +84,36 @@ function phaseName(locale: MessageLocale, phase: string): string {
   return key in CATALOGS[locale] ? CATALOGS[locale][key as MessageKey] : phase;
 }
 
+function layout(lang: MessageLocale, subject: string, paragraphs: string[], footer: string) {
+  const text = [...paragraphs, footer].join('\n\n');
+  // The whole formatted sentence is escaped, not just the arguments, so nothing a catalog
+  // or a value contains (e.g. the "<e-mail>" of the contact line) can become markup.
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`,
+    `<head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    '<body>',
+    ...paragraphs.map((paragraph) => `<p>${linkify(paragraph)}</p>`),
+    `<p><small>${escapeHtml(footer)}</small></p>`,
+    '</body>',
+    '</html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** Escapes a paragraph and makes the URL that ends it, if any, a link. */
+function linkify(paragraph: string): string {
+  const match = /^(.*\s)?(https?:\/\/\S+)$/s.exec(paragraph);
+  if (!match) return escapeHtml(paragraph);
+  const url = escapeHtml(match[2]);
+  return `${escapeHtml(match[1] ?? '')}<a href="${url}">${url}</a>`;
+}
+
 export function renderReminder(
-  kind: ReminderKind,
+  kind: MessageKind,
   locale: string,
   params: ReminderMessageParams,
+  audience: Audience = 'stakeholder',
 ): RenderedMessage {
   const lang = resolveLocale(locale);
   const values: MessageValues = {
@@ -89,27 +127,42 @@ export function renderReminder(
   }
   const t = (key: MessageKey) => format(lang, key, values);
 
-  const subject = t(`${kind}.subject`);
   const paragraphs = [t('common.greeting'), t(`${kind}.body`)];
+  if (params.note) paragraphs.push(t('common.note'));
   if (params.contactName) paragraphs.push(t('common.contact'));
-  const linkLabel = t('common.link');
-  const footer = t('common.footer');
-  const url = params.programmeUrl;
+  const linkKey = `${kind}.link`;
+  paragraphs.push(
+    `${t(linkKey in CATALOGS[lang] ? (linkKey as MessageKey) : 'common.link')} ${params.url}`,
+  );
+  return layout(
+    lang,
+    t(`${kind}.subject`),
+    paragraphs,
+    t(audience === 'user' ? 'common.footer_user' : 'common.footer'),
+  );
+}
 
-  const text = [...paragraphs, `${linkLabel} ${url}`, footer].join('\n\n');
-  // The whole formatted sentence is escaped, not just the arguments, so nothing a catalog
-  // or a value contains (e.g. the "<e-mail>" of the contact line) can become markup.
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`,
-    `<head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
-    '<body>',
-    ...paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
-    `<p>${escapeHtml(linkLabel)} <a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
-    `<p><small>${escapeHtml(footer)}</small></p>`,
-    '</body>',
-    '</html>',
-  ].join('\n');
+export interface DigestEntry {
+  subject: string;
+  url: string;
+}
 
-  return { subject, text, html };
+/** One e-mail listing a day's events, in the order they happened. */
+export function renderDigest(
+  locale: string,
+  params: { recipientName: string; date: string; entries: DigestEntry[] },
+): RenderedMessage {
+  const lang = resolveLocale(locale);
+  const values: MessageValues = {
+    recipientName: params.recipientName,
+    date: params.date,
+    count: params.entries.length,
+  };
+  const t = (key: MessageKey) => format(lang, key, values);
+  const paragraphs = [
+    t('common.greeting'),
+    t('digest.body'),
+    ...params.entries.map((entry) => `• ${entry.subject}: ${entry.url}`),
+  ];
+  return layout(lang, t('digest.subject'), paragraphs, t('common.footer_user'));
 }

@@ -6,6 +6,11 @@ import { AppConfig } from '../config/app-config.js';
 import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
 import { type ReminderKind, renderReminder } from './reminder-messages.js';
 import { type ReminderRules, reminderRules } from './reminder-rules.js';
+import {
+  type StakeholderRecipient,
+  stakeholderDrafts,
+  stakeholderRecipients,
+} from './recipients.js';
 import { nextWorkingTime, parseWorkingHours, type WorkingHours } from './working-hours.js';
 
 /** A reminder step that has fallen due for a subject (a milestone, a transition, a programme...). */
@@ -23,18 +28,6 @@ interface DueReminder {
   ownerId?: string | null;
   /** Stakeholder roles to remind; the milestone owner is named by ownerId. */
   roles: string[];
-}
-
-interface Recipient {
-  id: string;
-  countryCode: string;
-  name: string;
-  email: string;
-  role: string;
-  locale: string;
-  timezone: string;
-  webhookUrl: string | null;
-  countryName: string;
 }
 
 const OPEN = `('planned', 'in_progress', 'blocked')`;
@@ -83,8 +76,10 @@ export class ReminderScan {
         this.reassessmentsDue(now),
       ])
     ).flat();
-    const recipients = new Map<string, Recipient[]>();
-    for (const recipient of await this.recipients([...new Set(due.map((r) => r.countryCode))])) {
+    const recipients = new Map<string, StakeholderRecipient[]>();
+    for (const recipient of await stakeholderRecipients(this.dataSource.manager, [
+      ...new Set(due.map((r) => r.countryCode)),
+    ])) {
       const inCountry = recipients.get(recipient.countryCode);
       if (inCountry) inCountry.push(recipient);
       else recipients.set(recipient.countryCode, [recipient]);
@@ -274,20 +269,11 @@ export class ReminderScan {
     }));
   }
 
-  /** The stakeholders who take reminders in these countries, with the country's name in their language. */
-  private async recipients(countryCodes: string[]): Promise<Recipient[]> {
-    if (countryCodes.length === 0) return [];
-    return this.dataSource.query(
-      `SELECT s.id, s.country_code AS "countryCode", s.name, s.email, s.role, s.locale,
-              coalesce(s.timezone, c.timezone) AS timezone, s.webhook_url AS "webhookUrl",
-              coalesce(c.names ->> s.locale, c.names ->> 'en') AS "countryName"
-       FROM stakeholders s JOIN countries c ON c.code = s.country_code
-       WHERE s.country_code = ANY($1) AND s.removed_at IS NULL AND s.notify`,
-      [countryCodes],
-    );
-  }
-
-  private drafts(reminder: DueReminder, inCountry: Recipient[], now: Date): NotificationDraft[] {
+  private drafts(
+    reminder: DueReminder,
+    inCountry: StakeholderRecipient[],
+    now: Date,
+  ): NotificationDraft[] {
     const chosen = inCountry.filter(
       (r) => r.id === reminder.ownerId || reminder.roles.includes(r.role),
     );
@@ -299,7 +285,7 @@ export class ReminderScan {
         recipientName: recipient.name,
         countryName: recipient.countryName,
         programmeTitle: reminder.programmeTitle,
-        programmeUrl: `${this.config.PUBLIC_URL.replace(/\/$/, '')}/programmes/${reminder.programmeId}`,
+        url: `${this.config.PUBLIC_URL.replace(/\/$/, '')}/app/countries/${reminder.countryCode}`,
         milestoneTitle: reminder.milestoneTitle,
         dueDate: reminder.dueDate,
         days: reminder.days,
@@ -307,40 +293,30 @@ export class ReminderScan {
         contactName: contact?.name,
         contactEmail: contact?.email,
       });
-      const base = {
-        kind: `reminder.${reminder.rule}`,
-        locale: recipient.locale,
-        subject: message.subject,
-        bodyText: message.text,
-        bodyHtml: message.html,
-        notBefore: nextWorkingTime(now, recipient.timezone, this.hours),
-        programmeId: reminder.programmeId,
-        countryCode: reminder.countryCode,
-        stakeholderId: recipient.id,
-      };
-      const key = `${reminder.rule}:${reminder.subject}:${reminder.step}:${recipient.id}`;
-      const drafts: NotificationDraft[] = [
-        { ...base, channel: 'email', dedupeKey: `${key}:email`, recipient: recipient.email },
-      ];
-      if (recipient.webhookUrl) {
-        drafts.push({
-          ...base,
-          channel: 'webhook',
-          dedupeKey: `${key}:webhook`,
-          recipient: recipient.webhookUrl,
-          payload: {
-            type: `reminder.${reminder.rule}`,
-            step: reminder.step,
-            programmeId: reminder.programmeId,
-            countryCode: reminder.countryCode,
-            subject: message.subject,
-            text: message.text,
-            days: reminder.days,
-            dueDate: reminder.dueDate ?? null,
-          },
-        });
-      }
-      return drafts;
+      return stakeholderDrafts(
+        recipient,
+        `${reminder.rule}:${reminder.subject}:${reminder.step}:${recipient.id}`,
+        {
+          kind: `reminder.${reminder.rule}`,
+          locale: recipient.locale,
+          subject: message.subject,
+          bodyText: message.text,
+          bodyHtml: message.html,
+          notBefore: nextWorkingTime(now, recipient.timezone, this.hours),
+          programmeId: reminder.programmeId,
+          countryCode: reminder.countryCode,
+        },
+        {
+          type: `reminder.${reminder.rule}`,
+          step: reminder.step,
+          programmeId: reminder.programmeId,
+          countryCode: reminder.countryCode,
+          subject: message.subject,
+          text: message.text,
+          days: reminder.days,
+          dueDate: reminder.dueDate ?? null,
+        },
+      );
     });
   }
 }

@@ -5,13 +5,14 @@ import { DataSource } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { EventNotifier } from '../events/event-notifier.service.js';
 import { Outbox } from '../notifications/outbox.service.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import { type ProgrammeRow, ReportDataQuery, type ReportScope } from './report-data.query.js';
 import { reportEmails } from './report-email.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderPdf } from './renderers/pdf.js';
-import type { ReportSnapshot } from './renderers/snapshot.js';
+import { type ReportSnapshot, scopeLabel } from './renderers/snapshot.js';
 import { renderXlsx } from './renderers/xlsx.js';
 
 interface Change {
@@ -69,6 +70,7 @@ export class ReportCompiler {
     private readonly data: ReportDataQuery,
     private readonly clock: Clock,
     private readonly outbox: Outbox,
+    private readonly events: EventNotifier,
     private readonly config: AppConfig,
   ) {}
 
@@ -79,13 +81,15 @@ export class ReportCompiler {
       formats: ReportFormat[];
       recipients: string[];
       requestedBy: string | null;
+      scheduled: boolean;
     }[] = await this.dataSource.query(
       `WITH started AS (
            UPDATE reports SET status = 'running', progress = 5, started_at = $2
            WHERE id = $1 AND status IN ('queued', 'running')
-           RETURNING scope, scope_key, formats, recipients, requested_by
+           RETURNING scope, scope_key, formats, recipients, requested_by, schedule_id
          )
-         SELECT scope, scope_key AS "scopeKey", formats, recipients, requested_by AS "requestedBy"
+         SELECT scope, scope_key AS "scopeKey", formats, recipients, requested_by AS "requestedBy",
+                schedule_id IS NOT NULL AS scheduled
          FROM started`,
       [reportId, this.clock.now()],
     );
@@ -173,6 +177,17 @@ export class ReportCompiler {
             this.clock.now(),
           ),
         );
+        // A scheduled report reaches its recipients above; one asked for by hand, the asker.
+        if (!report.scheduled && report.requestedBy) {
+          await this.events.notify(manager, {
+            kind: 'report_completed',
+            subject: reportId,
+            actor: null,
+            concernedUserId: report.requestedBy,
+            path: `/api/v1/reports/${reportId}/download?format=${report.formats[0]}`,
+            params: { scope: scopeLabel(scope) },
+          });
+        }
       });
     } catch (error) {
       this.logger.error({ err: error, reportId }, 'Report failed');

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
@@ -14,6 +15,7 @@ import { ReportsService } from './reports.service.js';
 @Module({
   imports: [
     NotificationsModule,
+    EventsModule,
     BullModule.registerQueue({
       name: QueueName.Reports,
       defaultJobOptions: {

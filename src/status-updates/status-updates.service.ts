@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { EventNotifier } from '../events/event-notifier.service.js';
 import type { Page, PageQuery } from '../common/pagination.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
 import type { CreateStatusUpdateDto, StatusUpdateResponse } from './dto/status-update.dto.js';
@@ -15,6 +16,7 @@ export class StatusUpdatesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly programmes: ProgrammeAccess,
     private readonly audit: AuditService,
+    private readonly events: EventNotifier,
     private readonly clock: Clock,
   ) {}
 
@@ -66,6 +68,15 @@ export class StatusUpdatesService {
         after: update,
         requestId: actor.requestId,
       });
+      if (dto.health === 'off_track') {
+        await this.events.notify(manager, {
+          kind: 'status_off_track',
+          subject: update.id,
+          actor: actor.user,
+          programmeId,
+          params: { note: dto.summary },
+        });
+      }
       return update;
     });
   }

@@ -657,6 +657,24 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: SIGNED_IN,
       },
     ],
+    'GET /api/v1/auth/me/notification-preferences': [
+      {
+        name: 'own notification preferences',
+        request: async () => ({ method: 'GET', url: '/api/v1/auth/me/notification-preferences' }),
+        expect: SIGNED_IN,
+      },
+    ],
+    'PUT /api/v1/auth/me/notification-preferences': [
+      {
+        name: 'set own notification preferences',
+        request: async () => ({
+          method: 'PUT',
+          url: '/api/v1/auth/me/notification-preferences',
+          body: { events: { milestone_blocked: 'daily_digest' } },
+        }),
+        expect: SIGNED_IN,
+      },
+    ],
     'GET /api/v1/auth/tokens': [
       {
         name: 'own tokens',

@@ -1,0 +1,244 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '../auth/roles.js';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
+import { stakeholderDrafts, stakeholderRecipients } from '../reminders/recipients.js';
+import { type ReminderMessageParams, renderReminder } from '../reminders/reminder-messages.js';
+import {
+  nextWorkingTime,
+  parseWorkingHours,
+  type WorkingHours,
+} from '../reminders/working-hours.js';
+import type { StakeholderRole } from '../stakeholders/stakeholder.constants.js';
+import type { DeliveryMode, EventKind } from './event-kinds.js';
+
+/** Users who hear of an event: by role in the event's scope, or as the user it concerns. */
+type UserAudience = 'itu_pm' | 'regional_coordinator' | 'national_team' | 'concerned';
+
+/** Who hears of each kind of event (issue 12). */
+const AUDIENCE: Record<EventKind, { users: UserAudience[]; stakeholders: StakeholderRole[] }> = {
+  transition_requested: {
+    users: ['regional_coordinator', 'itu_pm'],
+    stakeholders: ['itu_project_manager', 'regional_coordinator'],
+  },
+  transition_approved: {
+    users: ['concerned', 'national_team'],
+    stakeholders: ['national_focal_point'],
+  },
+  transition_rejected: {
+    users: ['concerned', 'national_team'],
+    stakeholders: ['national_focal_point'],
+  },
+  assessment_submitted: { users: ['itu_pm'], stakeholders: [] },
+  assessment_returned: { users: ['national_team'], stakeholders: ['national_focal_point'] },
+  assessment_validated: { users: ['national_team'], stakeholders: ['national_focal_point'] },
+  milestone_blocked: {
+    users: ['itu_pm', 'regional_coordinator'],
+    stakeholders: ['regional_coordinator'],
+  },
+  status_off_track: {
+    users: ['itu_pm', 'regional_coordinator'],
+    stakeholders: ['regional_coordinator'],
+  },
+  report_completed: { users: ['concerned'], stakeholders: [] },
+};
+
+export interface EventNotice {
+  kind: EventKind;
+  /** Names the change (e.g. the transition id): with the kind and the person, the dedupe key. */
+  subject: string;
+  /** Who made the change; they are not told of it. Null for the workers' own changes. */
+  actor: Principal | null;
+  /** The programme the event is about, whose country and region set its audience. */
+  programmeId?: string;
+  /** The user the event concerns: the requester of a transition, the user who asked for a report. */
+  concernedUserId?: string | null;
+  /** Where the message links to, under PUBLIC_URL; the country's workspace page by default. */
+  path?: string;
+  params?: Pick<ReminderMessageParams, 'phase' | 'milestoneTitle' | 'note' | 'scope'>;
+}
+
+interface UserRecipient {
+  id: string;
+  email: string;
+  name: string;
+  locale: string;
+  mode: DeliveryMode;
+  countryName: string | null;
+}
+
+interface DigestItem {
+  userId: string;
+  dedupeKey: string;
+  kind: EventKind;
+  subject: string;
+  url: string;
+  occurredAt: Date;
+}
+
+/**
+ * Tells the people concerned of an event, in the transaction of the change that caused it: a
+ * change that is refused or rolled back tells nobody. Users hear of it as their preferences
+ * say (at once, in the next daily digest, or not at all); stakeholders as reminders reach them,
+ * in their language and working hours. A person is told once per event, whatever the number of
+ * roles or records they have: the dedupe keys hold the e-mail address.
+ */
+@Injectable()
+export class EventNotifier {
+  private readonly hours: WorkingHours | null;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.hours = parseWorkingHours(config.REMINDER_WORKING_HOURS);
+  }
+
+  async notify(manager: EntityManager, event: EventNotice): Promise<void> {
+    const audience = AUDIENCE[event.kind];
+    const now = this.clock.now();
+    const [programme]: { title: string; countryCode: string }[] = event.programmeId
+      ? await manager.query(
+          `SELECT title, country_code AS "countryCode" FROM programmes WHERE id = $1`,
+          [event.programmeId],
+        )
+      : [];
+    const url = `${this.config.PUBLIC_URL.replace(/\/$/, '')}${event.path ?? `/app/countries/${programme?.countryCode}`}`;
+    const key = (email: string) => `event:${event.kind}:${event.subject}:${email.toLowerCase()}`;
+    const message = (
+      recipientName: string,
+      countryName: string | null,
+      locale: string,
+      as: 'user' | 'stakeholder',
+    ) =>
+      renderReminder(
+        event.kind,
+        locale,
+        {
+          ...event.params,
+          recipientName,
+          countryName: countryName ?? undefined,
+          programmeTitle: programme?.title,
+          actorName: event.actor?.displayName,
+          url,
+        },
+        as,
+      );
+    const common = {
+      kind: `event.${event.kind}`,
+      programmeId: event.programmeId ?? null,
+      countryCode: programme?.countryCode ?? null,
+    };
+
+    const users = await this.users(manager, event, programme?.countryCode ?? null, audience.users);
+    const drafts: NotificationDraft[] = [];
+    const digest: DigestItem[] = [];
+    for (const user of users) {
+      if (user.mode === 'off') continue;
+      const rendered = message(user.name, user.countryName, user.locale, 'user');
+      if (user.mode === 'daily_digest') {
+        digest.push({
+          userId: user.id,
+          dedupeKey: `event:${event.kind}:${event.subject}:${user.id}`,
+          kind: event.kind,
+          subject: rendered.subject,
+          url,
+          occurredAt: now,
+        });
+        continue;
+      }
+      drafts.push({
+        ...common,
+        channel: 'email',
+        dedupeKey: key(user.email),
+        recipient: user.email,
+        locale: user.locale,
+        subject: rendered.subject,
+        bodyText: rendered.text,
+        bodyHtml: rendered.html,
+        notBefore: now,
+      });
+    }
+
+    // A stakeholder who is also one of the users told above follows that user's preferences.
+    const told = new Set(users.map((user) => user.email.toLowerCase()));
+    const stakeholders =
+      programme && audience.stakeholders.length > 0
+        ? (await stakeholderRecipients(manager, [programme.countryCode])).filter(
+            (s) =>
+              (audience.stakeholders as string[]).includes(s.role) &&
+              !told.has(s.email.toLowerCase()),
+          )
+        : [];
+    for (const stakeholder of stakeholders) {
+      const rendered = message(
+        stakeholder.name,
+        stakeholder.countryName,
+        stakeholder.locale,
+        'stakeholder',
+      );
+      drafts.push(
+        ...stakeholderDrafts(
+          stakeholder,
+          key(stakeholder.email),
+          {
+            ...common,
+            locale: stakeholder.locale,
+            subject: rendered.subject,
+            bodyText: rendered.text,
+            bodyHtml: rendered.html,
+            notBefore: nextWorkingTime(now, stakeholder.timezone, this.hours),
+          },
+          {
+            type: `event.${event.kind}`,
+            programmeId: event.programmeId ?? null,
+            countryCode: programme?.countryCode ?? null,
+            subject: rendered.subject,
+            text: rendered.text,
+            note: event.params?.note ?? null,
+          },
+        ),
+      );
+    }
+
+    await this.outbox.add(manager, drafts);
+    if (digest.length > 0) {
+      await manager.query(
+        `INSERT INTO digest_items (user_id, dedupe_key, kind, subject, url, occurred_at)
+         SELECT "userId", "dedupeKey", kind, subject, url, "occurredAt"
+         FROM json_to_recordset($1::json)
+           AS d("userId" uuid, "dedupeKey" text, kind text, subject text, url text, "occurredAt" timestamptz)
+         ON CONFLICT (dedupe_key) DO NOTHING`,
+        [JSON.stringify(digest)],
+      );
+    }
+  }
+
+  /** The enabled users the event reaches, each with their mode for its kind; never the actor. */
+  private async users(
+    manager: EntityManager,
+    event: EventNotice,
+    countryCode: string | null,
+    audience: UserAudience[],
+  ): Promise<UserRecipient[]> {
+    return manager.query(
+      `SELECT u.id, u.email, u.display_name AS name, u.locale,
+              coalesce(p.modes ->> $1, 'immediate') AS mode,
+              coalesce(c.names ->> u.locale, c.names ->> 'en') AS "countryName"
+       FROM users u
+       LEFT JOIN notification_preferences p ON p.user_id = u.id
+       LEFT JOIN countries c ON c.code = $2::text
+       WHERE NOT u.disabled AND u.id IS DISTINCT FROM $3::uuid
+         AND ((u.id = $4::uuid AND 'concerned' = ANY($5::text[]))
+           OR (u.role = 'itu_pm' AND 'itu_pm' = ANY($5::text[]))
+           OR (u.role = 'regional_coordinator' AND u.region_code = c.region_code
+               AND 'regional_coordinator' = ANY($5::text[]))
+           OR (u.role = 'national_team' AND u.country_code = c.code AND 'national_team' = ANY($5::text[])))
+       ORDER BY u.id`,
+      [event.kind, countryCode, event.actor?.id ?? null, event.concernedUserId ?? null, audience],
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import { BullModule, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { recurringJobs } from '../queues/job-schedule.js';
+import { DIGEST_JOB, QueueName } from '../queues/queue-names.js';
+import { DigestService } from './digest.service.js';
+import { EventNotifier } from './event-notifier.service.js';
+import { NotificationPreferencesController } from './notification-preferences.controller.js';
+import { NotificationPreferencesService } from './notification-preferences.service.js';
+
+@Processor(QueueName.Digests, { runRetryDelay: 2_000 })
+export class DigestProcessor extends WorkerHost {
+  constructor(private readonly digests: DigestService) {
+    super();
+  }
+
+  process(): Promise<number> {
+    return this.digests.sendDue();
+  }
+}
+
+/** Event notifications: who hears of what, users' preferences and their daily digests. */
+@Module({
+  imports: [
+    NotificationsModule,
+    BullModule.registerQueue({
+      name: QueueName.Digests,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
+    }),
+  ],
+  controllers: [NotificationPreferencesController],
+  providers: [
+    EventNotifier,
+    NotificationPreferencesService,
+    DigestService,
+    DigestProcessor,
+    // Hourly, on the hour: each user's digest goes out in the first tick from 08:00 where they are.
+    recurringJobs(QueueName.Digests, () => [{ name: DIGEST_JOB, pattern: '0 * * * *' }]),
+  ],
+  exports: [EventNotifier],
+})
+export class EventsModule {}
