@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -167,25 +168,42 @@ export async function freePort(): Promise<number> {
 export interface ChildServer {
   url: string;
   pid: number;
+  /** The exit code or signal once the process has ended; undefined while it runs. */
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
-/** Spawns a Node.js server and waits until `readyPath` answers 200. */
+/**
+ * Spawns a Node.js server and waits until `readyPath` answers 200. Its output goes to `logFile`
+ * when given, else its stderr to ours.
+ */
 export async function startChild(
   script: string,
   env: Record<string, string>,
   readyPath: string,
   args: string[] = [],
+  logFile?: string,
 ): Promise<ChildServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...args, script], {
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: logFile ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'ignore', 'inherit'],
   });
+  if (logFile) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    const log = createWriteStream(logFile);
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
+  const seeLog = logFile ? `: see ${logFile}` : '';
+  const exited = () =>
+    child.exitCode !== null || child.signalCode !== null
+      ? String(child.exitCode ?? child.signalCode)
+      : undefined;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    if (exited()) throw new Error(`${script} exited (${exited()})${seeLog}`);
     const ready = await fetch(`${url}${readyPath}`).then(
       (response) => response.status === 200,
       () => false,
@@ -193,18 +211,22 @@ export async function startChild(
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${script} did not answer ${readyPath} within 60 s`);
+      throw new Error(`${script} did not answer ${readyPath} within 60 s${seeLog}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
     url,
     pid: child.pid!,
+    exited,
+    /** Asks the process to stop, and kills it if it has not within 20 s (a hung one would not). */
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (exited()) return;
+      const ended = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await exited;
+      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await ended;
+      clearTimeout(kill);
     },
   };
 }

@@ -1,9 +1,8 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort } from '../bench/bench-kit.js';
+import { type ChildServer, freePort, startChild } from '../bench/bench-kit.js';
 
 const run = promisify(execFile);
 
@@ -75,71 +74,21 @@ export class PostgresCluster {
   }
 }
 
-export interface DrillService {
-  url: string;
-  pid: number;
-  /** The exit code or signal once the process has ended; undefined while it runs. */
-  exited(): string | undefined;
-  stop(): Promise<void>;
-}
-
 /**
- * The built service (`dist/src/main.js`) as a child process with its log in
+ * The built service (`dist/src/main.js`, workers included) as a child process with its log in
  * test-artifacts/reliability/<label>.log; resolves once /health/ready answers 200.
  */
-export async function startDrillService(
+export function startDrillService(
   label: string,
   env: Record<string, string>,
-): Promise<DrillService> {
-  const port = await freePort();
-  mkdirSync('test-artifacts/reliability', { recursive: true });
-  const log = createWriteStream(`test-artifacts/reliability/${label}.log`);
-  const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      PROCESS_ROLE: 'all',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const url = `http://127.0.0.1:${port}`;
-  const exited = () =>
-    child.exitCode !== null || child.signalCode !== null
-      ? String(child.exitCode ?? child.signalCode)
-      : undefined;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited()) throw new Error(`The service exited (${exited()}): see ${log.path}`);
-    const ready = await fetch(`${url}/health/ready`).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`The service did not get ready within 60 s: see ${log.path}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    pid: child.pid!,
-    exited,
-    /** Asks the process to stop, and kills it if it has not within 20 s (a hung one would not). */
-    async stop() {
-      if (exited()) return;
-      const ended = once(child, 'exit');
-      child.kill('SIGTERM');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await ended;
-      clearTimeout(kill);
-    },
-  };
+): Promise<ChildServer> {
+  return startChild(
+    'dist/src/main.js',
+    { PROCESS_ROLE: 'all', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    '/health/ready',
+    [],
+    `test-artifacts/reliability/${label}.log`,
+  );
 }
 
 export interface Answer {

@@ -1,11 +1,15 @@
-import { type BenchDatabase, createBenchDatabase, signIn } from '../bench/bench-kit.js';
+import {
+  type BenchDatabase,
+  type ChildServer,
+  createBenchDatabase,
+  signIn,
+} from '../bench/bench-kit.js';
 import { RedisServer, freePort } from '../support/redis-server.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
 import { drillSeconds, report } from './drill-kit.js';
 import {
   type Answer,
-  type DrillService,
   PostgresCluster,
   apiClient,
   seconds,
@@ -53,7 +57,7 @@ describe('PostgreSQL restart drill', () => {
   it(`should stay up, answer 503 while PostgreSQL is away and serve again within ${RECOVERY_LIMIT_S} s of its return, with no request half-applied`, async () => {
     const cluster = await PostgresCluster.create('pg');
     let database: BenchDatabase | undefined;
-    let service: DrillService | undefined;
+    let service: ChildServer | undefined;
     const redis = new RedisServer(await freePort());
     const sink = new SmtpSink();
     try {
