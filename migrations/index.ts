@@ -11,6 +11,7 @@ import { ReportSchedules1795396000000 } from './1795396000000-report-schedules.j
 import { MilestoneFiguresIndex1795398000000 } from './1795398000000-milestone-figures-index.js';
 import { ProgrammeDaysInPhaseIndex1795398500000 } from './1795398500000-programme-days-in-phase-index.js';
 import { EventNotifications1795400000000 } from './1795400000000-event-notifications.js';
+import { SessionsAndSecrets1795401000000 } from './1795401000000-sessions-and-secrets.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   MilestoneFiguresIndex1795398000000,
   ProgrammeDaysInPhaseIndex1795398500000,
   EventNotifications1795400000000,
+  SessionsAndSecrets1795401000000,
 ];

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { createHttpApp, createWorkerContext } from './app.factory.js';
-import {
-  AppConfig,
-  ConfigError,
-  DEVELOPMENT_JWT_SECRET,
-  loadConfig,
-  loadDotEnv,
-} from './config/app-config.js';
+import { AppConfig, ConfigError, loadConfig, loadDotEnv } from './config/app-config.js';
 
 /**
  * On SIGTERM or SIGINT Nest stops taking requests (503), lets the ones in flight finish, closes
@@ -29,11 +23,6 @@ function handleShutdown(app: INestApplicationContext, config: AppConfig): void {
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  if (config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-    console.warn(
-      'JWT_SECRET is the development default: set a secret of your own outside development',
-    );
-  }
   if (config.servesHttp) {
     const app = await createHttpApp(config);
     handleShutdown(app, config);

@@ -76,7 +76,7 @@ describe('sign-in and tokens', () => {
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/v1/users',
-      headers: bearer(t.tokenFor(await createUser(t.dataSource, { role: 'admin' }))),
+      headers: bearer(await t.tokenFor(await createUser(t.dataSource, { role: 'admin' }))),
       payload: {
         email: 'hashed@example.org',
         displayName: 'H',
@@ -99,7 +99,7 @@ describe('sign-in and tokens', () => {
 
     beforeAll(async () => {
       owner = await createUser(t.dataSource, { role: 'itu_pm' });
-      accessToken = t.tokenFor(owner);
+      accessToken = await t.tokenFor(owner);
     });
 
     const createToken = async (payload: object = { name: 'nightly export' }) => {
@@ -174,7 +174,7 @@ describe('sign-in and tokens', () => {
     });
 
     it('should refuse an access token signed with another key', async () => {
-      const [header, payload] = t.tokenFor(owner).split('.');
+      const [header, payload] = (await t.tokenFor(owner)).split('.');
       expect((await me(`${header}.${payload}.c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ`)).statusCode).toBe(
         401,
       );
@@ -184,7 +184,7 @@ describe('sign-in and tokens', () => {
   it("should answer 401 to a disabled user's access token and API token on the next request", async () => {
     const admin = await createUser(t.dataSource, { role: 'admin' });
     const user = await createUser(t.dataSource, { role: 'national_team', countryCode: 'GH' });
-    const access = t.tokenFor(user);
+    const access = await t.tokenFor(user);
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/tokens',
@@ -198,7 +198,7 @@ describe('sign-in and tokens', () => {
     const disable = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/users/${user.id}`,
-      headers: bearer(t.tokenFor(admin)),
+      headers: bearer(await t.tokenFor(admin)),
       payload: { disabled: true },
     });
     expect(disable.statusCode).toBe(200);

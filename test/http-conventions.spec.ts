@@ -7,7 +7,7 @@ describe('HTTP conventions', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    headers = bearer(t.tokenFor(await createUser(t.dataSource, { role: 'observer' })));
+    headers = bearer(await t.tokenFor(await createUser(t.dataSource, { role: 'observer' })));
   });
   afterAll(() => t.close());
 
@@ -110,7 +110,7 @@ describe('HTTP conventions', () => {
     const response = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/users/${observer.id}`,
-      headers: { ...bearer(t.tokenFor(admin)), 'content-type': 'application/json' },
+      headers: { ...bearer(await t.tokenFor(admin)), 'content-type': 'application/json' },
       payload: 'null',
     });
     expect(response.statusCode).toBe(400);

@@ -7,7 +7,7 @@ describe('reference data', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const headers = bearer(t.tokenFor(await createUser(t.dataSource, { role: 'observer' })));
+    const headers = bearer(await t.tokenFor(await createUser(t.dataSource, { role: 'observer' })));
     get = (url) => t.app.inject({ method: 'GET', url, headers });
   });
   afterAll(() => t.close());

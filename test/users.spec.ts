@@ -11,8 +11,12 @@ describe('users', () => {
   });
   afterAll(() => t.close());
 
-  const as = (who: keyof Staff, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
-    t.app.inject({ method, url, payload, headers: bearer(t.tokenFor(staff[who])) });
+  const as = async (
+    who: keyof Staff,
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    payload?: object,
+  ) => t.app.inject({ method, url, payload, headers: bearer(await t.tokenFor(staff[who])) });
   const counts = async () =>
     (
       await t.dataSource.query(

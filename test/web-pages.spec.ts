@@ -162,7 +162,7 @@ describe('web pages', () => {
     const answer = await t.app.inject({
       method: 'PUT',
       url: `/api/v1/assessments/${id}/responses/A1`,
-      headers: bearer(t.tokenFor(staff.national_team)),
+      headers: bearer(await t.tokenFor(staff.national_team)),
       payload: { level: 4, note: 'Decree 2026/14' },
     });
     expect(answer.statusCode).toBe(200);

@@ -3,9 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { DomainError, ForbiddenError } from '../common/domain-error.js';
 import { ACCESS_RULE, type AccessRule } from './access.decorators.js';
 import type { AuthenticatedRequest } from './actor.decorator.js';
-import { AppConfig } from '../config/app-config.js';
 import { AuthService } from './auth.service.js';
-import { CSRF_HEADER, SESSION_COOKIE, isValidCsrfToken } from './session.js';
+import { ServerSecrets } from './server-secrets.js';
+import { CSRF_HEADER, isValidCsrfToken, sessionCookieName } from './session.js';
+import { AppConfig } from '../config/app-config.js';
 
 /**
  * Deny by default: a route answers only if it declares who may call it, with @Public or
@@ -16,6 +17,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly secrets: ServerSecrets,
     private readonly config: AppConfig,
   ) {}
 
@@ -28,8 +30,9 @@ export class AccessGuard implements CanActivate {
     if (rule.public) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const user = await this.auth.authenticate(this.credentials(request));
+    const { principal: user, credential } = await this.auth.authenticate(this.credentials(request));
     request.principal = user;
+    request.credential = credential;
     if (!rule.roles.includes(user.role)) {
       throw new ForbiddenError('role_not_allowed', `The role ${user.role} may not do this`);
     }
@@ -43,12 +46,12 @@ export class AccessGuard implements CanActivate {
    */
   private credentials(request: AuthenticatedRequest): string | undefined {
     if (request.headers.authorization !== undefined) return request.headers.authorization;
-    const session = request.cookies?.[SESSION_COOKIE];
+    const session = request.cookies?.[sessionCookieName(this.config.PUBLIC_URL)];
     if (!session) return undefined;
     const safe = request.method === 'GET' || request.method === 'HEAD';
     const given =
       request.headers[CSRF_HEADER] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
-    if (!safe && !isValidCsrfToken(session, this.config.JWT_SECRET, given)) {
+    if (!safe && !isValidCsrfToken(session, this.secrets.csrf, given)) {
       throw new ForbiddenError(
         'csrf_token_invalid',
         'The page is out of date: reload it and try again',

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/domain-error.js';
@@ -66,18 +66,22 @@ export class ApiTokensService {
     });
   }
 
-  async list(actor: Actor): Promise<ApiTokenResponse[]> {
+  /** The tokens of a user: the caller's own, or anyone's for an administrator (admin routes). */
+  async list(userId: string): Promise<ApiTokenResponse[]> {
     const tokens = await this.dataSource
       .getRepository(ApiToken)
-      .find({ where: { userId: actor.user.id }, order: { createdAt: 'DESC' } });
+      .find({ where: { userId }, order: { createdAt: 'DESC' } });
     return tokens.map(toResponse);
   }
 
-  /** Only its owner may revoke a token; anyone else is told it does not exist. */
-  async revoke(actor: Actor, id: string): Promise<void> {
+  /**
+   * Revokes a live token of `ownerId`; any other token is answered as one that does not exist.
+   * The caller revokes their own (ownerId = their id) or, as an administrator, anyone's.
+   */
+  async revoke(actor: Actor, id: string, ownerId: string = actor.user.id): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const token = await manager.getRepository(ApiToken).findOne({
-        where: { id, userId: actor.user.id, revokedAt: IsNull() },
+        where: { id, userId: ownerId, revokedAt: IsNull() },
         lock: { mode: 'pessimistic_write' },
       });
       if (!token) throw new NotFoundError(`API token ${id}`);
@@ -96,11 +100,19 @@ export class ApiTokensService {
     });
   }
 
+  /** Revokes every live token of the user, in the caller's transaction (a password change). */
+  async revokeAll(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(
+      `UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId, this.clock.now()],
+    );
+  }
+
   /**
-   * The owner of a live token, or null for an unknown, revoked or expired one. Notes the use,
-   * at most once a minute so that a busy script does not write on every request.
+   * The live token, or null for an unknown, revoked or expired one. Notes the use, at most once a
+   * minute so that a busy script does not write on every request.
    */
-  async ownerOf(token: string): Promise<string | null> {
+  async find(token: string): Promise<{ id: string; userId: string } | null> {
     const [row] = await this.dataSource.query(
       `WITH live AS (
          SELECT id, user_id, last_used_at FROM api_tokens
@@ -110,9 +122,9 @@ export class ApiTokensService {
          WHERE t.id = live.id
            AND (live.last_used_at IS NULL OR live.last_used_at < $2 - interval '1 minute')
        )
-       SELECT user_id AS "userId" FROM live`,
+       SELECT id, user_id AS "userId" FROM live`,
       [digest(token), this.clock.now()],
     );
-    return row?.userId ?? null;
+    return row ?? null;
   }
 }

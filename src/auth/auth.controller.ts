@@ -7,15 +7,23 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Put,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ANY_ROLE, type Actor } from './roles.js';
 import { Public, Roles } from './access.decorators.js';
-import { type ClientInfo, CurrentActor, CurrentClient } from './actor.decorator.js';
+import {
+  type ClientInfo,
+  type Credential,
+  CurrentActor,
+  CurrentClient,
+  CurrentCredential,
+} from './actor.decorator.js';
 import { ApiTokensService } from './api-tokens.service.js';
 import { AuthService } from './auth.service.js';
 import {
   ApiTokenResponse,
+  ChangePasswordDto,
   CreateApiTokenDto,
   CreatedApiTokenResponse,
   LoginDto,
@@ -34,8 +42,30 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  login(@Body() dto: LoginDto, @CurrentClient() client: ClientInfo): Promise<LoginResponse> {
-    return this.auth.login(dto, client);
+  async login(@Body() dto: LoginDto, @CurrentClient() client: ClientInfo): Promise<LoginResponse> {
+    const { sessionId: _sessionId, ...answer } = await this.auth.login(dto, client);
+    return answer;
+  }
+
+  /** Ends the calling session, or revokes the calling API token, at once. */
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @Roles(...ANY_ROLE)
+  logout(@CurrentActor() actor: Actor, @CurrentCredential() credential: Credential): Promise<void> {
+    return this.auth.logout(actor, credential);
+  }
+
+  @Put('me/password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @Roles(...ANY_ROLE)
+  changePassword(
+    @CurrentActor() actor: Actor,
+    @CurrentCredential() credential: Credential,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    return this.auth.changePassword(actor, credential, dto);
   }
 
   @Get('me')
@@ -57,7 +87,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Roles(...ANY_ROLE)
   listTokens(@CurrentActor() actor: Actor): Promise<ApiTokenResponse[]> {
-    return this.apiTokens.list(actor);
+    return this.apiTokens.list(actor.user.id);
   }
 
   @Post('tokens')

@@ -2,7 +2,8 @@ import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessGuard } from './access.guard.js';
@@ -12,20 +13,39 @@ import { ApiTokensService } from './api-tokens.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { LoginLimiter } from './login-limiter.js';
+import { ServerSecrets, loadServerSecrets } from './server-secrets.js';
+import { SessionsService } from './sessions.service.js';
 
 const ISSUER = 'cirt-tracker';
+
+/** Read once at start, from JWT_SECRET or the database: every replica signs with the same keys. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: ServerSecrets,
+      inject: [getDataSourceToken(), AppConfig],
+      useFactory: (dataSource: DataSource, config: AppConfig) =>
+        loadServerSecrets(dataSource, config),
+    },
+  ],
+  exports: [ServerSecrets],
+})
+class ServerSecretsModule {}
 
 @Global()
 @Module({
   imports: [
+    ServerSecretsModule,
     UsersModule,
     TypeOrmModule.forFeature([ApiToken]),
     JwtModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      imports: [ServerSecretsModule],
+      inject: [AppConfig, ServerSecrets],
+      useFactory: (config: AppConfig, secrets: ServerSecrets) => ({
         // A key object, not the string: jsonwebtoken otherwise tries (and fails) to parse the
         // string as a public key on every verification, a sixth of a request's CPU time.
-        secret: createSecretKey(Buffer.from(config.JWT_SECRET)),
+        secret: createSecretKey(secrets.jwt),
         signOptions: {
           algorithm: 'HS256',
           issuer: ISSUER,
@@ -39,10 +59,11 @@ const ISSUER = 'cirt-tracker';
   providers: [
     AuthService,
     ApiTokensService,
+    SessionsService,
     LoginLimiter,
     AccessPolicy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessPolicy, AuthService],
+  exports: [AccessPolicy, AuthService, ApiTokensService, SessionsService],
 })
 export class AuthModule {}

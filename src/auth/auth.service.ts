@@ -1,23 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { DomainError, UnauthorizedError } from '../common/domain-error.js';
-import { AppConfig } from '../config/app-config.js';
+import { DomainError, UnauthorizedError, ValidationFailedError } from '../common/domain-error.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
-import type { ClientInfo } from './actor.decorator.js';
-import type { LoginDto, LoginResponse } from './dto/auth.dto.js';
+import type { ClientInfo, Credential } from './actor.decorator.js';
+import type { ChangePasswordDto, LoginDto, LoginResponse } from './dto/auth.dto.js';
 import { LoginLimiter } from './login-limiter.js';
-import { verifyAgainstDummy, verifyPassword } from './passwords.js';
-import type { Principal } from './roles.js';
+import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import type { Actor, Principal } from './roles.js';
+import { type SessionKind, SessionsService } from './sessions.service.js';
 
 const INVALID_CREDENTIALS = new DomainError(
   401,
   'invalid_credentials',
   'E-mail or password is wrong',
 );
+const REVOKED = 'The token is not valid, has expired or was revoked';
 
 @Injectable()
 export class AuthService {
@@ -25,25 +25,27 @@ export class AuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly apiTokens: ApiTokensService,
-    private readonly jwt: JwtService,
+    private readonly sessions: SessionsService,
     private readonly limiter: LoginLimiter,
     private readonly audit: AuditService,
-    private readonly config: AppConfig,
   ) {}
 
   /**
    * Unknown e-mail, wrong password and disabled account get the same answer after the same work,
    * so that an answer does not tell which e-mails have accounts.
    */
-  async login(dto: LoginDto, client: ClientInfo): Promise<LoginResponse> {
-    await this.limiter.assertAllowed(dto.email, client.ip);
+  async login(
+    dto: LoginDto,
+    client: ClientInfo,
+    kind: SessionKind = 'api',
+  ): Promise<LoginResponse> {
+    await this.limiter.begin(dto.email, client.ip);
     const credentials = await this.users.findCredentials(dto.email);
     const valid = credentials
       ? await verifyPassword(credentials.passwordHash, dto.password)
       : await verifyAgainstDummy(dto.password);
 
     if (!credentials || !valid || credentials.disabled) {
-      await this.limiter.recordFailure(dto.email, client.ip);
       await this.audit.record(this.dataSource.manager, {
         actorId: null,
         action: 'auth.login_failed',
@@ -55,45 +57,72 @@ export class AuthService {
       throw INVALID_CREDENTIALS;
     }
 
-    await this.limiter.reset(dto.email);
+    await this.limiter.succeeded(dto.email, client.ip);
     await this.audit.record(this.dataSource.manager, {
       actorId: credentials.id,
       action: 'auth.login_succeeded',
       entityType: 'user',
       entityId: credentials.id,
-      after: { ip: client.ip },
+      after: { ip: client.ip, kind },
       requestId: client.requestId,
     });
+    const session = await this.sessions.start(credentials.id, kind);
     return {
-      accessToken: await this.jwt.signAsync({ sub: credentials.id }),
+      accessToken: session.accessToken,
       tokenType: 'Bearer',
-      expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
+      expiresIn: session.expiresIn,
       user: await this.users.get(credentials.id),
     };
   }
 
   /**
-   * The user behind an `Authorization: Bearer` header: an access token from login or an API
-   * token. The user is read on every request, so disabling them or changing their role takes
+   * The user behind an `Authorization: Bearer` header, and the session or API token it names.
+   * Both are read on every request, so sign-out, revocation, disabling and role changes take
    * effect at once.
    */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  async authenticate(
+    authorization: string | undefined,
+  ): Promise<{ principal: Principal; credential: Credential }> {
     const match = /^Bearer ([\w.~+/=-]{1,4096})$/.exec(authorization ?? '');
     if (!match) throw new UnauthorizedError();
-    const userId = match[1].startsWith(API_TOKEN_PREFIX)
-      ? await this.apiTokens.ownerOf(match[1])
-      : await this.accessTokenSubject(match[1]);
-    const user = userId ? await this.users.findActive(userId) : null;
-    if (!user) throw new UnauthorizedError('The token is not valid, has expired or was revoked');
-    return user;
+    if (match[1].startsWith(API_TOKEN_PREFIX)) {
+      const token = await this.apiTokens.find(match[1]);
+      const principal = token ? await this.users.findActive(token.userId) : null;
+      if (!token || !principal) throw new UnauthorizedError(REVOKED);
+      return { principal, credential: { kind: 'api_token', id: token.id } };
+    }
+    const session = await this.sessions.sessionOf(match[1]);
+    const principal = session
+      ? await this.sessions.principal(session.sessionId, session.userId)
+      : null;
+    if (!session || !principal) throw new UnauthorizedError(REVOKED);
+    return { principal, credential: { kind: 'session', id: session.sessionId } };
   }
 
-  private async accessTokenSubject(token: string): Promise<string | null> {
-    try {
-      const payload = await this.jwt.verifyAsync<{ sub?: unknown }>(token);
-      return typeof payload.sub === 'string' ? payload.sub : null;
-    } catch {
-      return null;
+  /** Ends the session or revokes the API token that made the request. */
+  async logout(actor: Actor, credential: Credential): Promise<void> {
+    if (credential.kind === 'session') await this.sessions.end(credential.id);
+    else await this.apiTokens.revoke(actor, credential.id);
+  }
+
+  /**
+   * A user's own new password. It ends every other session and revokes the user's API tokens,
+   * so whoever knew the old password keeps nothing.
+   */
+  async changePassword(actor: Actor, credential: Credential, dto: ChangePasswordDto) {
+    const stored = await this.users.findCredentials(actor.user.email);
+    if (!stored || !(await verifyPassword(stored.passwordHash, dto.currentPassword))) {
+      throw new DomainError(400, 'current_password_invalid', 'The current password is wrong', [
+        { field: 'currentPassword', message: 'the current password is wrong' },
+      ]);
     }
+    const problems = passwordProblems(dto.newPassword, actor.user.email, 'newPassword');
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+    const passwordHash = await hashPassword(dto.newPassword);
+    await this.users.setOwnPassword(
+      actor,
+      passwordHash,
+      credential.kind === 'session' ? credential.id : null,
+    );
   }
 }

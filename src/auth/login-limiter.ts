@@ -5,9 +5,11 @@ import { TooManyRequestsError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 
 /**
- * Counts failed logins per e-mail and per client address in Redis, so the limit holds across
- * every process of the service. A window starts at the first failure and lasts
- * LOGIN_FAILURE_WINDOW_SECONDS; at LOGIN_MAX_FAILURES further attempts answer 429 until it ends.
+ * Counts sign-in attempts per e-mail and per client address in Redis, so the limit holds across
+ * every process of the service. An attempt is counted before its password is checked, in one
+ * atomic step: however many arrive at once, at most LOGIN_MAX_FAILURES of them are ever checked
+ * in a window. A window starts at the first attempt and lasts LOGIN_FAILURE_WINDOW_SECONDS; a
+ * successful sign-in gives its attempt back.
  */
 @Injectable()
 export class LoginLimiter {
@@ -16,10 +18,16 @@ export class LoginLimiter {
     private readonly config: AppConfig,
   ) {}
 
-  async assertAllowed(email: string, ip: string): Promise<void> {
+  /** Counts the attempt; 429 when the e-mail or the address has used up its window. */
+  async begin(email: string, ip: string): Promise<void> {
     const keys = this.keys(email, ip);
-    const counts = await this.redis.mget(...keys);
-    const blocked = keys.filter((_, i) => Number(counts[i] ?? 0) >= this.config.LOGIN_MAX_FAILURES);
+    const transaction = this.redis.multi();
+    for (const key of keys) {
+      transaction.incr(key).expire(key, this.config.LOGIN_FAILURE_WINDOW_SECONDS, 'NX');
+    }
+    const results = (await transaction.exec()) ?? [];
+    const counts = [Number(results[0]?.[1]), Number(results[2]?.[1])];
+    const blocked = keys.filter((_, i) => counts[i] > this.config.LOGIN_MAX_FAILURES);
     if (blocked.length === 0) return;
     const ttls = await Promise.all(blocked.map((key) => this.redis.ttl(key)));
     throw new TooManyRequestsError(
@@ -28,25 +36,15 @@ export class LoginLimiter {
     );
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const window = this.config.LOGIN_FAILURE_WINDOW_SECONDS;
-    const transaction = this.redis.multi();
-    for (const key of this.keys(email, ip)) {
-      transaction.incr(key).expire(key, window, 'NX');
-    }
-    await transaction.exec();
-  }
-
-  async reset(email: string): Promise<void> {
-    await this.redis.del(this.emailKey(email));
+  /** A successful sign-in clears the e-mail's failures and was no failure of the address. */
+  async succeeded(email: string, ip: string): Promise<void> {
+    const [emailKey, ipKey] = this.keys(email, ip);
+    await this.redis.multi().del(emailKey).decr(ipKey).exec();
   }
 
   private keys(email: string, ip: string): [string, string] {
-    return [this.emailKey(email), `${this.config.QUEUE_PREFIX}:login-failures:ip:${ip}`];
-  }
-
-  private emailKey(email: string): string {
     const digest = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-    return `${this.config.QUEUE_PREFIX}:login-failures:email:${digest}`;
+    const prefix = `${this.config.QUEUE_PREFIX}:login-failures`;
+    return [`${prefix}:email:${digest}`, `${prefix}:ip:${ip}`];
   }
 }

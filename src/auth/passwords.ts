@@ -32,3 +32,22 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   await verifyPassword(await dummyHash, password);
   return false;
 }
+
+/**
+ * What is wrong with a new password: the one rule for every way a password is set (created by an
+ * administrator, reset by one, changed by its owner). Length is also checked by the DTOs.
+ */
+export function passwordProblems(
+  password: string,
+  email: string,
+  field: string,
+): { field: string; message: string }[] {
+  const problems = [];
+  if ([...password].length < 12) {
+    problems.push({ field, message: `${field} must be at least 12 characters` });
+  }
+  if (password.trim().toLowerCase() === email.trim().toLowerCase()) {
+    problems.push({ field, message: `${field} must not be the e-mail address` });
+  }
+  return problems;
+}

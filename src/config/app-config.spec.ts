@@ -59,13 +59,23 @@ describe(AppConfig.name, () => {
     });
   });
 
-  it('should refuse the development JWT secret in production, and a short one anywhere', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /JWT_SECRET must be a secret of your own/,
-    );
-    expect(() => loadConfig({ JWT_SECRET: 'too short' })).toThrow(/JWT_SECRET must be 32/);
+  it('should refuse a JWT secret published in the sources, or shorter than 32 bytes, in any mode', () => {
+    const published = 'development-only-secret-change-me-0123456789';
+    for (const NODE_ENV of ['development', 'test', 'production']) {
+      expect(() => loadConfig({ NODE_ENV, JWT_SECRET: published })).toThrow(
+        /JWT_SECRET must be a secret of your own/,
+      );
+    }
+    expect(() => loadConfig({ JWT_SECRET: 'too short' })).toThrow(/JWT_SECRET must be a secret/);
+    // 31 bytes of text that is 16 characters long: the bound is in bytes, not characters.
+    expect(() => loadConfig({ JWT_SECRET: 'é'.repeat(15) + 'x' })).toThrow(/JWT_SECRET/);
     const secret = 'a production secret that is long enough';
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+  });
+
+  it('should leave JWT_SECRET unset when none is given, so the service makes its own', () => {
+    expect(loadConfig({}).JWT_SECRET).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production' }).JWT_SECRET).toBeUndefined();
   });
 
   it('should read booleans and the first administrator', () => {

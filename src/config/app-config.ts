@@ -22,8 +22,11 @@ export type ProcessRole = (typeof PROCESS_ROLES)[number];
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-/** Signs access tokens on a developer's machine only: production refuses to start with it. */
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+/**
+ * The signing secret that .env.example and the sources once carried: public, so never accepted.
+ * Without JWT_SECRET the service makes a random one of its own (src/auth/server-secrets.ts).
+ */
+const PUBLISHED_JWT_SECRET = 'development-only-secret-change-me-0123456789';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -101,24 +104,38 @@ export class AppConfig {
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY = false;
 
+  /**
+   * Signs access tokens. Unset, the service generates a random secret at first start and keeps it
+   * in the database, so every replica and restart share it.
+   */
+  @IsOptional()
   @IsString()
-  @Length(32, 512, { message: 'JWT_SECRET must be 32 to 512 characters' })
   @ValidateBy({
-    name: 'isOwnSecretInProduction',
+    name: 'isStrongSecret',
     validator: {
-      validate: (value, args) =>
-        (args?.object as AppConfig | undefined)?.NODE_ENV !== 'production' ||
-        value !== DEVELOPMENT_JWT_SECRET,
-      defaultMessage: () => 'JWT_SECRET must be a secret of your own when NODE_ENV is production',
+      validate: (value) =>
+        typeof value === 'string' &&
+        Buffer.byteLength(value) >= 32 &&
+        Buffer.byteLength(value) <= 512 &&
+        value !== PUBLISHED_JWT_SECRET,
+      defaultMessage: () =>
+        'JWT_SECRET must be a secret of your own of 32 to 512 bytes, or unset to let the service make one',
     },
   })
-  JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+  JWT_SECRET?: string = undefined;
 
   @Type(() => Number)
   @IsInt()
   @Min(60)
   @Max(30 * 86_400)
   ACCESS_TOKEN_TTL_SECONDS = 12 * 3_600;
+
+  /** A page session ends after this many minutes without a request (and in all after the token's lifetime). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  SESSION_IDLE_MINUTES = 30;
 
   @Type(() => Number)
   @IsInt()

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
-import { hashPassword } from '../auth/passwords.js';
+import { ApiTokensService } from '../auth/api-tokens.service.js';
+import { hashPassword, passwordProblems } from '../auth/passwords.js';
+import { SessionsService } from '../auth/sessions.service.js';
 import type { Actor, Principal, Role } from '../auth/roles.js';
 import {
   ConflictError,
@@ -22,6 +24,12 @@ interface Scope {
   countryCode: string | null;
   regionCode: string | null;
 }
+
+/**
+ * The roles an itu_pm may create and manage. Admin and itu_pm accounts are an administrator's
+ * alone: one itu_pm taking over another would defeat the two-person rule on approvals.
+ */
+const MANAGED_BY_ITU_PM: readonly Role[] = ['regional_coordinator', 'national_team', 'observer'];
 
 /** A national team works for one country, a coordinator for one region, the others for all. */
 function scopeProblems(scope: Scope): FieldError[] {
@@ -67,6 +75,8 @@ export class UsersService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
+    private readonly apiTokens: ApiTokensService,
   ) {}
 
   async list(query: UsersQuery): Promise<Page<UserResponse>> {
@@ -90,7 +100,7 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserResponse> {
-    this.assertMayGrant(actor.user, dto.role);
+    this.assertMayManage(actor.user, dto.role);
     return this.insert(dto, actor.user.id, actor.requestId);
   }
 
@@ -99,6 +109,10 @@ export class UsersService implements OnApplicationBootstrap {
     return this.insert(dto, null, 'cli');
   }
 
+  /**
+   * A change by an administrator or itu_pm. A new password, role or scope, or disabling, ends every
+   * session of the user at once; a new password also revokes their API tokens.
+   */
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserResponse> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
     return this.dataSource.transaction(async (manager) => {
@@ -114,9 +128,17 @@ export class UsersService implements OnApplicationBootstrap {
         regionCode:
           dto.regionCode !== undefined ? dto.regionCode : roleChanged ? null : user.regionCode,
       };
-      if (user.role === 'admin' || role === 'admin') this.assertMayGrant(actor.user, 'admin');
+      this.assertMayManage(actor.user, user.role);
+      this.assertMayManage(actor.user, role);
+      const problems = dto.password ? passwordProblems(dto.password, user.email, 'password') : [];
+      if (problems.length > 0) throw new ValidationFailedError(problems);
       await this.assertValidScope(scope, manager);
 
+      const accessChanged =
+        roleChanged ||
+        scope.countryCode !== user.countryCode ||
+        scope.regionCode !== user.regionCode ||
+        (dto.disabled === true && !user.disabled);
       Object.assign(user, scope, {
         displayName: dto.displayName ?? user.displayName,
         locale: dto.locale ?? user.locale,
@@ -124,6 +146,8 @@ export class UsersService implements OnApplicationBootstrap {
         ...(passwordHash ? { passwordHash } : {}),
       });
       const saved = toResponse(await manager.save(user));
+      if (accessChanged || passwordHash) await this.sessions.endAll(manager, id);
+      if (passwordHash) await this.apiTokens.revokeAll(manager, id);
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'user.updated',
@@ -137,6 +161,25 @@ export class UsersService implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * The caller's own new password (checked by AuthService): ends their other sessions and revokes
+   * their API tokens, so whoever knew the old password keeps nothing.
+   */
+  async setOwnPassword(actor: Actor, passwordHash: string, keepSession: string | null) {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(User, { id: actor.user.id }, { passwordHash });
+      await this.sessions.endAll(manager, actor.user.id, keepSession);
+      await this.apiTokens.revokeAll(manager, actor.user.id);
+      await this.audit.record(manager, {
+        actorId: actor.user.id,
+        action: 'user.password_changed',
+        entityType: 'user',
+        entityId: actor.user.id,
+        requestId: actor.requestId,
+      });
+    });
+  }
+
   private async insert(
     dto: CreateUserDto,
     actorId: string | null,
@@ -147,6 +190,8 @@ export class UsersService implements OnApplicationBootstrap {
       countryCode: dto.countryCode ?? null,
       regionCode: dto.regionCode ?? null,
     };
+    const problems = passwordProblems(dto.password, dto.email, 'password');
+    if (problems.length > 0) throw new ValidationFailedError(problems);
     await this.assertValidScope(scope);
     const passwordHash = await hashPassword(dto.password);
     try {
@@ -237,11 +282,11 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  private assertMayGrant(user: Principal, role: Role): void {
-    if (role === 'admin' && user.role !== 'admin') {
+  private assertMayManage(user: Principal, role: Role): void {
+    if (user.role !== 'admin' && !MANAGED_BY_ITU_PM.includes(role)) {
       throw new ForbiddenError(
         'admin_only',
-        'Only an administrator may create or change administrators',
+        'Only an administrator may create or change administrators and ITU project managers',
       );
     }
   }

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/roles.js';
-import { SESSION_COOKIE, csrfTokenFor } from '../auth/session.js';
+import { ServerSecrets } from '../auth/server-secrets.js';
+import { csrfTokenFor, sessionCookieName } from '../auth/session.js';
 import { AppConfig } from '../config/app-config.js';
 import { type PageLanguage, isPageLanguage, translator } from './i18n.js';
 
@@ -31,7 +32,19 @@ export class PageRenderer {
     cache: true,
   });
 
-  constructor(private readonly config: AppConfig) {}
+  private readonly sessionCookie: string;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly secrets: ServerSecrets,
+  ) {
+    this.sessionCookie = sessionCookieName(config.PUBLIC_URL);
+  }
+
+  /** The access token in the session cookie, if the browser sent one. */
+  sessionToken(request: FastifyRequest): string | undefined {
+    return request.cookies[this.sessionCookie];
+  }
 
   language(request: FastifyRequest, user: Principal | null): PageLanguage {
     const asked = (request.query as Record<string, unknown> | undefined)?.lang;
@@ -58,12 +71,12 @@ export class PageRenderer {
     }
     const flash = request.cookies[FLASH_COOKIE] ?? null;
     if (flash) void reply.clearCookie(FLASH_COOKIE, { path: '/' });
-    const session = request.cookies[SESSION_COOKIE];
+    const session = this.sessionToken(request);
     const context: PageContext = {
       t: translator(lang),
       lang,
       user,
-      csrfToken: session ? csrfTokenFor(session, this.config.JWT_SECRET) : '',
+      csrfToken: session ? csrfTokenFor(session, this.secrets.csrf) : '',
       path: request.url,
       flash,
     };
@@ -80,16 +93,12 @@ export class PageRenderer {
     void reply.setCookie(FLASH_COOKIE, message, this.cookieOptions(60, true));
   }
 
-  startSession(reply: FastifyReply, accessToken: string): void {
-    void reply.setCookie(
-      SESSION_COOKIE,
-      accessToken,
-      this.cookieOptions(this.config.ACCESS_TOKEN_TTL_SECONDS, true),
-    );
+  startSession(reply: FastifyReply, accessToken: string, expiresIn: number): void {
+    void reply.setCookie(this.sessionCookie, accessToken, this.cookieOptions(expiresIn, true));
   }
 
   endSession(reply: FastifyReply): void {
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    void reply.clearCookie(this.sessionCookie, this.cookieOptions(0, true));
   }
 
   private cookieOptions(maxAge: number, httpOnly: boolean) {

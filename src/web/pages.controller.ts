@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AssessmentsService, missingAnswers } from '../assessments/assessments.service.js';
 import { TemplatesService } from '../assessments/templates.service.js';
 import { Public, Roles } from '../auth/access.decorators.js';
-import { CurrentActor } from '../auth/actor.decorator.js';
+import { type Credential, CurrentActor, CurrentCredential } from '../auth/actor.decorator.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginDto } from '../auth/dto/auth.dto.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
@@ -127,8 +127,12 @@ export class PagesController {
         { email: body?.email, password: body?.password },
         { type: 'body', metatype: LoginDto },
       );
-      const session = await this.auth.login(credentials, { ip: request.ip, requestId: request.id });
-      this.pages.startSession(reply, session.accessToken);
+      const session = await this.auth.login(
+        credentials,
+        { ip: request.ip, requestId: request.id },
+        'page',
+      );
+      this.pages.startSession(reply, session.accessToken, session.expiresIn);
       await reply.redirect(next, 303);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status >= 500) throw error;
@@ -149,7 +153,12 @@ export class PagesController {
 
   @Post('logout')
   @Roles(...ANY_ROLE)
-  async logout(@Res() reply: FastifyReply): Promise<void> {
+  async logout(
+    @CurrentActor() actor: Actor,
+    @CurrentCredential() credential: Credential,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.auth.logout(actor, credential);
     this.pages.endSession(reply);
     await reply.redirect('/login', 303);
   }

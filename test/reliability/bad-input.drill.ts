@@ -342,7 +342,7 @@ describe('bad input', () => {
     let socket: Socket | undefined;
     server.on('connection', (connection: Socket) => (socket = connection));
     const readByServer = () => socket?.bytesRead ?? 0;
-    const token = t.tokenFor(staff.admin);
+    const token = await t.tokenFor(staff.admin);
     const declared = await sendTenMegabytes(port, token, false, readByServer);
     const chunked = await sendTenMegabytes(port, token, true, readByServer);
     for (const [name, answer] of [
@@ -412,7 +412,7 @@ describe('bad input', () => {
       const created = await t.app.inject({
         method: 'POST',
         url: '/api/v1/auth/tokens',
-        headers: bearer(t.tokenFor(user)),
+        headers: bearer(await t.tokenFor(user)),
         payload: { name: 'drill' },
       });
       tokens.set(user.id, created.json().id);
@@ -535,7 +535,7 @@ describe('bad input', () => {
           method: route.method,
           url: attempt.url,
           headers: {
-            ...bearer(t.tokenFor(attempt.caller)),
+            ...bearer(await t.tokenFor(attempt.caller)),
             ...(attempt.contentType ? { 'content-type': attempt.contentType } : {}),
           },
           payload: attempt.payload,
@@ -545,7 +545,7 @@ describe('bad input', () => {
       await settle(tally, `${route.method} ${route.path}`);
     }
 
-    const admin = bearer(t.tokenFor(staff.admin));
+    const admin = bearer(await t.tokenFor(staff.admin));
     for (const route of reads) {
       const url = urlOf(route, staff.admin);
       const get = (query: string) =>

@@ -88,22 +88,23 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
   const SIGNED_IN = [401, 200, 200, 200, 200, 200] as Case['expect'];
   const STAFF_ADMINS = [401, 200, 200, 403, 403, 403] as Case['expect'];
   let unique = 0;
-  const someoneElsesToken = async () => {
+  const someoneElsesToken = async () => (await anotherUsersToken()).tokenId;
+  const anotherUsersToken = async () => {
     const other = await createUser(t.dataSource, { role: 'observer' });
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/tokens',
-      headers: bearer(t.tokenFor(other)),
+      headers: bearer(await t.tokenFor(other)),
       payload: { name: 'not yours' },
     });
-    return response.json().id as string;
+    return { userId: other.id, tokenId: response.json().id as string };
   };
   const ownToken = async (caller: Caller) => {
     if (caller === 'anonymous') return '00000000-0000-4000-8000-000000000000';
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/tokens',
-      headers: bearer(t.tokenFor(staff[caller])),
+      headers: bearer(await t.tokenFor(staff[caller])),
       payload: { name: 'mine' },
     });
     return response.json().id as string;
@@ -163,6 +164,20 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           body: { countryCode: 'KE', cirtType: 'sectoral', sector: `access ${(unique += 1)}` },
         }),
         expect: [401, 201, 201, 403, 403, 403],
+      },
+      {
+        name: 'create an itu_pm',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/users',
+          body: {
+            email: `new.${(unique += 1)}@example.org`,
+            displayName: 'New',
+            role: 'itu_pm',
+            password: TEST_PASSWORD,
+          },
+        }),
+        expect: [401, 201, 403, 403, 403, 403],
       },
     ],
     'GET /api/v1/programmes/:id': perCountry(
@@ -711,6 +726,44 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: [401, 404, 404, 404, 404, 404],
       },
     ],
+    'POST /api/v1/auth/logout': [
+      {
+        name: 'sign out of the API',
+        request: async () => ({ method: 'POST', url: '/api/v1/auth/logout' }),
+        expect: [401, 204, 204, 204, 204, 204],
+      },
+    ],
+    'PUT /api/v1/auth/me/password': [
+      {
+        name: 'change own password, with a wrong current one',
+        request: async () => ({
+          method: 'PUT',
+          url: '/api/v1/auth/me/password',
+          body: { currentPassword: 'not the password', newPassword: 'a new long password' },
+        }),
+        expect: [401, 400, 400, 400, 400, 400],
+      },
+    ],
+    'GET /api/v1/users/:id/tokens': [
+      {
+        name: "list a user's API tokens",
+        request: async () => ({
+          method: 'GET',
+          url: `/api/v1/users/${(await anotherUsersToken()).userId}/tokens`,
+        }),
+        expect: [401, 200, 403, 403, 403, 403],
+      },
+    ],
+    'DELETE /api/v1/users/:id/tokens/:tokenId': [
+      {
+        name: "revoke a user's API token",
+        request: async () => {
+          const { userId, tokenId } = await anotherUsersToken();
+          return { method: 'DELETE', url: `/api/v1/users/${userId}/tokens/${tokenId}` };
+        },
+        expect: [401, 204, 403, 403, 403, 403],
+      },
+    ],
     'GET /api/v1/users': [
       {
         name: 'list users',
@@ -750,6 +803,15 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           body: { displayName: `Renamed ${(unique += 1)}` },
         }),
         expect: STAFF_ADMINS,
+      },
+      {
+        name: 'disable another itu_pm',
+        request: async () => ({
+          method: 'PATCH',
+          url: `/api/v1/users/${(await createUser(t.dataSource, { role: 'itu_pm' })).id}`,
+          body: { disabled: true },
+        }),
+        expect: [401, 200, 403, 403, 403, 403],
       },
     ],
     'GET /api/v1/regions': [
@@ -838,7 +900,7 @@ export async function accessMismatches(
           method: request.method,
           url: request.url,
           payload: request.body,
-          headers: caller === 'anonymous' ? {} : bearer(t.tokenFor(staff[caller])),
+          headers: caller === 'anonymous' ? {} : bearer(await t.tokenFor(staff[caller])),
         });
         if (response.statusCode !== testCase.expect[index]) {
           mismatches.push(

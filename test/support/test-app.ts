@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { jest } from '@jest/globals';
 import { createHttpApp } from '../../src/app.factory.js';
+import { SessionsService } from '../../src/auth/sessions.service.js';
 import { Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { deleteRedisKeys } from './redis-keys.js';
@@ -16,8 +16,8 @@ export interface TestApp {
   config: AppConfig;
   database: TestDatabase;
   dataSource: DataSource;
-  /** An access token for this user, as login would issue it. */
-  tokenFor(user: { id: string }): string;
+  /** An access token for this user, as login would issue it (a new session each time). */
+  tokenFor(user: { id: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -53,13 +53,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     throw error;
   }
   await app.getHttpAdapter().getInstance().ready();
-  const jwt = app.get(JwtService);
+  const sessions = app.get(SessionsService);
   return {
     app,
     config,
     database,
     dataSource: app.get<DataSource>(getDataSourceToken()),
-    tokenFor: (user) => jwt.sign({ sub: user.id }),
+    tokenFor: async (user) => (await sessions.start(user.id, 'api')).accessToken,
     async close() {
       await app.close();
       if (ownsDatabase) {
@@ -79,9 +79,12 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Requests as a user (or anonymously): `const as = client(t, user); await as('GET', url)`. */
 export function client(t: TestApp, user?: { id: string }) {
-  const headers = user ? bearer(t.tokenFor(user)) : {};
-  return (method: HttpMethod, url: string, payload?: object) =>
-    t.app.inject({ method, url, payload, headers });
+  let token: Promise<string> | undefined;
+  return async (method: HttpMethod, url: string, payload?: object) => {
+    token ??= user ? t.tokenFor(user) : undefined;
+    const headers = token ? bearer(await token) : {};
+    return t.app.inject({ method, url, payload, headers });
+  };
 }
 
 /** Moves the application's clock: the injected Clock answers `clock.current` from now on. */

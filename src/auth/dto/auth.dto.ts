@@ -59,3 +59,15 @@ export class ApiTokenResponse {
 export class CreatedApiTokenResponse extends ApiTokenResponse {
   @ApiProperty({ description: 'shown once; keep it secret' }) token: string;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 256)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256, description: 'not the e-mail address' })
+  @IsString()
+  @Length(12, 256, { message: 'newPassword must be 12 to 256 characters' })
+  newPassword: string;
+}
