@@ -42,9 +42,8 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  async login(@Body() dto: LoginDto, @CurrentClient() client: ClientInfo): Promise<LoginResponse> {
-    const { sessionId: _sessionId, ...answer } = await this.auth.login(dto, client);
-    return answer;
+  login(@Body() dto: LoginDto, @CurrentClient() client: ClientInfo): Promise<LoginResponse> {
+    return this.auth.login(dto, client);
   }
 
   /** Ends the calling session, or revokes the calling API token, at once. */
