@@ -1,6 +1,6 @@
 import ct from 'countries-and-timezones';
 import { CronExpressionParser } from 'cron-parser';
-import { ValidateBy, ValidateIf, type ValidationOptions, isISO8601 } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions, isISO8601, isURL } from 'class-validator';
 import { isCalendarDate } from './dates.js';
 
 /** A calendar date YYYY-MM-DD between 1900 and 2199 that exists (no 2026-02-30). */
@@ -78,6 +78,33 @@ export function IsCronPattern(options?: ValidationOptions) {
         validate: isCronPattern,
         defaultMessage: (args) =>
           `${args?.property} must be a five-field cron pattern such as "0 7 * * 1" (minute hour day month weekday)`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * An http or https URL that the WHATWG parser, which sends the request, can also read: isURL
+ * alone takes some it cannot, such as an IPv6 zone id (http://[fe80::1%25lo]/), and the code that
+ * reads the host then failed with 500 or stored a URL no delivery could use.
+ */
+export function isHttpUrl(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    isURL(value, { protocols: ['http', 'https'], require_protocol: true, require_tld: false }) &&
+    URL.canParse(value) &&
+    ['http:', 'https:'].includes(new URL(value).protocol)
+  );
+}
+
+export function IsHttpUrl(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isHttpUrl',
+      validator: {
+        validate: isHttpUrl,
+        defaultMessage: (args) => `${args?.property} must be an http or https URL`,
       },
     },
     options,

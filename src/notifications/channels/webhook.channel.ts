@@ -8,7 +8,12 @@ import { AppConfig } from '../../config/app-config.js';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-error.js';
 import { resolveWebhookAddress } from './safe-address.js';
 
-const TIMEOUT_MS = 10_000;
+/** The whole exchange ends within this: the address lookup, connecting, the status, headers and body. */
+const DEADLINE_MS = 10_000;
+/** Response bytes read at most: the status alone decides the outcome, so the rest goes unread. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+/** Deliveries in flight to one host (name and port) in this process. */
+const MAX_PER_HOST = 2;
 const SECRET_PREFIX = 'whsec_';
 
 /** A signing secret in the Standard Webhooks format: whsec_ and 32 random bytes in base64. */
@@ -35,19 +40,44 @@ export interface WebhookMessage {
  */
 @Injectable()
 export class WebhookChannel {
+  /**
+   * Deliveries in flight per host. One to a host that already has MAX_PER_HOST fails at once as
+   * transient, and the queue retries it after its backoff: waiting here instead would hold a
+   * worker slot all the same. So stakeholders on one slow host, however many, hold at most
+   * MAX_PER_HOST of the DELIVERY_CONCURRENCY slots, each for at most DEADLINE_MS, and the other
+   * slots go on sending e-mail.
+   */
+  private readonly inFlight = new Map<string, number>();
+
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
   async send(message: WebhookMessage): Promise<string> {
-    const url = new URL(message.url);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new PermanentDeliveryError(`Webhooks go to http or https URLs, not ${url.protocol}`);
+    const url = webhookUrl(message.url);
+    const host = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+    const running = this.inFlight.get(host) ?? 0;
+    if (running >= MAX_PER_HOST) {
+      throw new TransientDeliveryError(
+        `${host} already has ${MAX_PER_HOST} webhooks in flight; this one waits for a retry`,
+      );
     }
-    const { address, family } = await resolveWebhookAddress(
-      url.hostname,
-      this.config.WEBHOOK_ALLOW_PRIVATE,
+    this.inFlight.set(host, running + 1);
+    try {
+      return outcome(await this.post(url, message, AbortSignal.timeout(DEADLINE_MS)));
+    } finally {
+      const left = this.inFlight.get(host)! - 1;
+      if (left === 0) this.inFlight.delete(host);
+      else this.inFlight.set(host, left);
+    }
+  }
+
+  /** The receiver's status, or a TransientDeliveryError when none came before the deadline. */
+  private async post(url: URL, message: WebhookMessage, deadline: AbortSignal): Promise<number> {
+    const { address, family } = await beforeDeadline(
+      resolveWebhookAddress(url.hostname, this.config.WEBHOOK_ALLOW_PRIVATE),
+      deadline,
     );
     const body = JSON.stringify(message.payload);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
@@ -63,13 +93,14 @@ export class WebhookChannel {
         callback(null, address, family);
       }
     };
-    const status = await new Promise<number>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
+      let status: number | undefined;
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
         url,
         {
           method: 'POST',
           lookup: pinned,
-          timeout: TIMEOUT_MS,
+          signal: deadline,
           headers: {
             'content-type': 'application/json',
             'user-agent': 'cirt-tracker-webhooks',
@@ -79,29 +110,55 @@ export class WebhookChannel {
           },
         },
         (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
+          status = response.statusCode ?? 0;
+          let read = 0;
+          response.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read >= MAX_RESPONSE_BYTES) response.destroy();
+          });
+          // A body cut short, by the size cap or the deadline, leaves the status as it came.
+          response.on('error', () => undefined);
+          response.on('close', () => resolve(status!));
         },
       );
-      request.on('timeout', () =>
-        request.destroy(new TransientDeliveryError(`No answer within ${TIMEOUT_MS} ms`)),
-      );
-      request.on('error', (error) =>
-        reject(
-          error instanceof TransientDeliveryError
-            ? error
-            : new TransientDeliveryError(error.message),
-        ),
-      );
+      request.on('error', (error) => {
+        if (status !== undefined) resolve(status);
+        else reject(deadline.aborted ? timedOut() : new TransientDeliveryError(error.message));
+      });
       request.end(body);
     });
-
-    if (status >= 200 && status < 300) return `HTTP ${status}`;
-    if (status >= 300 && status < 400)
-      throw new PermanentDeliveryError(`HTTP ${status}: redirects are not followed`);
-    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      throw new PermanentDeliveryError(`HTTP ${status}: the receiver refused the message`);
-    }
-    throw new TransientDeliveryError(`HTTP ${status}`);
   }
+}
+
+/** The URL of a webhook; one that cannot be parsed (stored before the check) will never work. */
+function webhookUrl(text: string): URL {
+  if (!URL.canParse(text)) throw new PermanentDeliveryError(`${text} is not a URL`);
+  const url = new URL(text);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PermanentDeliveryError(`Webhooks go to http or https URLs, not ${url.protocol}`);
+  }
+  return url;
+}
+
+function timedOut(): TransientDeliveryError {
+  return new TransientDeliveryError(`No complete answer within ${DEADLINE_MS} ms`);
+}
+
+/** Settles as `work` does, or fails as transient if the deadline passes first. */
+function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const expire = () => reject(timedOut());
+    deadline.addEventListener('abort', expire, { once: true });
+    void work.then(resolve, reject).finally(() => deadline.removeEventListener('abort', expire));
+  });
+}
+
+function outcome(status: number): string {
+  if (status >= 200 && status < 300) return `HTTP ${status}`;
+  if (status >= 300 && status < 400)
+    throw new PermanentDeliveryError(`HTTP ${status}: redirects are not followed`);
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    throw new PermanentDeliveryError(`HTTP ${status}: the receiver refused the message`);
+  }
+  throw new TransientDeliveryError(`HTTP ${status}`);
 }

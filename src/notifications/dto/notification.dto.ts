@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsUUID, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
+import { IsHttpUrl } from '../../common/validators.js';
 import {
   NOTIFICATION_CHANNELS,
   NOTIFICATION_STATUSES,
@@ -42,10 +43,7 @@ export class TestNotificationDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'webhookUrl must be an http or https URL' },
-  )
+  @IsHttpUrl()
   @MaxLength(2000)
   webhookUrl?: string;
 }

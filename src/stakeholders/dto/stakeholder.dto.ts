@@ -1,17 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { LOCALES, type Locale } from '../../common/locales.js';
-import { IsIanaTimeZone, IsOmittable, trimString } from '../../common/validators.js';
+import { IsHttpUrl, IsIanaTimeZone, IsOmittable, trimString } from '../../common/validators.js';
 import { STAKEHOLDER_ROLES, type StakeholderRole } from '../stakeholder.constants.js';
 
 export class CreateStakeholderDto {
@@ -50,10 +41,7 @@ export class CreateStakeholderDto {
 
   @ApiPropertyOptional({ example: 'https://hooks.example.org/cirt' })
   @IsOptional()
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'webhookUrl must be an http or https URL' },
-  )
+  @IsHttpUrl()
   @MaxLength(2000)
   webhookUrl?: string;
 
@@ -103,10 +91,7 @@ export class UpdateStakeholderDto {
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'webhookUrl must be an http or https URL' },
-  )
+  @IsHttpUrl()
   @MaxLength(2000)
   webhookUrl?: string | null;
 
