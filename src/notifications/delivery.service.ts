@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { PermanentDeliveryError } from './channels/delivery-error.js';
+import { HostBusyError, PermanentDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 import { GroupedStatement } from './grouped-statement.js';
@@ -92,6 +92,7 @@ export class DeliveryService {
         response: response.slice(0, 1000),
       });
     } catch (error) {
+      if (error instanceof HostBusyError) throw error;
       const message = (error as Error).message.slice(0, 1000);
       const final = error instanceof PermanentDeliveryError || attempt >= maxAttempts;
       await this.dataSource.query(

@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
+import { HostBusyError } from './channels/delivery-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { type DeliveryJobData, OutboxJob, QueueName } from '../queues/queue-names.js';
 import { DeliveryService } from './delivery.service.js';
@@ -17,6 +18,8 @@ const DELIVERY_WORKER = {
   stalledInterval: 5_000,
 };
 
+const HOST_BUSY_DELAY_MS = 1_000;
+
 /**
  * Sends notifications, DELIVERY_CONCURRENCY at a time per worker process. A message is marked
  * sent right after the server accepts it, so a worker that dies repeats only the messages it had
@@ -33,12 +36,19 @@ export class DeliveryProcessor extends WorkerHost {
     DELIVERY_WORKER.concurrency = config.DELIVERY_CONCURRENCY;
   }
 
-  async process(job: Job<DeliveryJobData>): Promise<void> {
-    await this.delivery.deliver(
-      job.data.notificationId,
-      job.attemptsMade + 1,
-      job.opts.attempts ?? 1,
-    );
+  async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+    try {
+      await this.delivery.deliver(
+        job.data.notificationId,
+        job.attemptsMade + 1,
+        job.opts.attempts ?? 1,
+      );
+    } catch (error) {
+      if (!(error instanceof HostBusyError)) throw error;
+      // Back in a second or two, with its attempts untouched; the jitter spreads the waiting ones.
+      await job.moveToDelayed(Date.now() + HOST_BUSY_DELAY_MS + Math.random() * 1_000, token);
+      throw new DelayedError();
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -13,7 +14,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @Roles('admin', 'itu_pm', 'regional_coordinator', 'national_team')
+  @Roles(...READ_RIGHTS.notifications)
   list(@CurrentActor() actor: Actor, @Query() query: NotificationsQuery) {
     return this.notifications.list(actor, query);
   }

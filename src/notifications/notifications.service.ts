@@ -30,6 +30,7 @@ export class NotificationsService {
   ) {}
 
   async list(actor: Actor, query: NotificationsQuery): Promise<Page<object>> {
+    this.policy.assertMayRead(actor.user, 'notifications');
     const params: unknown[] = [];
     const scope = this.policy.readScope(actor.user);
     const where = [

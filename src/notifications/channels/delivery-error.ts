@@ -7,3 +7,11 @@ export class PermanentDeliveryError extends Error {
 export class TransientDeliveryError extends Error {
   override name = 'TransientDeliveryError';
 }
+
+/**
+ * The receiver's host already has its share of deliveries in flight. Not a failure: the job waits
+ * a moment and tries again without spending one of its attempts.
+ */
+export class HostBusyError extends Error {
+  override name = 'HostBusyError';
+}

@@ -5,7 +5,7 @@ import type { LookupFunction } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
-import { PermanentDeliveryError, TransientDeliveryError } from './delivery-error.js';
+import { HostBusyError, PermanentDeliveryError, TransientDeliveryError } from './delivery-error.js';
 import { resolveWebhookAddress } from './safe-address.js';
 
 /** The whole exchange ends within this: the address lookup, connecting, the status, headers and body. */
@@ -41,9 +41,9 @@ export interface WebhookMessage {
 @Injectable()
 export class WebhookChannel {
   /**
-   * Deliveries in flight per host. One to a host that already has MAX_PER_HOST fails at once as
-   * transient, and the queue retries it after its backoff: waiting here instead would hold a
-   * worker slot all the same. So stakeholders on one slow host, however many, hold at most
+   * Deliveries in flight per host. One to a host that already has MAX_PER_HOST goes back to the
+   * queue for a moment (HostBusyError) without spending an attempt: waiting here instead would
+   * hold a worker slot all the same. So stakeholders on one slow host, however many, hold at most
    * MAX_PER_HOST of the DELIVERY_CONCURRENCY slots, each for at most DEADLINE_MS, and the other
    * slots go on sending e-mail.
    */
@@ -59,9 +59,7 @@ export class WebhookChannel {
     const host = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
     const running = this.inFlight.get(host) ?? 0;
     if (running >= MAX_PER_HOST) {
-      throw new TransientDeliveryError(
-        `${host} already has ${MAX_PER_HOST} webhooks in flight; this one waits for a retry`,
-      );
+      throw new HostBusyError(`${host} already has ${MAX_PER_HOST} webhooks in flight`);
     }
     this.inFlight.set(host, running + 1);
     try {
