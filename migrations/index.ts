@@ -12,6 +12,7 @@ import { MilestoneFiguresIndex1795398000000 } from './1795398000000-milestone-fi
 import { ProgrammeDaysInPhaseIndex1795398500000 } from './1795398500000-programme-days-in-phase-index.js';
 import { EventNotifications1795400000000 } from './1795400000000-event-notifications.js';
 import { SessionsAndSecrets1795401000000 } from './1795401000000-sessions-and-secrets.js';
+import { ReportSchedulePause1795402000000 } from './1795402000000-report-schedule-pause.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   ProgrammeDaysInPhaseIndex1795398500000,
   EventNotifications1795400000000,
   SessionsAndSecrets1795401000000,
+  ReportSchedulePause1795402000000,
 ];
