@@ -10,6 +10,7 @@ import {
   Put,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { RateLimit } from '../common/throttling.js';
 import { ANY_ROLE, type Actor } from './roles.js';
 import { Public, Roles } from './access.decorators.js';
 import {
@@ -92,6 +93,7 @@ export class AuthController {
   @Post('tokens')
   @ApiBearerAuth()
   @Roles(...ANY_ROLE)
+  @RateLimit('api-tokens')
   createToken(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateApiTokenDto,

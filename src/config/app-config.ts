@@ -227,6 +227,43 @@ export class AppConfig {
   @Length(12, 256, { message: 'ADMIN_PASSWORD must be 12 to 256 characters' })
   ADMIN_PASSWORD?: string = undefined;
 
+  /**
+   * Domains whose addresses may receive scheduled reports besides registered users, comma-separated
+   * (example.org,partner.int); empty: registered users only.
+   */
+  @Matches(/^$|^[a-z0-9.-]+\.[a-z]{2,63}(,[a-z0-9.-]+\.[a-z]{2,63})*$/i, {
+    message:
+      'REPORT_RECIPIENT_DOMAINS must be domains separated by commas, such as itu.int,example.org',
+  })
+  REPORT_RECIPIENT_DOMAINS = '';
+
+  /** Reports (and their files) older than this many days are deleted by a daily job. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  REPORT_RETENTION_DAYS = 365;
+
+  /** Reports each user may ask for per minute (POST /reports), across all replicas. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  REPORT_REQUESTS_PER_MINUTE = 10;
+
+  /** API tokens each user may create per hour (POST /auth/tokens), across all replicas. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  API_TOKENS_PER_HOUR = 10;
+
+  get reportRecipientDomains(): string[] {
+    return this.REPORT_RECIPIENT_DOMAINS.split(',')
+      .map((domain) => domain.trim().toLowerCase())
+      .filter((domain) => domain !== '');
+  }
+
   get servesHttp(): boolean {
     return this.PROCESS_ROLE !== 'worker';
   }

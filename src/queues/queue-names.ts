@@ -7,8 +7,8 @@ export enum QueueName {
   /** The reminder scan: the schedule's ticks and scans asked for by hand. */
   Reminders = 'reminders',
   /**
-   * One job per report row (jobId = row id): compile it; the runs of report schedules; and the
-   * tick that queues waiting rows and repairs schedulers.
+   * One job per report row (jobId = row id): compile it; the runs of report schedules; the
+   * tick that queues waiting rows and repairs schedulers; the daily retention job.
    */
   Reports = 'reports',
   /** The hourly tick that writes the daily digests of users whose morning it is. */
@@ -19,6 +19,8 @@ export enum ReportJob {
   Compile = 'compile',
   Relay = 'relay',
   Scheduled = 'scheduled',
+  /** Daily: deletes the reports older than REPORT_RETENTION_DAYS. */
+  Retention = 'retention',
 }
 
 export interface CompileReportJobData {

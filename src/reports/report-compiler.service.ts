@@ -10,9 +10,14 @@ import { Outbox } from '../notifications/outbox.service.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import { type ProgrammeRow, ReportDataQuery, type ReportScope } from './report-data.query.js';
 import { reportEmails } from './report-email.js';
+import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL, uncoveredReasonSql } from './report-scope.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderPdf } from './renderers/pdf.js';
-import { type ReportSnapshot, scopeLabel } from './renderers/snapshot.js';
+import {
+  type ReportSnapshot,
+  scopeLabel,
+  withIndicatorDetailWithheld,
+} from './renderers/snapshot.js';
 import { renderXlsx } from './renderers/xlsx.js';
 
 interface Change {
@@ -46,6 +51,19 @@ function changesSince(previous: ProgrammeRow[], current: ProgrammeRow[]): Change
     }
     return changes;
   });
+}
+
+function render(format: ReportFormat, snapshot: ReportSnapshot): Buffer | Promise<Buffer> {
+  switch (format) {
+    case 'json':
+      return Buffer.from(canonicalJson(snapshot), 'utf8');
+    case 'csv':
+      return renderCsv(snapshot);
+    case 'xlsx':
+      return renderXlsx(snapshot);
+    case 'pdf':
+      return renderPdf(snapshot);
+  }
 }
 
 const CONTENT_TYPES: Record<ReportFormat, string> = {
@@ -101,6 +119,7 @@ export class ReportCompiler {
       await this.progress(reportId, 40);
       const aggregates = await this.data.aggregates(scope, asOf);
       const weakestIndicators = await this.data.weakestIndicators(scope);
+      const indicatorAssessments = await this.data.indicatorAssessments(scope);
       await this.progress(reportId, 70);
       const [previous] = await this.dataSource.query(
         `SELECT id, snapshot -> 'programmes' AS programmes FROM reports
@@ -112,7 +131,7 @@ export class ReportCompiler {
          WHERE a.status = 'validated' AND a.programme_id = ANY($1) ORDER BY 1, 2`,
         [programmes.map((row) => row.programmeId)],
       );
-      const snapshot: ReportSnapshot = {
+      const full: ReportSnapshot = {
         asOf: asOf.toISOString(),
         scope,
         requestedBy: report.requestedBy,
@@ -121,31 +140,45 @@ export class ReportCompiler {
         regions: aggregates.filter((row) => row.regionCode !== null),
         overall: aggregates.find((row) => row.regionCode === null) ?? null,
         weakestIndicators,
+        indicatorDetailWithheld: false,
         changes: previous
           ? { since: previous.id, items: changesSince(previous.programmes, programmes) }
           : { since: null, items: [] },
       };
+      // Indicator levels of a few assessments tell one country's answers, which observers do
+      // not see; e-mails carry the stored files to every recipient, so one recipient who may
+      // not see them makes the withheld copy the report's own.
+      const withheld =
+        weakestIndicators.length > 0 && indicatorAssessments < MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL
+          ? withIndicatorDetailWithheld(full)
+          : null;
+      const snapshot =
+        withheld && (await this.anyRecipientWithoutDetail(report.recipients, scope))
+          ? withheld
+          : full;
+      const observerCopy = snapshot === withheld ? null : withheld;
       const json = canonicalJson(snapshot);
-      const renderers: Record<ReportFormat, () => Buffer | Promise<Buffer>> = {
-        json: () => Buffer.from(json, 'utf8'),
-        csv: () => renderCsv(programmes),
-        xlsx: () => renderXlsx(snapshot),
-        pdf: () => renderPdf(snapshot),
-      };
       const files = new Map<ReportFormat, Buffer>();
-      for (const format of report.formats) files.set(format, await renderers[format]());
+      const observerFiles = new Map<ReportFormat, Buffer>();
+      for (const format of report.formats) {
+        files.set(format, await render(format, snapshot));
+        if (observerCopy) observerFiles.set(format, await render(format, observerCopy));
+      }
       await this.progress(reportId, 90);
       await this.dataSource.transaction(async (manager) => {
         for (const format of report.formats) {
           await manager.query(
-            `INSERT INTO report_files (report_id, format, content, content_type, file_name) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (report_id, format) DO UPDATE SET content = EXCLUDED.content`,
+            `INSERT INTO report_files (report_id, format, content, content_type, file_name, observer_content)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (report_id, format) DO UPDATE
+             SET content = EXCLUDED.content, observer_content = EXCLUDED.observer_content`,
             [
               reportId,
               format,
               files.get(format),
               CONTENT_TYPES[format],
               `cirt-report-${asOf.toISOString().slice(0, 10)}-${reportId.slice(0, 8)}.${format}`,
+              observerFiles.get(format) ?? null,
             ],
           );
         }
@@ -196,6 +229,26 @@ export class ReportCompiler {
         [reportId, `The report could not be compiled: ${(error as Error).message}`.slice(0, 1000)],
       );
     }
+  }
+
+  /** Whether a recipient is not a user who may ask for reports of this scope. */
+  private async anyRecipientWithoutDetail(
+    recipients: string[],
+    scope: ReportScope,
+  ): Promise<boolean> {
+    const covered = uncoveredReasonSql(
+      { id: 'u.id', role: 'u.role', regionCode: 'u.region_code', disabled: 'u.disabled' },
+      '$2::jsonb',
+    );
+    const [{ some }] = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM unnest($1::text[]) AS r(address)
+         WHERE NOT EXISTS (
+           SELECT 1 FROM users u WHERE lower(u.email) = lower(r.address) AND ${covered} IS NULL)
+       ) AS some`,
+      [recipients, scope],
+    );
+    return some;
   }
 
   private async progress(reportId: string, value: number): Promise<void> {

@@ -52,6 +52,13 @@ export interface WeakIndicator {
 
 const OPEN = `('planned', 'in_progress', 'blocked')`;
 
+/** The latest validated readiness assessment of each programme of the scope (`where` on p, c). */
+const LATEST_READINESS = (where: string) => `
+  SELECT DISTINCT ON (a.programme_id) a.id FROM assessments a
+  JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
+  WHERE a.kind = 'readiness' AND a.status = 'validated' AND p.status <> 'cancelled' AND ${where}
+  ORDER BY a.programme_id, a.validated_at DESC`;
+
 /**
  * What a report reads, as a handful of SQL statements over the whole scope: one row per
  * programme, one per region plus the total, and the weakest indicators. No query per country.
@@ -145,12 +152,7 @@ export class ReportDataQuery {
     const { where, params } = this.scopeFilter(scope, []);
     params.push(limit);
     return this.dataSource.query(
-      `WITH latest AS (
-         SELECT DISTINCT ON (a.programme_id) a.id FROM assessments a
-         JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
-         WHERE a.kind = 'readiness' AND a.status = 'validated' AND p.status <> 'cancelled' AND ${where}
-         ORDER BY a.programme_id, a.validated_at DESC
-       )
+      `WITH latest AS (${LATEST_READINESS(where)})
        SELECT r.indicator_key AS "indicatorKey", round(avg(r.level), 2)::float AS "meanLevel",
               count(*)::int AS assessments
        FROM assessment_responses r JOIN latest ON latest.id = r.assessment_id
@@ -160,6 +162,16 @@ export class ReportDataQuery {
        LIMIT $${params.length}`,
       params,
     );
+  }
+
+  /** How many assessments the weakest indicators are the means of. */
+  async indicatorAssessments(scope: ReportScope): Promise<number> {
+    const { where, params } = this.scopeFilter(scope, []);
+    const [{ n }] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (${LATEST_READINESS(where)}) latest`,
+      params,
+    );
+    return n;
   }
 
   private scopeFilter(scope: ReportScope, params: unknown[]): { where: string; params: unknown[] } {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/roles.js';
+import type { Principal, Role } from '../auth/roles.js';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error.js';
 import type { ReportScope } from './report-data.query.js';
 
@@ -10,6 +10,60 @@ export function scopeKey(scope: ReportScope): string {
   if (scope.regionCode) return `region:${scope.regionCode}`;
   if (scope.countryCodes) return `countries:${[...scope.countryCodes].sort().join(',')}`;
   return 'global';
+}
+
+/** Who may ask for reports and schedule them: a coordinator for their own region only. */
+export const REPORT_REQUESTERS = [
+  'admin',
+  'itu_pm',
+  'regional_coordinator',
+] as const satisfies Role[];
+
+/** Observers read reports too, with scores only (as the assessments API shows them). */
+export const REPORT_READERS = [...REPORT_REQUESTERS, 'observer'] as const satisfies Role[];
+
+/** Indicator-level figures are shown to observers only from this many assessments in a scope. */
+export const MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL = 5;
+
+/** Readers who may see indicator levels of any scope they may read: those who may ask for it. */
+export function readsIndicatorDetail(user: Pick<Principal, 'role'>): boolean {
+  return (REPORT_REQUESTERS as readonly Role[]).includes(user.role);
+}
+
+/** SQL: the scope in `scopeColumn` lies within the region `region` (an SQL expression). */
+function withinRegionSql(scopeColumn: string, region: string): string {
+  return `((${region})::text IS NOT NULL AND (${scopeColumn} ->> 'regionCode' = ${region}
+      OR (${scopeColumn} ? 'countryCodes' AND NOT EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text(${scopeColumn} -> 'countryCodes') AS listed(code)
+        JOIN countries c ON c.code = listed.code WHERE c.region_code <> ${region}))))`;
+}
+
+/** SQL expressions of a user's columns (or of parameters standing for them). */
+export interface UserSql {
+  /** NULL when there is no such user. */
+  id: string;
+  role: string;
+  regionCode: string;
+  disabled: string;
+}
+
+/**
+ * SQL: why this user may not (or no longer) report on the scope in `scopeColumn`, or NULL when
+ * they may: 'owner_missing', 'owner_disabled' or 'owner_scope_changed' (a role that may not ask
+ * for reports, or a coordinator's region that does not hold the scope). The same rule as
+ * ReportScopes.authorise, for rows already stored.
+ */
+export function uncoveredReasonSql(user: UserSql, scopeColumn: string): string {
+  const global = REPORT_REQUESTERS.filter((role) => role !== 'regional_coordinator')
+    .map((role) => `'${role}'`)
+    .join(', ');
+  return `CASE
+      WHEN ${user.id} IS NULL THEN 'owner_missing'
+      WHEN ${user.disabled} THEN 'owner_disabled'
+      WHEN ${user.role} IN (${global}) THEN NULL
+      WHEN ${user.role} = 'regional_coordinator' AND ${withinRegionSql(scopeColumn, user.regionCode)} THEN NULL
+      ELSE 'owner_scope_changed'
+    END`;
 }
 
 /** Who may report on what, for reports and their schedules alike. */
@@ -58,10 +112,6 @@ export class ReportScopes {
   visibleTo(user: Principal, params: unknown[], scopeColumn: string): string {
     if (user.role !== 'regional_coordinator') return 'TRUE';
     params.push(user.regionCode);
-    const region = `$${params.length}`;
-    return `(${scopeColumn} ->> 'regionCode' = ${region}
-      OR (${scopeColumn} ? 'countryCodes' AND NOT EXISTS (
-        SELECT 1 FROM jsonb_array_elements_text(${scopeColumn} -> 'countryCodes') AS listed(code)
-        JOIN countries c ON c.code = listed.code WHERE c.region_code <> ${region})))`;
+    return withinRegionSql(scopeColumn, `$${params.length}`);
   }
 }

@@ -16,12 +16,19 @@ import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
 import { PageQuery } from '../common/pagination.js';
-import { CreateReportDto, CreateReportScheduleDto, DownloadQuery } from './dto/report.dto.js';
+import { RateLimit } from '../common/throttling.js';
+import {
+  CreateReportDto,
+  CreateReportScheduleDto,
+  DownloadQuery,
+  ReassignReportScheduleDto,
+} from './dto/report.dto.js';
 import { ReportSchedulesService } from './report-schedules.service.js';
+import { REPORT_READERS as READERS, REPORT_REQUESTERS as REQUESTERS } from './report-scope.js';
 import { ReportsService } from './reports.service.js';
 
-const REQUESTERS = ['admin', 'itu_pm', 'regional_coordinator'] as const;
-const READERS = ['admin', 'itu_pm', 'regional_coordinator', 'observer'] as const;
+/** Who resumes and reassigns the schedules of others. */
+const SCHEDULE_MANAGERS = ['admin', 'itu_pm'] as const;
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -32,6 +39,7 @@ export class ReportsController {
   @Post()
   @HttpCode(202)
   @Roles(...REQUESTERS)
+  @RateLimit('reports')
   request(@CurrentActor() actor: Actor, @Body() dto: CreateReportDto) {
     return this.reports.request(actor, dto);
   }
@@ -87,6 +95,24 @@ export class ReportSchedulesController {
   @Roles(...REQUESTERS)
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.schedules.get(actor.user, id);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles(...SCHEDULE_MANAGERS)
+  resume(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.schedules.resume(actor, id);
+  }
+
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @Roles(...SCHEDULE_MANAGERS)
+  reassign(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReassignReportScheduleDto,
+  ) {
+    return this.schedules.reassign(actor, id, dto.userId);
   }
 
   @Delete(':id')

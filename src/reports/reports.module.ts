@@ -34,7 +34,10 @@ import { ReportsService } from './reports.service.js';
     ReportCompiler,
     ReportDataQuery,
     ReportsProcessor,
-    recurringJobs(QueueName.Reports, () => [{ name: ReportJob.Relay, every: 10_000 }]),
+    recurringJobs(QueueName.Reports, () => [
+      { name: ReportJob.Relay, every: 10_000 },
+      { name: ReportJob.Retention, pattern: '17 3 * * *' },
+    ]),
   ],
   exports: [ReportsService],
 })

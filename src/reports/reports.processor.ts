@@ -26,6 +26,9 @@ export class ReportsProcessor extends WorkerHost {
         await this.reports.relayQueued();
         await this.schedules.syncSchedulers();
         return;
+      case ReportJob.Retention:
+        await this.reports.deleteExpired();
+        return;
       case ReportJob.Scheduled:
         // prevMillis is the firing time the scheduler computed, the same on every retry.
         await this.schedules.run(

@@ -5,11 +5,16 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import type { CreateReportDto, ReportFormat } from './dto/report.dto.js';
-import { ReportScopes, scopeKey } from './report-scope.js';
+import { ReportScopes, readsIndicatorDetail, scopeKey } from './report-scope.js';
+
+/** Reports deleted per transaction by the retention job. */
+const RETENTION_BATCH = 500;
 
 const COLUMNS = `r.id, r.status, r.progress, r.as_of AS "asOf", r.scope, r.formats, r.summary, r.error,
   r.content_hash AS "contentHash", r.requested_by AS "requestedBy", r.created_at AS "createdAt",
@@ -24,6 +29,8 @@ export class ReportsService {
     @InjectQueue(QueueName.Reports) private readonly queue: Queue,
     private readonly audit: AuditService,
     private readonly scopes: ReportScopes,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -96,11 +103,52 @@ export class ReportsService {
 
   async file(user: Principal, id: string, format: ReportFormat) {
     await this.get(user, id);
+    // Readers with scores only get the copy without indicator levels, where there is one.
     const [file] = await this.dataSource.query(
-      `SELECT content, content_type AS "contentType", file_name AS "fileName" FROM report_files WHERE report_id = $1 AND format = $2`,
-      [id, format],
+      `SELECT CASE WHEN $3 THEN content ELSE coalesce(observer_content, content) END AS content,
+              content_type AS "contentType", file_name AS "fileName"
+       FROM report_files WHERE report_id = $1 AND format = $2`,
+      [id, format, readsIndicatorDetail(user)],
     );
     if (!file) throw new NotFoundError(`The ${format} file of report ${id}`);
     return file as { content: Buffer; contentType: string; fileName: string };
+  }
+
+  /**
+   * Deletes the reports created more than REPORT_RETENTION_DAYS ago with their files, in
+   * batches, each with an audit event. A notification that carried one keeps its row.
+   */
+  async deleteExpired(): Promise<number> {
+    const before = new Date(
+      this.clock.now().getTime() - this.config.REPORT_RETENTION_DAYS * 86_400_000,
+    );
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.dataSource.transaction(async (manager) => {
+        const rows: { id: string; scope: object; createdAt: Date }[] = await manager.query(
+          `SELECT id, scope, created_at AS "createdAt" FROM reports WHERE created_at < $1
+           ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [before, RETENTION_BATCH],
+        );
+        const ids = rows.map((row) => row.id);
+        await manager.query('DELETE FROM report_files WHERE report_id = ANY($1)', [ids]);
+        await manager.query('DELETE FROM reports WHERE id = ANY($1)', [ids]);
+        for (const row of rows) {
+          await this.audit.record(manager, {
+            actorId: null,
+            action: 'report.expired',
+            entityType: 'report',
+            entityId: row.id,
+            before: row,
+          });
+        }
+        return rows.length;
+      });
+      deleted += batch;
+      if (batch < RETENTION_BATCH) break;
+    }
+    if (deleted > 0)
+      this.logger.log(`Deleted ${deleted} reports older than ${before.toISOString()}`);
+    return deleted;
   }
 }

@@ -9,6 +9,7 @@ import {
   IsIn,
   IsObject,
   IsOptional,
+  IsUUID,
   Matches,
   MaxLength,
   ValidateNested,
@@ -64,7 +65,10 @@ export class DownloadQuery {
 }
 
 export class CreateReportScheduleDto extends CreateReportDto {
-  @ApiProperty({ example: '0 7 * * 1', description: 'five fields: minute hour day month weekday' })
+  @ApiProperty({
+    example: '0 7 * * 1',
+    description: 'five fields: minute hour day month weekday; fires at most once an hour',
+  })
   @IsCronPattern()
   cron: string;
 
@@ -73,7 +77,12 @@ export class CreateReportScheduleDto extends CreateReportDto {
   @IsIanaTimeZone()
   timezone?: string;
 
-  @ApiProperty({ type: [String], example: ['pm@itu.int'] })
+  @ApiProperty({
+    type: [String],
+    example: ['pm@itu.int'],
+    description:
+      'registered users (not disabled) or addresses of the domains in REPORT_RECIPIENT_DOMAINS',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -81,4 +90,10 @@ export class CreateReportScheduleDto extends CreateReportDto {
   @IsEmail({}, { each: true, message: 'recipients must be e-mail addresses' })
   @MaxLength(254, { each: true })
   recipients: string[];
+}
+
+export class ReassignReportScheduleDto {
+  @ApiProperty({ format: 'uuid', description: 'the new owner, who must cover the scope' })
+  @IsUUID('all', { message: 'userId must be a user id (UUID)' })
+  userId: string;
 }

@@ -1,4 +1,5 @@
 import type { ProgrammeRow } from '../report-data.query.js';
+import { INDICATOR_DETAIL_WITHHELD_NOTE, type ReportSnapshot } from './snapshot.js';
 
 const COLUMNS: (keyof ProgrammeRow)[] = [
   'countryCode',
@@ -31,11 +32,18 @@ function cell(value: unknown): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** One row per programme, UTF-8 with a header row (RFC 4180). */
-export function renderCsv(rows: ProgrammeRow[]): Buffer {
+/**
+ * One row per programme, UTF-8 with a header row (RFC 4180). The file holds no indicator levels;
+ * where the other formats leave them out, a last row says so, as wide as the others so that
+ * strict readers still take it.
+ */
+export function renderCsv(snapshot: ReportSnapshot): Buffer {
   const lines = [
     COLUMNS.join(','),
-    ...rows.map((row) => COLUMNS.map((column) => cell(row[column])).join(',')),
+    ...snapshot.programmes.map((row) => COLUMNS.map((column) => cell(row[column])).join(',')),
   ];
+  if (snapshot.indicatorDetailWithheld) {
+    lines.push([cell(INDICATOR_DETAIL_WITHHELD_NOTE), ...COLUMNS.slice(1).map(() => '')].join(','));
+  }
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }

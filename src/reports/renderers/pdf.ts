@@ -1,5 +1,10 @@
 import PDFDocument from 'pdfkit';
-import { type ReportSnapshot, PHASE_ORDER, scopeLabel } from './snapshot.js';
+import {
+  INDICATOR_DETAIL_WITHHELD_NOTE,
+  type ReportSnapshot,
+  PHASE_ORDER,
+  scopeLabel,
+} from './snapshot.js';
 
 const MARGIN = 50;
 
@@ -124,12 +129,16 @@ export function renderPdf(snapshot: ReportSnapshot): Promise<Buffer> {
   );
 
   doc.font('Helvetica-Bold').fontSize(14).text('Weakest indicators', MARGIN).moveDown(0.5);
-  table(
-    doc,
-    ['Indicator', 'Mean level', 'Assessments'],
-    [80, 80, 80],
-    snapshot.weakestIndicators.map((w) => [w.indicatorKey, w.meanLevel, w.assessments]),
-  );
+  if (snapshot.indicatorDetailWithheld) {
+    doc.font('Helvetica').fontSize(10).text(INDICATOR_DETAIL_WITHHELD_NOTE, MARGIN);
+  } else {
+    table(
+      doc,
+      ['Indicator', 'Mean level', 'Assessments'],
+      [80, 80, 80],
+      snapshot.weakestIndicators.map((w) => [w.indicatorKey, w.meanLevel, w.assessments]),
+    );
+  }
 
   const pages = doc.bufferedPageRange();
   for (let page = pages.start; page < pages.start + pages.count; page += 1) {

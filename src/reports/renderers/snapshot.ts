@@ -1,4 +1,5 @@
 import type { Aggregate, ProgrammeRow, WeakIndicator } from '../report-data.query.js';
+import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from '../report-scope.js';
 
 /** The canonical content of a report, from which every format is rendered. */
 export interface ReportSnapshot {
@@ -10,6 +11,8 @@ export interface ReportSnapshot {
   regions: Aggregate[];
   overall: Aggregate | null;
   weakestIndicators: WeakIndicator[];
+  /** True in the copy for readers with scores only, when the scope has too few assessments. */
+  indicatorDetailWithheld: boolean;
   changes: {
     since: string | null;
     items: {
@@ -20,6 +23,14 @@ export interface ReportSnapshot {
       to: string | number | null;
     }[];
   };
+}
+
+/** What the files say in place of indicator-level figures that are withheld. */
+export const INDICATOR_DETAIL_WITHHELD_NOTE = `Indicator-level figures are withheld: this scope has fewer than ${MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL} validated assessments.`;
+
+/** The copy of a snapshot for readers who see scores only: no indicator levels. */
+export function withIndicatorDetailWithheld(snapshot: ReportSnapshot): ReportSnapshot {
+  return { ...snapshot, weakestIndicators: [], indicatorDetailWithheld: true };
 }
 
 export const PHASE_ORDER = [

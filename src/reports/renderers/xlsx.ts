@@ -1,7 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import ExcelJS from 'exceljs';
-import { type ReportSnapshot, PHASE_ORDER, scopeLabel } from './snapshot.js';
+import {
+  INDICATOR_DETAIL_WITHHELD_NOTE,
+  type ReportSnapshot,
+  PHASE_ORDER,
+  scopeLabel,
+} from './snapshot.js';
 
 type Column = { header: string; key: string; width: number; numFmt?: string };
 
@@ -110,7 +115,9 @@ export async function renderXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
       { header: 'Mean level', key: 'meanLevel', width: 11, numFmt: '0.00' },
       { header: 'Assessments', key: 'assessments', width: 12, numFmt: '0' },
     ],
-    snapshot.weakestIndicators,
+    snapshot.indicatorDetailWithheld
+      ? [{ indicatorKey: INDICATOR_DETAIL_WITHHELD_NOTE }]
+      : snapshot.weakestIndicators,
   );
   sheet(
     workbook,
