@@ -3,7 +3,6 @@ import { AssessmentsModule } from './assessments/assessments.module.js';
 import { AuditLogModule, AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
-import { ThrottlingModule } from './common/throttling.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CountriesModule } from './countries/countries.module.js';
@@ -35,7 +34,6 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         QueuesModule,
-        ThrottlingModule,
         AuditModule,
         AuditLogModule,
         AuthModule,

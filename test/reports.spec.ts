@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
+import { QueueName, ReportJob } from '../src/queues/queue-names.js';
 import { createAssessment } from './factories/assessments.js';
 import { createProgramme } from './factories/programmes.js';
-import { type Staff, createStaff } from './factories/users.js';
+import { type Staff, createStaff, createUser } from './factories/users.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
@@ -40,6 +43,12 @@ const COUNTRIES = [
   'RO',
   'UA',
 ];
+
+/** The countries given a validated readiness assessment below (every third). */
+const ASSESSED = COUNTRIES.filter((_, index) => index % 3 === 0);
+
+const WITHHELD_NOTE =
+  'Indicator-level figures are withheld: this scope has fewer than 5 validated assessments.';
 
 /** RFC 4180 reader, enough for the report's CSV. */
 function parseCsv(text: string): string[][] {
@@ -292,5 +301,124 @@ describe('reports', () => {
     expect(
       regional.items.every((r: { scope: { regionCode?: string } }) => r.scope.regionCode === 'AFR'),
     ).toBe(true);
+  });
+
+  /** Every format of a report, as this reader downloads it. */
+  async function downloads(as: ReturnType<typeof client>, id: string) {
+    const get = (format: string) => as('GET', `/api/v1/reports/${id}/download?format=${format}`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await get('xlsx')).rawPayload as unknown as ArrayBuffer);
+    const gaps = workbook.getWorksheet('Gaps')!;
+    return {
+      json: (await get('json')).json(),
+      csv: parseCsv((await get('csv')).body),
+      gaps: Array.from({ length: gaps.rowCount }, (_, i) => gaps.getRow(i + 1).getCell(1).value),
+      pdf: execFileSync('pdftotext', ['-layout', '-', '-'], {
+        input: (await get('pdf')).rawPayload,
+      }).toString('utf8'),
+    };
+  }
+
+  it('should leave indicator levels out of every format for an observer when the scope has fewer than 5 validated assessments', async () => {
+    const pm = client(t, await createUser(t.dataSource, { role: 'itu_pm' }));
+    const { id } = await compiled(pm, {
+      scope: { countryCodes: ASSESSED.slice(0, 4) },
+      formats: ['json', 'csv', 'xlsx', 'pdf'],
+    });
+    const manager = await downloads(pm, id);
+    const observer = await downloads(client(t, staff.observer), id);
+
+    expect(manager.json.indicatorDetailWithheld).toBe(false);
+    expect(manager.json.weakestIndicators.length).toBeGreaterThan(0);
+    const weakest = manager.json.weakestIndicators[0];
+    expect(weakest).toMatchObject({ assessments: 4 });
+    expect(observer.json.indicatorDetailWithheld).toBe(true);
+    expect(observer.json.weakestIndicators).toEqual([]);
+    // Scores stay.
+    expect(observer.json.programmes).toEqual(manager.json.programmes);
+    expect(observer.json.overall).toEqual(manager.json.overall);
+
+    expect(manager.csv.flat()).not.toContain(WITHHELD_NOTE);
+    expect(observer.csv.slice(0, -1)).toEqual(manager.csv);
+    expect(observer.csv.at(-1)).toEqual([WITHHELD_NOTE, ...manager.csv[0].slice(1).map(() => '')]);
+
+    expect(manager.gaps[1]).toBe(weakest.indicatorKey);
+    expect(observer.gaps).toEqual(['Indicator', WITHHELD_NOTE]);
+
+    expect(manager.pdf).toContain(weakest.indicatorKey);
+    expect(manager.pdf).not.toContain('Indicator-level figures are withheld');
+    expect(observer.pdf).toContain('Indicator-level figures are withheld');
+    expect(observer.pdf).not.toMatch(new RegExp(`\\b${weakest.indicatorKey}\\b`));
+  });
+
+  it('should show observers the indicator levels of a scope with at least 5 validated assessments', async () => {
+    const pm = client(t, await createUser(t.dataSource, { role: 'itu_pm' }));
+    const { id } = await compiled(pm, {
+      scope: { countryCodes: ASSESSED.slice(0, 5) },
+      formats: ['json', 'csv', 'xlsx', 'pdf'],
+    });
+    const manager = await downloads(pm, id);
+    const observer = await downloads(client(t, staff.observer), id);
+    expect(observer.json).toEqual(manager.json);
+    expect(observer.json.indicatorDetailWithheld).toBe(false);
+    expect(observer.json.weakestIndicators[0]).toMatchObject({ assessments: 5 });
+    expect(observer.csv).toEqual(manager.csv);
+    expect(observer.gaps).toEqual(manager.gaps);
+    expect(observer.pdf).not.toContain('Indicator-level figures are withheld');
+  });
+
+  it('should delete the reports older than REPORT_RETENTION_DAYS with their files, daily, and keep the recent ones', async () => {
+    const queue: Queue = t.app.get(getQueueToken(QueueName.Reports));
+    const retention = (await queue.getJobSchedulers(0, -1)).find(
+      (scheduler) => scheduler.key === ReportJob.Retention,
+    );
+    expect(retention?.pattern).toMatch(/^\d+ \d+ \* \* \*$/);
+
+    const pm = client(t, await createUser(t.dataSource, { role: 'itu_pm' }));
+    const old = await compiled(pm, { scope: { countryCodes: ['KE'] }, formats: ['json', 'csv'] });
+    const recent = await compiled(pm, { scope: { countryCodes: ['GH'] }, formats: ['json'] });
+    await t.dataSource.query(
+      `UPDATE reports SET created_at = now() - interval '366 days' WHERE id = $1`,
+      [old.id],
+    );
+    await t.dataSource.query(
+      `UPDATE reports SET created_at = now() - interval '364 days' WHERE id = $1`,
+      [recent.id],
+    );
+    // An e-mail that carried the old report stays in the delivery log.
+    const [mail] = await t.dataSource.query(
+      `INSERT INTO notifications (kind, channel, dedupe_key, recipient, subject, body_text, not_before, status, report_id)
+       VALUES ('report.completed', 'email', $2, 'pm@example.org', 'Report', 'Attached', now(), 'sent', $1)
+       RETURNING id`,
+      [old.id, `retention-test:${old.id}`],
+    );
+    const files = async (id: string) =>
+      (
+        await t.dataSource.query(
+          'SELECT count(*)::int AS n FROM report_files WHERE report_id = $1',
+          [id],
+        )
+      )[0].n;
+    expect(await files(old.id)).toBe(2);
+
+    await queue.add(ReportJob.Retention, {});
+    await waitFor('the old report to go', async () => (await files(old.id)) === 0);
+    expect((await pm('GET', `/api/v1/reports/${old.id}`)).statusCode).toBe(404);
+    expect((await pm('GET', `/api/v1/reports/${recent.id}`)).statusCode).toBe(200);
+    expect(await files(recent.id)).toBe(1);
+    expect(
+      await t.dataSource.query('SELECT report_id AS "reportId" FROM notifications WHERE id = $1', [
+        mail.id,
+      ]),
+    ).toEqual([{ reportId: null }]);
+    expect(
+      await t.dataSource.query(
+        `SELECT action, actor_id AS "actorId" FROM audit_events WHERE entity_type = 'report' AND entity_id = $1 ORDER BY occurred_at, id`,
+        [old.id],
+      ),
+    ).toEqual([
+      { action: 'report.requested', actorId: expect.any(String) },
+      { action: 'report.expired', actorId: null },
+    ]);
   });
 });

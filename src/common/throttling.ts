@@ -1,19 +1,13 @@
 import {
-  ExecutionContext,
+  type CanActivate,
+  type ExecutionContext,
   Injectable,
   Logger,
-  Module,
   SetMetadata,
   UseGuards,
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  ThrottlerGuard,
-  type ThrottlerLimitDetail,
-  ThrottlerModule,
-  type ThrottlerStorage,
-} from '@nestjs/throttler';
 import { Redis } from 'ioredis';
 import type { AuthenticatedRequest } from '../auth/actor.decorator.js';
 import { AppConfig } from '../config/app-config.js';
@@ -32,119 +26,63 @@ const LIMITS = {
     limit: (config: AppConfig) => config.API_TOKENS_PER_HOUR,
   },
 } as const;
-const WINDOW_MS = { minute: 60_000, hour: 3_600_000 } as const;
 export type RateLimitName = keyof typeof LIMITS;
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+const WINDOW_MS = { minute: 60_000, hour: 3_600_000 } as const;
 
 const RATE_LIMIT = 'cirt:rate-limit';
-const reflector = new Reflector();
-const limitOf = (context: ExecutionContext) =>
-  reflector.get<RateLimitName | undefined>(RATE_LIMIT, context.getHandler());
+
+/** Counts a request in one atomic step: the window starts at its first request. */
+const COUNT = `
+  local hits = redis.call('INCR', KEYS[1])
+  if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+  return {hits, redis.call('PTTL', KEYS[1])}`;
 
 /**
- * A fixed window per key in Redis, counted in one atomic script, so every replica shares it. A key
- * over its limit stays blocked for the block duration. If Redis is away the request goes through:
- * a report or a token asked for meanwhile is still a row in PostgreSQL, and the limit guards
- * against abuse, not against a lost request.
- */
-class RedisThrottlerStorage implements ThrottlerStorage {
-  private readonly logger = new Logger(RedisThrottlerStorage.name);
-
-  // KEYS: hits, block. ARGV: ttl ms, limit, block ms. Returns hits, ms left in the window,
-  // blocked (0/1), ms left blocked.
-  private static readonly SCRIPT = `
-    local blocked = redis.call('PTTL', KEYS[2])
-    if blocked > 0 then
-      return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1]), 1, blocked}
-    end
-    local hits = redis.call('INCR', KEYS[1])
-    if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-    local left = redis.call('PTTL', KEYS[1])
-    if hits > tonumber(ARGV[2]) then
-      redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-      return {hits, left, 1, tonumber(ARGV[3])}
-    end
-    return {hits, left, 0, 0}`;
-
-  constructor(private readonly redis: Redis) {}
-
-  async increment(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-  ): Promise<ThrottlerStorageRecord> {
-    try {
-      const [hits, left, blocked, blockLeft] = (await this.redis.eval(
-        RedisThrottlerStorage.SCRIPT,
-        2,
-        `${key}:hits`,
-        `${key}:blocked`,
-        ttl,
-        limit,
-        blockDuration,
-      )) as [number, number, number, number];
-      return {
-        totalHits: hits,
-        timeToExpire: Math.ceil(Math.max(left, 0) / 1_000),
-        isBlocked: blocked === 1,
-        timeToBlockExpire: Math.ceil(blockLeft / 1_000),
-      };
-    } catch (error) {
-      this.logger.warn(`Rate limit not counted, Redis is away: ${(error as Error).message}`);
-      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
-    }
-  }
-}
-
-/**
- * Counts the route's limit for the signed-in user. Used per route (see RateLimit) so that it runs
- * after the global AccessGuard has set request.principal.
+ * Counts the route's requests per signed-in user in a fixed window in Redis, shared by every
+ * replica; over the limit, 429 with Retry-After. A route guard, so that it runs after the global
+ * AccessGuard has set request.principal.
+ *
+ * Not @nestjs/throttler: it is CommonJS and requires @nestjs/common, which is ESM-only from
+ * NestJS 12, so Jest (on Node 20) cannot load it. This is its fixed window, on our Redis client.
+ *
+ * If Redis is away the request goes through: a report asked for meanwhile is still a row in
+ * PostgreSQL that the relay queues later, and the limit guards against abuse, not loss.
  */
 @Injectable()
-export class UserThrottlerGuard extends ThrottlerGuard {
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    const principal = (request as unknown as AuthenticatedRequest).principal;
-    if (!principal) throw new Error('UserThrottlerGuard runs on routes with @Roles only');
-    return principal.id;
-  }
+export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger(RateLimitGuard.name);
 
-  protected override async throwThrottlingException(
-    context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    const { what, per } = LIMITS[limitOf(context)!];
-    throw new TooManyRequestsError(
-      `Too many ${what}: at most ${detail.limit} per ${per} for each user; try again later`,
-      detail.timeToBlockExpire,
-    );
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const name = this.reflector.get<RateLimitName>(RATE_LIMIT, context.getHandler());
+    const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!principal) throw new Error('RateLimit is for routes with @Roles only');
+    const { what, per, limit } = LIMITS[name];
+    const key = `${this.config.QUEUE_PREFIX}:rate-limit:${name}:${principal.id}`;
+    let counted: [number, number];
+    try {
+      counted = (await this.redis.eval(COUNT, 1, key, WINDOW_MS[per])) as [number, number];
+    } catch (error) {
+      this.logger.warn(`${name} not counted for ${principal.id}: ${(error as Error).message}`);
+      return true;
+    }
+    const [hits, msLeft] = counted;
+    if (hits > limit(this.config)) {
+      throw new TooManyRequestsError(
+        `Too many ${what}: at most ${limit(this.config)} per ${per} for each user; try again later`,
+        msLeft / 1_000,
+      );
+    }
+    return true;
   }
 }
 
 /** Limits the route per signed-in user, with the named limit's window and AppConfig's count. */
 export const RateLimit = (name: RateLimitName) =>
-  applyDecorators(SetMetadata(RATE_LIMIT, name), UseGuards(UserThrottlerGuard));
-
-/** The throttler, on the shared Redis client, with one named throttler per limit. */
-@Module({
-  imports: [
-    ThrottlerModule.forRootAsync({
-      inject: [AppConfig, Redis],
-      useFactory: (config: AppConfig, redis: Redis) => ({
-        storage: new RedisThrottlerStorage(redis),
-        setHeaders: false,
-        throttlers: (Object.keys(LIMITS) as RateLimitName[]).map((name) => ({
-          name,
-          ttl: WINDOW_MS[LIMITS[name].per],
-          limit: LIMITS[name].limit(config),
-          // Each route counts only the limit it names.
-          skipIf: (context: ExecutionContext) => limitOf(context) !== name,
-        })),
-        generateKey: (_context, tracker, name) =>
-          `${config.QUEUE_PREFIX}:rate-limit:${name}:${tracker}`,
-      }),
-    }),
-  ],
-})
-export class ThrottlingModule {}
+  applyDecorators(SetMetadata(RATE_LIMIT, name), UseGuards(RateLimitGuard));
