@@ -48,6 +48,24 @@ describe('rate limits per user', () => {
     expect((await client(t, other)('POST', '/api/v1/reports', REPORT)).statusCode).toBe(202);
   });
 
+  it('should count only the requests carried out: bad input is given back', async () => {
+    const user = await createUser(t.dataSource, { role: 'itu_pm' });
+    const as = client(t, user);
+    const bad = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        as('POST', '/api/v1/reports', { ...REPORT, formats: ['docx'] }),
+      ),
+    );
+    expect(bad.map((answer) => answer.statusCode)).toEqual(Array(8).fill(400));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => as('POST', '/api/v1/reports', REPORT)),
+    );
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([
+      ...Array(10).fill(202),
+      ...Array(2).fill(429),
+    ]);
+  });
+
   it('should count a user across every replica', async () => {
     const user = await createUser(t.dataSource, { role: 'admin' });
     const answers = await Promise.all(

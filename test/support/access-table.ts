@@ -129,8 +129,17 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
     timezone: 'Europe/Paris',
     scope: { regionCode },
     formats: ['csv'],
-    recipients: ['pm@example.org'],
+    recipients: [staff.admin.email],
   });
+  const pausedEuropeanSchedule = async () =>
+    (
+      await t.dataSource.query(
+        `INSERT INTO report_schedules (created_by, cron, scope, scope_key, formats, recipients, paused, paused_reason)
+         VALUES ($1, '0 7 * * 1', '{"regionCode": "EUR"}', 'region:EUR', '{csv}', '{pm@example.org}', true, 'owner_disabled')
+         RETURNING id`,
+        [staff.admin.id],
+      )
+    )[0].id as string;
   const version = async (table: 'programmes' | 'milestones', id: string) =>
     (await t.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id]))[0]
       .version as number;
@@ -548,6 +557,27 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           url: `/api/v1/report-schedules/${await europeanSchedule()}`,
         }),
         expect: [401, 200, 200, 404, 403, 403],
+      },
+    ],
+    'POST /api/v1/report-schedules/:id/resume': [
+      {
+        name: 'resume a paused schedule on Europe',
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/report-schedules/${await pausedEuropeanSchedule()}/resume`,
+        }),
+        expect: [401, 200, 200, 403, 403, 403],
+      },
+    ],
+    'POST /api/v1/report-schedules/:id/reassign': [
+      {
+        name: 'reassign a schedule on Europe',
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/report-schedules/${await pausedEuropeanSchedule()}/reassign`,
+          body: { userId: staff.itu_pm.id },
+        }),
+        expect: [401, 200, 200, 403, 403, 403],
       },
     ],
     'DELETE /api/v1/report-schedules/:id': [
