@@ -10,6 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
@@ -69,13 +70,13 @@ export class AssessmentsController {
   }
 
   @Get('programmes/:id/assessments')
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.assessments)
   list(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) programmeId: string) {
     return this.assessments.listForProgramme(actor, programmeId);
   }
 
   @Get('programmes/:id/assessments/trend')
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.assessments)
   trend(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) programmeId: string,
@@ -85,13 +86,13 @@ export class AssessmentsController {
   }
 
   @Get('assessments/:id')
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.assessments)
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.assessments.get(actor, id);
   }
 
   @Get('assessments/:id/score')
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.assessments)
   score(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.assessments.score(actor, id);
   }

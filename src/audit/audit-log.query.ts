@@ -18,6 +18,7 @@ export class AuditLogQuery {
   ) {}
 
   async list(user: Principal, query: AuditQuery): Promise<Page<AuditEventResponse>> {
+    this.policy.assertMayRead(user, 'audit');
     const scope = this.policy.readScope(user);
     const params: unknown[] = [];
     const where = [

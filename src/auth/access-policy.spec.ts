@@ -49,6 +49,33 @@ describe(AccessPolicy.name, () => {
     expect(() => policy.assertCanWrite(team, KENYA, 'Programme')).not.toThrow();
   });
 
+  it.each([
+    ['admin', admin, true],
+    ['itu_pm', pm, true],
+    ['regional_coordinator', coordinator, true],
+    ['national_team', team, true],
+    ['observer', observer, false],
+  ])('should let %s read what the teams write only when not an observer', (_name, who, worker) => {
+    for (const what of ['programmes', 'transitions', 'assessments'] as const) {
+      expect([what, policy.mayRead(who, what)]).toEqual([what, true]);
+    }
+    for (const what of [
+      'assessmentAnswers',
+      'milestones',
+      'statusUpdates',
+      'stakeholders',
+      'audit',
+      'notifications',
+    ] as const) {
+      expect([what, policy.mayRead(who, what)]).toEqual([what, worker]);
+    }
+  });
+
+  it('should refuse (403) a role that may not read a kind of data, as the routes do', () => {
+    expect(() => policy.assertMayRead(observer, 'milestones')).toThrow(ForbiddenError);
+    expect(() => policy.assertMayRead(team, 'milestones')).not.toThrow();
+  });
+
   it('should write SQL conditions with numbered parameters after the existing ones', () => {
     const columns = { country: 'p.country_code', region: 'c.region_code' };
     const params: unknown[] = ['first'];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '../common/domain-error.js';
-import type { Principal } from './roles.js';
+import { ROLES, type Principal, type Role } from './roles.js';
 
 /** The countries a user may see or change. */
 export type CountryScope =
@@ -14,6 +14,32 @@ export interface CountryRef {
   regionCode: string;
 }
 
+/** Those who work on the rollouts, as against observers (DOMAIN.md §3). */
+const WORKERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
+
+/**
+ * Which roles may read each kind of country data, within their read scope. Observers follow
+ * phases and scores; what the teams write and whom they deal with is for those who do the work.
+ * The API's routes (`@Roles(...READ_RIGHTS.x)`), the services and the pages all take it from here.
+ */
+export const READ_RIGHTS = {
+  programmes: ROLES,
+  transitions: ROLES,
+  /** Assessments' status and scores. */
+  assessments: ROLES,
+  /** Assessments' answers, evidence and gaps. */
+  assessmentAnswers: WORKERS,
+  milestones: WORKERS,
+  /** What status updates say; their health shows on the programme to all. */
+  statusUpdates: WORKERS,
+  stakeholders: WORKERS,
+  /** The audit trail, and the events of a programme's history. */
+  audit: WORKERS,
+  notifications: WORKERS,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type ReadRight = keyof typeof READ_RIGHTS;
+
 /**
  * The one answer to "may this user read / write data of country X?". Services ask it for each
  * object and list queries filter in SQL with `scopeSql`; what is out of the read scope answers 404
@@ -21,6 +47,18 @@ export interface CountryRef {
  */
 @Injectable()
 export class AccessPolicy {
+  /** Whether the user's role may read this kind of data at all; the country scope comes on top. */
+  mayRead(user: Principal, what: ReadRight): boolean {
+    return (READ_RIGHTS[what] as readonly Role[]).includes(user.role);
+  }
+
+  /** Refuses (403) as the API's routes do a role that may not read this kind of data. */
+  assertMayRead(user: Principal, what: ReadRight): void {
+    if (!this.mayRead(user, what)) {
+      throw new ForbiddenError('role_not_allowed', `The role ${user.role} may not do this`);
+    }
+  }
+
   readScope(user: Principal): CountryScope {
     switch (user.role) {
       case 'admin':

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -12,7 +13,6 @@ import {
 } from './dto/milestone.dto.js';
 import { MilestonesService } from './milestones.service.js';
 
-const READERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
 const WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
 
 @ApiTags('milestones')
@@ -22,7 +22,7 @@ export class MilestonesController {
   constructor(private readonly milestones: MilestonesService) {}
 
   @Get('programmes/:id/milestones')
-  @Roles(...READERS)
+  @Roles(...READ_RIGHTS.milestones)
   list(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) programmeId: string,

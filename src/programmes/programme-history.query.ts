@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { daysBetween, localDate } from '../common/dates.js';
@@ -21,6 +22,7 @@ export class ProgrammeHistoryQuery {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly programmes: ProgrammeAccess,
+    private readonly policy: AccessPolicy,
     private readonly clock: Clock,
   ) {}
 
@@ -40,8 +42,8 @@ export class ProgrammeHistoryQuery {
       ...period,
       days: daysBetween(day(period.enteredAt), day(period.leftAt ?? this.clock.now())),
     }));
-    // Observers follow phases; what people wrote along the way is for those who work on it.
-    if (actor.user.role === 'observer') return { phases, events: [] };
+    // Every reader follows the phases; the events are the audit trail's, for those who may read it.
+    if (!this.policy.mayRead(actor.user, 'audit')) return { phases, events: [] };
     const events = await this.dataSource.query(
       `SELECT id::text AS id, occurred_at AS "occurredAt", actor_id AS "actorId", action,
               entity_type AS "entityType", entity_id AS "entityId", before, after

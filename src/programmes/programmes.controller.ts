@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
-import { ANY_ROLE, type Actor } from '../auth/roles.js';
+import type { Actor } from '../auth/roles.js';
 import type { Page } from '../common/pagination.js';
 import {
   CreateProgrammeDto,
@@ -20,7 +21,7 @@ export class ProgrammesController {
   constructor(private readonly programmes: ProgrammesService) {}
 
   @Get()
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.programmes)
   list(
     @CurrentActor() actor: Actor,
     @Query() query: ProgrammesQuery,
@@ -35,7 +36,7 @@ export class ProgrammesController {
   }
 
   @Get(':id')
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.programmes)
   get(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

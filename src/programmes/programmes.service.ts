@@ -71,9 +71,9 @@ export class ProgrammesService {
        FROM status_updates WHERE programme_id = $1 ORDER BY seq DESC LIMIT 1`,
       [id],
     );
-    // Observers see how a programme is doing, not what its team wrote.
+    // Everyone sees how a programme is doing; what its team wrote, only those who may read it.
     const latestStatusUpdate =
-      latest && user.role === 'observer'
+      latest && !this.policy.mayRead(user, 'statusUpdates')
         ? { health: latest.health, createdAt: latest.createdAt }
         : (latest ?? null);
     const latestAssessments = await this.dataSource.query(

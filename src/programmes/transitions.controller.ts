@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
-import { ANY_ROLE, type Actor } from '../auth/roles.js';
+import type { Actor } from '../auth/roles.js';
 import {
   ApproveTransitionDto,
   RejectTransitionDto,
@@ -33,13 +34,13 @@ export class TransitionsController {
   }
 
   @Get('programmes/:id/transitions')
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.transitions)
   list(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.transitions.list(actor, id);
   }
 
   @Get('programmes/:id/history')
-  @Roles(...ANY_ROLE)
+  @Roles(...READ_RIGHTS.programmes)
   history(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.historyQuery.history(actor, id);
   }

@@ -10,6 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -21,7 +22,6 @@ import {
 } from './dto/stakeholder.dto.js';
 import { StakeholdersService } from './stakeholders.service.js';
 
-const READERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
 const WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
 
 @ApiTags('stakeholders')
@@ -31,7 +31,7 @@ export class StakeholdersController {
   constructor(private readonly stakeholders: StakeholdersService) {}
 
   @Get('countries/:code/stakeholders')
-  @Roles(...READERS)
+  @Roles(...READ_RIGHTS.stakeholders)
   list(
     @CurrentActor() actor: Actor,
     @Param('code', CountryCodePipe) code: string,

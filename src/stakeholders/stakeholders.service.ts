@@ -41,6 +41,7 @@ export class StakeholdersService {
   ) {}
 
   async list(actor: Actor, countryCode: string): Promise<StakeholderResponse[]> {
+    this.policy.assertMayRead(actor.user, 'stakeholders');
     const country = await this.countries.getRef(countryCode);
     this.policy.assertCanRead(actor.user, country, `Country ${countryCode}`);
     const stakeholders = await this.dataSource.getRepository(Stakeholder).find({

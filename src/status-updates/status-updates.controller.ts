@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -14,7 +15,7 @@ export class StatusUpdatesController {
   constructor(private readonly statusUpdates: StatusUpdatesService) {}
 
   @Get()
-  @Roles('admin', 'itu_pm', 'regional_coordinator', 'national_team')
+  @Roles(...READ_RIGHTS.statusUpdates)
   list(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) programmeId: string,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
@@ -15,6 +16,7 @@ export class StatusUpdatesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly programmes: ProgrammeAccess,
+    private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
     private readonly events: EventNotifier,
     private readonly clock: Clock,
@@ -25,6 +27,7 @@ export class StatusUpdatesService {
     programmeId: string,
     query: PageQuery,
   ): Promise<Page<StatusUpdateResponse>> {
+    this.policy.assertMayRead(actor.user, 'statusUpdates');
     await this.programmes.forRead(actor.user, programmeId);
     const [items, total] = await this.dataSource.getRepository(StatusUpdate).findAndCount({
       where: { programmeId },
