@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
@@ -42,9 +43,9 @@ function indicatorCount(template: AssessmentTemplate): number {
   return template.areas.reduce((count, area) => count + area.indicators.length, 0);
 }
 
-/** Observers may see how ready a country is, never what it answered (DOMAIN.md §3). */
-function forViewer(user: Principal, score: Score): Partial<Score> {
-  if (user.role !== 'observer') return score;
+/** The gaps name indicators and levels answered: without a right to the answers, only the scores. */
+function forViewer(score: Score, mayReadAnswers: boolean): Partial<Score> {
+  if (mayReadAnswers) return score;
   const { gaps: _gaps, ...scores } = score;
   return scores;
 }
@@ -87,6 +88,7 @@ export class AssessmentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: TemplatesService,
     private readonly programmes: ProgrammeAccess,
+    private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
     private readonly events: EventNotifier,
     private readonly clock: Clock,
@@ -160,14 +162,16 @@ export class AssessmentsService {
   async get(actor: Actor, id: string) {
     const { assessment, responses } = await this.load(actor.user, id);
     const summary = this.summary(assessment, responses.length);
-    return actor.user.role === 'observer' ? summary : { ...summary, responses };
+    return this.policy.mayRead(actor.user, 'assessmentAnswers')
+      ? { ...summary, responses }
+      : summary;
   }
 
   async score(actor: Actor, id: string): Promise<Partial<Score>> {
     const { assessment, responses } = await this.load(actor.user, id);
     const score =
       assessment.score ?? scoreAssessment(this.template(assessment), this.answers(responses));
-    return forViewer(actor.user, score);
+    return forViewer(score, this.policy.mayRead(actor.user, 'assessmentAnswers'));
   }
 
   async answer(
@@ -354,9 +358,7 @@ export class AssessmentsService {
   private async load(user: Principal, id: string) {
     const assessment = await this.dataSource.getRepository(Assessment).findOne({ where: { id } });
     if (!assessment) throw new NotFoundError(`Assessment ${id}`);
-    await this.programmes.forRead(user, assessment.programmeId).catch(() => {
-      throw new NotFoundError(`Assessment ${id}`);
-    });
+    await this.programmes.forRead(user, assessment.programmeId, undefined, `Assessment ${id}`);
     const responses = await this.dataSource
       .getRepository(AssessmentResponse)
       .find({ where: { assessmentId: id }, order: { indicatorKey: 'ASC' } });
@@ -368,7 +370,12 @@ export class AssessmentsService {
       .getRepository(Assessment)
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!assessment) throw new NotFoundError(`Assessment ${id}`);
-    const programme = await this.programmes.forWrite(actor.user, assessment.programmeId, manager);
+    const programme = await this.programmes.forWrite(
+      actor.user,
+      assessment.programmeId,
+      manager,
+      `Assessment ${id}`,
+    );
     return { assessment, countryCode: programme.countryCode };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
@@ -52,6 +53,7 @@ export class MilestonesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly programmes: ProgrammeAccess,
+    private readonly policy: AccessPolicy,
     private readonly stakeholders: StakeholdersService,
     private readonly audit: AuditService,
     private readonly events: EventNotifier,
@@ -81,6 +83,7 @@ export class MilestonesService {
     programmeId: string,
     query: MilestonesQuery,
   ): Promise<Page<MilestoneResponse>> {
+    this.policy.assertMayRead(actor.user, 'milestones');
     const programme = await this.programmes.forRead(actor.user, programmeId);
     const today = localDate(this.clock.now(), programme.timezone);
     const builder = this.dataSource
@@ -151,7 +154,12 @@ export class MilestonesService {
   async update(actor: Actor, id: string, dto: UpdateMilestoneDto): Promise<MilestoneResponse> {
     const milestone = await this.dataSource.getRepository(Milestone).findOne({ where: { id } });
     if (!milestone) throw new NotFoundError(`Milestone ${id}`);
-    const programme = await this.programmes.forWrite(actor.user, milestone.programmeId);
+    const programme = await this.programmes.forWrite(
+      actor.user,
+      milestone.programmeId,
+      undefined,
+      `Milestone ${id}`,
+    );
     assertVersion(milestone.version, dto.version, `Milestone ${id}`);
     assertNotCancelled(programme);
     await this.stakeholders.assertBelongsToCountry(

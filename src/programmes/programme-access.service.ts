@@ -27,6 +27,10 @@ export function assertNotCancelled(programme: { id: string; status: ProgrammeSta
  * Finds a programme and checks the caller's scope over its country: 404 outside the read scope,
  * 403 when the caller may read but not write. Used by every module that hangs data off a
  * programme (milestones, status updates, assessments, transitions).
+ *
+ * `asked` names what the caller asked for, when it is an object of the programme found by its own
+ * id (`Milestone <id>`): out of scope, the 404 names that object, as for an id that does not
+ * exist, so that neither the object nor its programme is confirmed.
  */
 @Injectable()
 export class ProgrammeAccess {
@@ -35,32 +39,48 @@ export class ProgrammeAccess {
     private readonly policy: AccessPolicy,
   ) {}
 
-  async forRead(user: Principal, id: string, manager?: EntityManager): Promise<ProgrammeRef> {
-    const programme = await this.find(id, manager ?? this.dataSource.manager, false);
+  async forRead(
+    user: Principal,
+    id: string,
+    manager?: EntityManager,
+    asked = `Programme ${id}`,
+  ): Promise<ProgrammeRef> {
+    const programme = await this.find(id, manager ?? this.dataSource.manager, false, asked);
     this.policy.assertCanRead(
       user,
       { code: programme.countryCode, regionCode: programme.regionCode },
-      `Programme ${id}`,
+      asked,
     );
     return programme;
   }
 
   /** Locks the programme row when given a transaction's manager, so writes to it serialise. */
-  async forWrite(user: Principal, id: string, manager?: EntityManager): Promise<ProgrammeRef> {
+  async forWrite(
+    user: Principal,
+    id: string,
+    manager?: EntityManager,
+    asked = `Programme ${id}`,
+  ): Promise<ProgrammeRef> {
     const programme = await this.find(
       id,
       manager ?? this.dataSource.manager,
       manager !== undefined,
+      asked,
     );
     this.policy.assertCanWrite(
       user,
       { code: programme.countryCode, regionCode: programme.regionCode },
-      `Programme ${id}`,
+      asked,
     );
     return programme;
   }
 
-  private async find(id: string, manager: EntityManager, lock: boolean): Promise<ProgrammeRef> {
+  private async find(
+    id: string,
+    manager: EntityManager,
+    lock: boolean,
+    asked: string,
+  ): Promise<ProgrammeRef> {
     const [programme] = await manager.query(
       `SELECT p.id, p.country_code AS "countryCode", c.region_code AS "regionCode", c.timezone,
               p.phase, p.status
@@ -68,7 +88,7 @@ export class ProgrammeAccess {
        WHERE p.id = $1 ${lock ? 'FOR UPDATE OF p' : ''}`,
       [id],
     );
-    if (!programme) throw new NotFoundError(`Programme ${id}`);
+    if (!programme) throw new NotFoundError(asked);
     return programme;
   }
 }

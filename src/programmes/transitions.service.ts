@@ -201,9 +201,12 @@ export class TransitionsService {
     const repository = manager.getRepository(PhaseTransition);
     const found = await repository.findOneBy({ id });
     if (!found) throw new NotFoundError(`Transition ${id}`);
-    const ref = await this.programmes.forRead(actor.user, found.programmeId, manager).catch(() => {
-      throw new NotFoundError(`Transition ${id}`);
-    });
+    const ref = await this.programmes.forRead(
+      actor.user,
+      found.programmeId,
+      manager,
+      `Transition ${id}`,
+    );
     const programme = await manager
       .getRepository(Programme)
       .findOneOrFail({ where: { id: found.programmeId }, lock: { mode: 'pessimistic_write' } });
