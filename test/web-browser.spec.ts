@@ -56,6 +56,10 @@ describe('web pages in a real browser', () => {
     });
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
+    // The policy allows no inline script: one left in a template would be refused, and said so.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
+    });
     page.on('response', (response) => {
       if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
     });
