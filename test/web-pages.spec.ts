@@ -1,8 +1,12 @@
 import { missingTranslations } from '../src/web/i18n.js';
 import { createAssessment } from './factories/assessments.js';
-import { createPendingTransition, createProgramme } from './factories/programmes.js';
+import {
+  createPendingTransition,
+  createProgramme,
+  createStakeholder,
+} from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, createStaff } from './factories/users.js';
-import { type TestApp, bearer, startTestApp } from './support/test-app.js';
+import { type TestApp, bearer, client, startTestApp } from './support/test-app.js';
 
 describe('web pages', () => {
   let t: TestApp;
@@ -228,6 +232,152 @@ describe('web pages', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('text/html');
+  });
+
+  it.each([
+    ['a tab the browser strips', '/\t/evil.example'],
+    ['a protocol-relative address', '//evil.example'],
+    ['a backslash the browser reads as a slash', '/\\evil.example'],
+    ['another site', 'https://evil.example/'],
+    ['an encoded header break', '/%0d%0aSet-Cookie:x'],
+    ['a raw header break', '/app\r\nSet-Cookie: x=1'],
+    ['a script', 'javascript:alert(1)'],
+  ])('should go to the start page after sign-in when next is %s', async (_name, next) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        email: staff.observer.email,
+        password: TEST_PASSWORD,
+        next,
+      }).toString(),
+    });
+    expect([response.statusCode, response.headers.location]).toEqual([303, '/']);
+    const form = await t.app.inject({
+      method: 'GET',
+      url: `/login?${new URLSearchParams({ next }).toString()}`,
+    });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('<input type="hidden" name="next" value="/">');
+  });
+
+  it('should go back after sign-in to a page of this site, with its query', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        email: staff.itu_pm.email,
+        password: TEST_PASSWORD,
+        next: '/app/queue?x=1',
+      }).toString(),
+    });
+    expect([response.statusCode, response.headers.location]).toEqual([303, '/app/queue?x=1']);
+  });
+
+  it('should allow no inline script by the content security policy', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/login' });
+    const directives = String(page.headers['content-security-policy']).split(';');
+    const scriptSrc = directives
+      .map((item) => item.trim())
+      .find((item) => item.startsWith('script-src '));
+    expect(scriptSrc).toBe("script-src 'self'");
+  });
+
+  describe('the country workspace, as the API lets each role read', () => {
+    const marks = {
+      milestone: 'Milestone only the team may read 7f3a',
+      summary: 'Status summary only the team may read 7f3a',
+      nextSteps: 'Next steps only the team may read 7f3a',
+      stakeholder: 'stakeholder.only.team.7f3a@example.org',
+    };
+    let kenyaId: string;
+
+    beforeAll(async () => {
+      const [kenya] = await t.dataSource.query(
+        `SELECT id FROM programmes WHERE country_code = 'KE' AND cirt_type = 'national'`,
+      );
+      kenyaId = kenya.id;
+      const as = client(t, staff.admin);
+      const milestone = await as('POST', `/api/v1/programmes/${kenyaId}/milestones`, {
+        phase: 'readiness_assessment',
+        title: marks.milestone,
+        dueDate: '2027-05-01',
+      });
+      expect(milestone.statusCode).toBe(201);
+      const update = await as('POST', `/api/v1/programmes/${kenyaId}/status-updates`, {
+        health: 'at_risk',
+        summary: marks.summary,
+        nextSteps: marks.nextSteps,
+      });
+      expect(update.statusCode).toBe(201);
+      await createStakeholder(t, staff.admin, 'KE', { email: marks.stakeholder });
+    });
+
+    async function countryPage(user: keyof Staff): Promise<string> {
+      const page = await t.app.inject({
+        method: 'GET',
+        url: '/app/countries/KE',
+        headers: { cookie: await signIn(staff[user].email) },
+      });
+      expect(page.statusCode).toBe(200);
+      return page.body;
+    }
+
+    it('should show an observer none of the milestones, status updates and stakeholders, and an itu_pm all of them', async () => {
+      const milestoneTitles: { title: string }[] = await t.dataSource.query(
+        'SELECT title FROM milestones WHERE programme_id = $1',
+        [kenyaId],
+      );
+      const stakeholders: { name: string; email: string }[] = await t.dataSource.query(
+        `SELECT name, email FROM stakeholders WHERE country_code = 'KE'`,
+      );
+      const observer = await countryPage('observer');
+      for (const text of [
+        ...milestoneTitles.map((row) => row.title),
+        marks.summary,
+        marks.nextSteps,
+        ...stakeholders.flatMap((row) => [row.name, row.email]),
+      ]) {
+        expect([text, observer.includes(text)]).toEqual([text, false]);
+      }
+      const pm = await countryPage('itu_pm');
+      for (const text of [marks.milestone, marks.summary, marks.nextSteps, 'Test Stakeholder']) {
+        expect([text, pm.includes(text)]).toEqual([text, true]);
+      }
+    });
+
+    it.each(['admin', 'itu_pm', 'regional_coordinator', 'national_team', 'observer'] as const)(
+      'should show %s the sections whose data the API gives them, and only those',
+      async (user) => {
+        const as = client(t, staff[user]);
+        const [milestones, updates, stakeholders, history] = await Promise.all([
+          as('GET', `/api/v1/programmes/${kenyaId}/milestones`),
+          as('GET', `/api/v1/programmes/${kenyaId}/status-updates`),
+          as('GET', '/api/v1/countries/KE/stakeholders'),
+          as('GET', `/api/v1/programmes/${kenyaId}/history`),
+        ]);
+        const api = {
+          milestones: milestones.statusCode,
+          updates: updates.statusCode,
+          stakeholders: stakeholders.statusCode,
+          historyEvents: history.statusCode === 200 && history.json().events.length > 0,
+        };
+        const page = await countryPage(user);
+        const shows = (section: string) => page.includes(`aria-labelledby="${section}-title"`);
+        const onPage = {
+          milestones: shows('milestones') ? 200 : 403,
+          updates: shows('updates') ? 200 : 403,
+          stakeholders: shows('stakeholders') ? 200 : 403,
+          historyEvents: shows('history'),
+        };
+        expect(onPage).toEqual(api);
+        expect(Object.values(api)).toEqual(
+          user === 'observer' ? [403, 403, 403, false] : [200, 200, 200, true],
+        );
+      },
+    );
   });
 
   it('should have every page text in French and Spanish', () => {

@@ -14,12 +14,14 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AssessmentsService, missingAnswers } from '../assessments/assessments.service.js';
 import { TemplatesService } from '../assessments/templates.service.js';
+import { AccessPolicy } from '../auth/access-policy.js';
 import { Public, Roles } from '../auth/access.decorators.js';
 import { type Credential, CurrentActor, CurrentCredential } from '../auth/actor.decorator.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginDto } from '../auth/dto/auth.dto.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../common/domain-error.js';
 import { PageQuery } from '../common/pagination.js';
 import { createValidationPipe } from '../common/validation.js';
@@ -51,9 +53,23 @@ const LOG_READERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team']
 const validation = createValidationPipe();
 const firstPage = (pageSize: number) => ({ page: 1, pageSize });
 
-/** A path on this site to go back to after sign-in; anything else goes home. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+/**
+ * Control characters, backslashes, and their percent-encodings: browsers drop tabs and line
+ * breaks and read a backslash as a slash, so such an address can mean another site than it seems.
+ */
+// oxlint-disable-next-line no-control-regex -- finding control characters is its purpose
+const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f\\]|%(?:[01][0-9a-f]|7f|5c)/i;
+
+/**
+ * Where to go back to after sign-in: `next` as the browser would resolve it against this site's
+ * address, kept only when it stays on this site; anything else goes to the start page.
+ */
+function safeNext(next: unknown, publicUrl: string): string {
+  if (typeof next !== 'string' || UNSAFE_IN_NEXT.test(next)) return '/';
+  if (!URL.canParse(next, publicUrl)) return '/';
+  const target = new URL(next, publicUrl);
+  if (target.origin !== new URL(publicUrl).origin) return '/';
+  return `${target.pathname}${target.search}${target.hash}`;
 }
 
 /**
@@ -79,6 +95,8 @@ export class PagesController {
   constructor(
     private readonly pages: PageRenderer,
     private readonly auth: AuthService,
+    private readonly config: AppConfig,
+    private readonly policy: AccessPolicy,
     private readonly clock: Clock,
     private readonly portfolio: PortfolioQuery,
     private readonly workQueue: WorkQueueQuery,
@@ -107,7 +125,7 @@ export class PagesController {
   @Get('login')
   @Public()
   async loginForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const next = safeNext((request.query as { next?: unknown }).next);
+    const next = safeNext((request.query as { next?: unknown }).next, this.config.PUBLIC_URL);
     await this.pages.render(request, reply, 'login', { title: 'signIn', next, error: null }, null);
   }
 
@@ -118,7 +136,7 @@ export class PagesController {
     @Res() reply: FastifyReply,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const next = safeNext(body?.next);
+    const next = safeNext(body?.next, this.config.PUBLIC_URL);
     if (!isSameOrigin(request)) {
       throw new ForbiddenError('cross_site_login', 'Sign in from this site');
     }
@@ -235,14 +253,25 @@ export class PagesController {
       list.items.find((item) => item.cirtType === 'national') ??
       list.items[0];
     const id = chosen.id;
+    // What this role may not read is not even fetched, so the page cannot show it.
+    const may = {
+      milestones: this.policy.mayRead(actor.user, 'milestones'),
+      statusUpdates: this.policy.mayRead(actor.user, 'statusUpdates'),
+      stakeholders: this.policy.mayRead(actor.user, 'stakeholders'),
+      history: this.policy.mayRead(actor.user, 'audit'),
+    };
     const [programme, transitions, history, milestones, updates, stakeholders, assessments] =
       await Promise.all([
         this.programmes.get(actor.user, id),
         this.transitions.list(actor, id),
         this.history.history(actor, id),
-        this.milestones.list(actor, id, Object.assign(new MilestonesQuery(), firstPage(200))),
-        this.statusUpdates.list(actor, id, Object.assign(new PageQuery(), firstPage(20))),
-        this.stakeholders.list(actor, code),
+        may.milestones
+          ? this.milestones.list(actor, id, Object.assign(new MilestonesQuery(), firstPage(200)))
+          : null,
+        may.statusUpdates
+          ? this.statusUpdates.list(actor, id, Object.assign(new PageQuery(), firstPage(20)))
+          : null,
+        may.stakeholders ? this.stakeholders.list(actor, code) : null,
         this.assessments.listForProgramme(actor, id),
       ]);
     const latestValidated = assessments.find((assessment) => assessment.status === 'validated');
@@ -256,10 +285,15 @@ export class PagesController {
         rawTitle: true,
         programmes: list.items,
         programme,
+        canWrite: this.policy.canWrite(actor.user, {
+          code: programme.countryCode,
+          regionCode: programme.regionCode,
+        }),
         transitions,
-        history,
-        milestones: milestones.items,
-        updates: updates.items,
+        phaseHistory: history.phases,
+        events: may.history ? history.events : null,
+        milestones: milestones?.items ?? null,
+        updates: updates?.items ?? null,
         stakeholders,
         assessments,
         score,
