@@ -5,7 +5,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { jest } from '@jest/globals';
 import { createHttpApp } from '../../src/app.factory.js';
-import { SessionsService } from '../../src/auth/sessions.service.js';
+import { JwtService } from '@nestjs/jwt';
 import { Clock } from '../../src/common/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { deleteRedisKeys } from './redis-keys.js';
@@ -16,7 +16,11 @@ export interface TestApp {
   config: AppConfig;
   database: TestDatabase;
   dataSource: DataSource;
-  /** An access token for this user, as login would issue it (a new session each time). */
+  /**
+   * An access token for this user, as login would issue it, on a new API session that never
+   * expires: tests move the clock by months and keep their callers signed in. Session lifetimes
+   * are tested through the real sign-in (test/sessions.spec.ts).
+   */
   tokenFor(user: { id: string }): Promise<string>;
   close(): Promise<void>;
 }
@@ -53,13 +57,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     throw error;
   }
   await app.getHttpAdapter().getInstance().ready();
-  const sessions = app.get(SessionsService);
+  const jwt = app.get(JwtService);
+  const dataSource = app.get<DataSource>(getDataSourceToken());
   return {
     app,
     config,
     database,
-    dataSource: app.get<DataSource>(getDataSourceToken()),
-    tokenFor: async (user) => (await sessions.start(user.id, 'api')).accessToken,
+    dataSource,
+    async tokenFor(user) {
+      const [session] = await dataSource.query(
+        `INSERT INTO auth_sessions (user_id, kind, expires_at) VALUES ($1, 'api', 'infinity') RETURNING id`,
+        [user.id],
+      );
+      return jwt.sign({ sub: user.id, sid: session.id });
+    },
     async close() {
       await app.close();
       if (ownsDatabase) {
