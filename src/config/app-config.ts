@@ -248,14 +248,14 @@ export class AppConfig {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(1_000_000)
   REPORT_REQUESTS_PER_MINUTE = 10;
 
   /** API tokens each user may create per hour (POST /auth/tokens), across all replicas. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(1_000_000)
   API_TOKENS_PER_HOUR = 10;
 
   get reportRecipientDomains(): string[] {
