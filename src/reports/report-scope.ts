@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { READ_RIGHTS } from '../auth/access-policy.js';
 import type { Principal, Role } from '../auth/roles.js';
 import { NotFoundError, ValidationFailedError } from '../common/domain-error.js';
 import type { ReportScope } from './report-data.query.js';
@@ -25,9 +26,12 @@ export const REPORT_READERS = [...REPORT_REQUESTERS, 'observer'] as const satisf
 /** Indicator-level figures are shown to observers only from this many assessments in a scope. */
 export const MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL = 5;
 
-/** Readers who may see indicator levels of any scope they may read: those who may ask for it. */
+/**
+ * Whether a report's reader sees indicator levels, which are assessment answers: observers see
+ * scores only (AccessPolicy's read rights), the other readers the levels of any scope they read.
+ */
 export function readsIndicatorDetail(user: Pick<Principal, 'role'>): boolean {
-  return (REPORT_REQUESTERS as readonly Role[]).includes(user.role);
+  return (READ_RIGHTS.assessmentAnswers as readonly Role[]).includes(user.role);
 }
 
 /** SQL: the scope in `scopeColumn` lies within the region `region` (an SQL expression). */
