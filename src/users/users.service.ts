@@ -16,6 +16,7 @@ import {
 } from '../common/domain-error.js';
 import type { Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
+import { ReportSchedulesService } from '../reports/report-schedules.service.js';
 import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
 import { User } from './user.entity.js';
 
@@ -77,6 +78,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly sessions: SessionsService,
     private readonly apiTokens: ApiTokensService,
+    private readonly reportSchedules: ReportSchedulesService,
   ) {}
 
   async list(query: UsersQuery): Promise<Page<UserResponse>> {
@@ -111,7 +113,8 @@ export class UsersService implements OnApplicationBootstrap {
 
   /**
    * A change by an administrator or itu_pm. A new password, role or scope, or disabling, ends every
-   * session of the user at once; a new password also revokes their API tokens.
+   * session of the user at once; a new password also revokes their API tokens; a new role or scope,
+   * or disabling, pauses the user's report schedules that it no longer covers.
    */
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserResponse> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
@@ -147,6 +150,9 @@ export class UsersService implements OnApplicationBootstrap {
       });
       const saved = toResponse(await manager.save(user));
       if (accessChanged || passwordHash) await this.sessions.endAll(manager, id);
+      if (accessChanged) {
+        await this.reportSchedules.pauseUncovered(manager, saved, actor.requestId, actor.user.id);
+      }
       if (passwordHash) await this.apiTokens.revokeAll(manager, id);
       await this.audit.record(manager, {
         actorId: actor.user.id,
