@@ -15,6 +15,7 @@ import { AuthService } from './auth.service.js';
 import { LoginLimiter } from './login-limiter.js';
 import { ServerSecrets, loadServerSecrets } from './server-secrets.js';
 import { SessionsService } from './sessions.service.js';
+import { UserTokensController } from './user-tokens.controller.js';
 
 const ISSUER = 'cirt-tracker';
 
@@ -55,7 +56,7 @@ class ServerSecretsModule {}
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, UserTokensController],
   providers: [
     AuthService,
     ApiTokensService,

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, UnauthorizedError, ValidationFailedError } from '../common/domain-error.js';
+import { UserChanges } from '../users/user-changes.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
 import type { ClientInfo, Credential } from './actor.decorator.js';
@@ -20,7 +21,7 @@ const INVALID_CREDENTIALS = new DomainError(
 const REVOKED = 'The token is not valid, has expired or was revoked';
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
@@ -28,7 +29,22 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly limiter: LoginLimiter,
     private readonly audit: AuditService,
+    private readonly userChanges: UserChanges,
   ) {}
+
+  /**
+   * A new password, role or scope, or disabling, ends every session of the user issued before it
+   * (but the one that changed its own password); a new password also revokes their API tokens, so
+   * whoever knew the old one keeps nothing.
+   */
+  onModuleInit(): void {
+    this.userChanges.subscribe(async (manager, change) => {
+      if (change.passwordChanged || change.accessChanged) {
+        await this.sessions.endAll(manager, change.user.id, change.keepSession);
+      }
+      if (change.passwordChanged) await this.apiTokens.revokeAll(manager, change.user.id);
+    });
+  }
 
   /**
    * Unknown e-mail, wrong password and disabled account get the same answer after the same work,

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
@@ -15,6 +15,7 @@ import {
 } from '../common/domain-error.js';
 import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
+import { UserChanges } from '../users/user-changes.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
 import type { CreateReportScheduleDto } from './dto/report.dto.js';
 import { ReportScopes, scopeKey, uncoveredReasonSql } from './report-scope.js';
@@ -63,7 +64,7 @@ const schedulerId = (scheduleId: string) => `report-schedule:${scheduleId}`;
  * covers its scope, and only an administrator or ITU PM resumes or reassigns it.
  */
 @Injectable()
-export class ReportSchedulesService {
+export class ReportSchedulesService implements OnModuleInit {
   private readonly logger = new Logger(ReportSchedulesService.name);
 
   constructor(
@@ -73,7 +74,16 @@ export class ReportSchedulesService {
     private readonly scopes: ReportScopes,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly userChanges: UserChanges,
   ) {}
+
+  /** A user's new role or scope, or disabling, pauses their schedules it no longer covers. */
+  onModuleInit(): void {
+    this.userChanges.subscribe(async (manager, change) => {
+      if (!change.accessChanged) return;
+      await this.pauseUncovered(manager, change.user, change.requestId, change.actorId);
+    });
+  }
 
   async create(actor: Actor, dto: CreateReportScheduleDto): Promise<object> {
     const scope = await this.scopes.authorise(actor.user, dto.scope);

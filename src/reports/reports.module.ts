@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
@@ -14,6 +15,7 @@ import { ReportsService } from './reports.service.js';
 
 @Module({
   imports: [
+    UsersModule,
     NotificationsModule,
     EventsModule,
     BullModule.registerQueue({
@@ -39,6 +41,6 @@ import { ReportsService } from './reports.service.js';
       { name: ReportJob.Retention, pattern: '17 3 * * *' },
     ]),
   ],
-  exports: [ReportsService, ReportSchedulesService],
+  exports: [ReportsService],
 })
 export class ReportsModule {}

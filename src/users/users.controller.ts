@@ -1,20 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
-import { ApiTokensService } from '../auth/api-tokens.service.js';
-import { ApiTokenResponse } from '../auth/dto/auth.dto.js';
 import type { Actor } from '../auth/roles.js';
 import type { Page } from '../common/pagination.js';
 import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
@@ -24,10 +11,7 @@ import { UsersService } from './users.service.js';
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(
-    private readonly users: UsersService,
-    private readonly apiTokens: ApiTokensService,
-  ) {}
+  constructor(private readonly users: UsersService) {}
 
   @Get()
   @Roles('admin', 'itu_pm')
@@ -55,24 +39,5 @@ export class UsersController {
     @Body() dto: UpdateUserDto,
   ): Promise<UserResponse> {
     return this.users.update(actor, id, dto);
-  }
-
-  /** Any user's API tokens, so an administrator can see and revoke what a script still holds. */
-  @Get(':id/tokens')
-  @Roles('admin')
-  async listTokens(@Param('id', ParseUUIDPipe) id: string): Promise<ApiTokenResponse[]> {
-    await this.users.get(id);
-    return this.apiTokens.list(id);
-  }
-
-  @Delete(':id/tokens/:tokenId')
-  @HttpCode(204)
-  @Roles('admin')
-  revokeToken(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('tokenId', ParseUUIDPipe) tokenId: string,
-  ): Promise<void> {
-    return this.apiTokens.revoke(actor, tokenId, id);
   }
 }

@@ -3,9 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
-import { ApiTokensService } from '../auth/api-tokens.service.js';
 import { hashPassword, passwordProblems } from '../auth/passwords.js';
-import { SessionsService } from '../auth/sessions.service.js';
 import type { Actor, Principal, Role } from '../auth/roles.js';
 import {
   ConflictError,
@@ -16,8 +14,8 @@ import {
 } from '../common/domain-error.js';
 import type { Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
-import { ReportSchedulesService } from '../reports/report-schedules.service.js';
 import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
+import { UserChanges } from './user-changes.js';
 import { User } from './user.entity.js';
 
 interface Scope {
@@ -76,9 +74,7 @@ export class UsersService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-    private readonly sessions: SessionsService,
-    private readonly apiTokens: ApiTokensService,
-    private readonly reportSchedules: ReportSchedulesService,
+    private readonly changes: UserChanges,
   ) {}
 
   async list(query: UsersQuery): Promise<Page<UserResponse>> {
@@ -112,9 +108,8 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /**
-   * A change by an administrator or itu_pm. A new password, role or scope, or disabling, ends every
-   * session of the user at once; a new password also revokes their API tokens; a new role or scope,
-   * or disabling, pauses the user's report schedules that it no longer covers.
+   * A change by an administrator or itu_pm. A new password, role or scope, or disabling, is
+   * published to the modules that hold what the user may do (UserChanges), in this transaction.
    */
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserResponse> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
@@ -149,11 +144,14 @@ export class UsersService implements OnApplicationBootstrap {
         ...(passwordHash ? { passwordHash } : {}),
       });
       const saved = toResponse(await manager.save(user));
-      if (accessChanged || passwordHash) await this.sessions.endAll(manager, id);
-      if (accessChanged) {
-        await this.reportSchedules.pauseUncovered(manager, saved, actor.requestId, actor.user.id);
-      }
-      if (passwordHash) await this.apiTokens.revokeAll(manager, id);
+      await this.changes.publish(manager, {
+        user: saved,
+        passwordChanged: passwordHash !== undefined,
+        accessChanged,
+        keepSession: null,
+        actorId: actor.user.id,
+        requestId: actor.requestId,
+      });
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'user.updated',
@@ -168,14 +166,20 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /**
-   * The caller's own new password (checked by AuthService): ends their other sessions and revokes
-   * their API tokens, so whoever knew the old password keeps nothing.
+   * The caller's own new password (checked by AuthService), published like any new password but
+   * keeping the calling session.
    */
   async setOwnPassword(actor: Actor, passwordHash: string, keepSession: string | null) {
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id: actor.user.id }, { passwordHash });
-      await this.sessions.endAll(manager, actor.user.id, keepSession);
-      await this.apiTokens.revokeAll(manager, actor.user.id);
+      await this.changes.publish(manager, {
+        user: { ...actor.user, disabled: false },
+        passwordChanged: true,
+        accessChanged: false,
+        keepSession,
+        actorId: actor.user.id,
+        requestId: actor.requestId,
+      });
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'user.password_changed',
