@@ -1,0 +1,15 @@
+import base from './jest.config.js';
+
+/**
+ * The inner loop: unit and in-process integration specs, without a build. Left out, and run by
+ * `npm test`: specs that drive a browser or start the built service, a Redis or crash workers.
+ */
+const SLOW = ['web-browser', 'delivery-crash', 'demo', 'redis-restart', 'report-memory', 'startup'];
+
+export default {
+  ...base,
+  projects: base.projects.map((project) => ({
+    ...project,
+    testPathIgnorePatterns: ['/node_modules/', `/test/(${SLOW.join('|')})\\.spec\\.ts$`],
+  })),
+};
