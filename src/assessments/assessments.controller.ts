@@ -10,7 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
@@ -24,9 +24,6 @@ import {
 } from './dto/assessment.dto.js';
 import { IndicatorKeyPipe } from './indicator-key.pipe.js';
 import { TemplatesService } from './templates.service.js';
-
-const WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
-const REVIEWERS = ['admin', 'itu_pm'] as const;
 
 @ApiTags('assessments')
 @ApiBearerAuth()
@@ -60,7 +57,7 @@ export class AssessmentsController {
   }
 
   @Post('programmes/:id/assessments')
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.answerAssessments)
   create(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) programmeId: string,
@@ -98,7 +95,7 @@ export class AssessmentsController {
   }
 
   @Put('assessments/:id/responses/:indicatorKey')
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.answerAssessments)
   answer(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -110,21 +107,21 @@ export class AssessmentsController {
 
   @Post('assessments/:id/submit')
   @HttpCode(200)
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.answerAssessments)
   submit(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.assessments.submit(actor, id);
   }
 
   @Post('assessments/:id/validate')
   @HttpCode(200)
-  @Roles(...REVIEWERS)
+  @Roles(...ACTION_RIGHTS.reviewAssessments)
   validate(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.assessments.validate(actor, id);
   }
 
   @Post('assessments/:id/return')
   @HttpCode(200)
-  @Roles(...REVIEWERS)
+  @Roles(...ACTION_RIGHTS.reviewAssessments)
   returnForChanges(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -17,6 +17,9 @@ export interface CountryRef {
 /** Those who work on the rollouts, as against observers (DOMAIN.md §3). */
 const WORKERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
 
+/** Those who follow many countries at once, as against a national team (its own country). */
+const OVERSEERS = ['admin', 'itu_pm', 'regional_coordinator', 'observer'] as const;
+
 /**
  * Which roles may read each kind of country data, within their read scope. Observers follow
  * phases and scores; what the teams write and whom they deal with is for those who do the work.
@@ -36,9 +39,45 @@ export const READ_RIGHTS = {
   /** The audit trail, and the events of a programme's history. */
   audit: WORKERS,
   notifications: WORKERS,
+  /** Compiled reports; observers get scores only (see reports/report-scope.ts). */
+  reports: OVERSEERS,
+  /** Aggregates across countries: the portfolio with its map, regions and programme table. */
+  portfolio: OVERSEERS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ReadRight = keyof typeof READ_RIGHTS;
+
+/** Those who write a country's data, in their write scope (see AccessPolicy.writeScope). */
+const COUNTRY_WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
+
+/**
+ * Which roles may take each action, within their scope. The API's routes take their @Roles from
+ * it, and the pages offer an action (a form, a button, a menu entry) only to the roles it names,
+ * so that a page never shows what the API would refuse.
+ */
+export const ACTION_RIGHTS = {
+  /** Ask for a programme's next phase. */
+  requestTransitions: COUNTRY_WRITERS,
+  /** Approve or reject a requested phase change: the queue of decisions. */
+  decideTransitions: ['admin', 'itu_pm', 'regional_coordinator'],
+  /** Add and update milestones. */
+  writeMilestones: COUNTRY_WRITERS,
+  postStatusUpdates: COUNTRY_WRITERS,
+  /** Add, update and remove stakeholders. */
+  writeStakeholders: COUNTRY_WRITERS,
+  /** Start an assessment, answer its indicators and submit it. */
+  answerAssessments: COUNTRY_WRITERS,
+  /** Validate a submitted assessment or return it for changes. */
+  reviewAssessments: ['admin', 'itu_pm'],
+  /** Ask for reports and schedule them: a coordinator for their own region only. */
+  requestReports: ['admin', 'itu_pm', 'regional_coordinator'],
+  /** Send a failed or dead notification again. */
+  retryNotifications: ['admin', 'itu_pm'],
+  /** Send a test message through a channel. */
+  sendTestNotifications: ['admin', 'itu_pm'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type ActionRight = keyof typeof ACTION_RIGHTS;
 
 /**
  * The one answer to "may this user read / write data of country X?". Services ask it for each
@@ -50,6 +89,11 @@ export class AccessPolicy {
   /** Whether the user's role may read this kind of data at all; the country scope comes on top. */
   mayRead(user: Principal, what: ReadRight): boolean {
     return (READ_RIGHTS[what] as readonly Role[]).includes(user.role);
+  }
+
+  /** Whether the user's role may take this action at all; the country scope comes on top. */
+  mayDo(user: Principal, what: ActionRight): boolean {
+    return (ACTION_RIGHTS[what] as readonly Role[]).includes(user.role);
   }
 
   /** Refuses (403) as the API's routes do a role that may not read this kind of data. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -12,8 +12,6 @@ import {
   UpdateMilestoneDto,
 } from './dto/milestone.dto.js';
 import { MilestonesService } from './milestones.service.js';
-
-const WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
 
 @ApiTags('milestones')
 @ApiBearerAuth()
@@ -32,7 +30,7 @@ export class MilestonesController {
   }
 
   @Post('programmes/:id/milestones')
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.writeMilestones)
   create(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) programmeId: string,
@@ -42,7 +40,7 @@ export class MilestonesController {
   }
 
   @Patch('milestones/:id')
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.writeMilestones)
   update(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

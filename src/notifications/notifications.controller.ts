@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -21,14 +21,14 @@ export class NotificationsController {
 
   @Post('test')
   @HttpCode(200)
-  @Roles('admin', 'itu_pm')
+  @Roles(...ACTION_RIGHTS.sendTestNotifications)
   sendTest(@CurrentActor() actor: Actor, @Body() dto: TestNotificationDto) {
     return this.notifications.sendTest(actor, dto);
   }
 
   @Post(':id/retry')
   @HttpCode(200)
-  @Roles('admin', 'itu_pm')
+  @Roles(...ACTION_RIGHTS.retryNotifications)
   retry(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.notifications.retry(actor, id);
   }

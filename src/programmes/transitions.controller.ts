@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -12,8 +12,6 @@ import {
 import { ProgrammeHistoryQuery } from './programme-history.query.js';
 import { TransitionsService } from './transitions.service.js';
 
-const DECIDERS = ['admin', 'itu_pm', 'regional_coordinator'] as const;
-
 @ApiTags('programmes')
 @ApiBearerAuth()
 @Controller()
@@ -24,7 +22,7 @@ export class TransitionsController {
   ) {}
 
   @Post('programmes/:id/transitions')
-  @Roles('admin', 'itu_pm', 'national_team')
+  @Roles(...ACTION_RIGHTS.requestTransitions)
   request(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -47,7 +45,7 @@ export class TransitionsController {
 
   @Post('transitions/:id/approve')
   @HttpCode(200)
-  @Roles(...DECIDERS)
+  @Roles(...ACTION_RIGHTS.decideTransitions)
   approve(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -58,7 +56,7 @@ export class TransitionsController {
 
   @Post('transitions/:id/reject')
   @HttpCode(200)
-  @Roles(...DECIDERS)
+  @Roles(...ACTION_RIGHTS.decideTransitions)
   reject(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

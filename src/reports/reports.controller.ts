@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -24,7 +25,6 @@ import {
   ReassignReportScheduleDto,
 } from './dto/report.dto.js';
 import { ReportSchedulesService } from './report-schedules.service.js';
-import { REPORT_READERS as READERS, REPORT_REQUESTERS as REQUESTERS } from './report-scope.js';
 import { ReportsService } from './reports.service.js';
 
 /** Who resumes and reassigns the schedules of others. */
@@ -38,26 +38,26 @@ export class ReportsController {
 
   @Post()
   @HttpCode(202)
-  @Roles(...REQUESTERS)
+  @Roles(...ACTION_RIGHTS.requestReports)
   @RateLimit('reports')
   request(@CurrentActor() actor: Actor, @Body() dto: CreateReportDto) {
     return this.reports.request(actor, dto);
   }
 
   @Get()
-  @Roles(...READERS)
+  @Roles(...READ_RIGHTS.reports)
   list(@CurrentActor() actor: Actor, @Query() query: PageQuery) {
     return this.reports.list(actor.user, query);
   }
 
   @Get(':id')
-  @Roles(...READERS)
+  @Roles(...READ_RIGHTS.reports)
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.get(actor.user, id);
   }
 
   @Get(':id/download')
-  @Roles(...READERS)
+  @Roles(...READ_RIGHTS.reports)
   async download(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -80,19 +80,19 @@ export class ReportSchedulesController {
   constructor(private readonly schedules: ReportSchedulesService) {}
 
   @Post()
-  @Roles(...REQUESTERS)
+  @Roles(...ACTION_RIGHTS.requestReports)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateReportScheduleDto) {
     return this.schedules.create(actor, dto);
   }
 
   @Get()
-  @Roles(...REQUESTERS)
+  @Roles(...ACTION_RIGHTS.requestReports)
   list(@CurrentActor() actor: Actor, @Query() query: PageQuery) {
     return this.schedules.list(actor.user, query);
   }
 
   @Get(':id')
-  @Roles(...REQUESTERS)
+  @Roles(...ACTION_RIGHTS.requestReports)
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
     return this.schedules.get(actor.user, id);
   }
@@ -117,7 +117,7 @@ export class ReportSchedulesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Roles(...REQUESTERS)
+  @Roles(...ACTION_RIGHTS.requestReports)
   async remove(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -10,7 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -21,8 +21,6 @@ import {
   UpdateStakeholderDto,
 } from './dto/stakeholder.dto.js';
 import { StakeholdersService } from './stakeholders.service.js';
-
-const WRITERS = ['admin', 'itu_pm', 'national_team'] as const;
 
 @ApiTags('stakeholders')
 @ApiBearerAuth()
@@ -40,7 +38,7 @@ export class StakeholdersController {
   }
 
   @Post('countries/:code/stakeholders')
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.writeStakeholders)
   create(
     @CurrentActor() actor: Actor,
     @Param('code', CountryCodePipe) code: string,
@@ -50,7 +48,7 @@ export class StakeholdersController {
   }
 
   @Patch('stakeholders/:id')
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.writeStakeholders)
   update(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -61,7 +59,7 @@ export class StakeholdersController {
 
   @Delete('stakeholders/:id')
   @HttpCode(204)
-  @Roles(...WRITERS)
+  @Roles(...ACTION_RIGHTS.writeStakeholders)
   remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.stakeholders.remove(actor, id);
   }
