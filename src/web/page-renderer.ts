@@ -2,28 +2,29 @@ import { fileURLToPath } from 'node:url';
 import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
 import { ServerSecrets } from '../auth/server-secrets.js';
 import { csrfTokenFor, sessionCookieName } from '../auth/session.js';
 import { AppConfig } from '../config/app-config.js';
 import { type PageLanguage, isPageLanguage, translator } from './i18n.js';
+import { type MenuEntry, menuFor } from './page-menu.js';
 
 const LANGUAGE_COOKIE = 'lang';
-const FLASH_COOKIE = 'flash';
 
 /** What every page's template receives besides its own data. */
 export interface PageContext {
   t: ReturnType<typeof translator>;
   lang: PageLanguage;
   user: Principal | null;
+  /** The pages this user may open, decided by the access policy. */
+  menu: MenuEntry[];
   csrfToken: string;
-  path: string;
-  flash: string | null;
 }
 
 /**
  * Renders Eta templates (src/web/views) into a page with the layout: language, signed-in user,
- * CSRF token for the page's scripts, and a one-time message left by the previous action.
+ * the menu of pages they may open, and the CSRF token for the page's scripts.
  */
 @Injectable()
 export class PageRenderer {
@@ -37,6 +38,7 @@ export class PageRenderer {
   constructor(
     private readonly config: AppConfig,
     private readonly secrets: ServerSecrets,
+    private readonly policy: AccessPolicy,
   ) {
     this.sessionCookie = sessionCookieName(config.PUBLIC_URL);
   }
@@ -69,16 +71,13 @@ export class PageRenderer {
     if (isPageLanguage(asked)) {
       void reply.setCookie(LANGUAGE_COOKIE, asked, this.cookieOptions(365 * 24 * 3600, false));
     }
-    const flash = request.cookies[FLASH_COOKIE] ?? null;
-    if (flash) void reply.clearCookie(FLASH_COOKIE, { path: '/' });
     const session = this.sessionToken(request);
     const context: PageContext = {
       t: translator(lang),
       lang,
       user,
+      menu: user ? menuFor(this.policy, user) : [],
       csrfToken: session ? csrfTokenFor(session, this.secrets.csrf) : '',
-      path: request.url,
-      flash,
     };
     const html = await this.eta.renderAsync(view, { ...context, ...data });
     await reply
@@ -86,11 +85,6 @@ export class PageRenderer {
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(html);
-  }
-
-  /** Leaves a message for the next page the browser shows (after a redirect). */
-  flash(reply: FastifyReply, message: string): void {
-    void reply.setCookie(FLASH_COOKIE, message, this.cookieOptions(60, true));
   }
 
   startSession(reply: FastifyReply, accessToken: string, expiresIn: number): void {

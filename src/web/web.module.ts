@@ -7,9 +7,17 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
 import { StakeholdersModule } from '../stakeholders/stakeholders.module.js';
 import { StatusUpdatesModule } from '../status-updates/status-updates.module.js';
+import { AssessmentPageService } from './assessment-page.service.js';
+import { AssessmentPagesController } from './assessment-pages.controller.js';
+import { CountryPageService } from './country-page.service.js';
+import { CountryPagesController } from './country-pages.controller.js';
+import { NotificationPagesController } from './notification-pages.controller.js';
 import { PageRenderer } from './page-renderer.js';
-import { PagesController } from './pages.controller.js';
+import { PortfolioPageService } from './portfolio-page.service.js';
+import { PortfolioPagesController } from './portfolio-pages.controller.js';
 import { PortfolioQuery } from './portfolio.query.js';
+import { ReportPagesController } from './report-pages.controller.js';
+import { SignInPagesController } from './sign-in-pages.controller.js';
 import { WorkQueueQuery } from './work-queue.query.js';
 
 @Module({
@@ -23,7 +31,22 @@ import { WorkQueueQuery } from './work-queue.query.js';
     ReportsModule,
     NotificationsModule,
   ],
-  controllers: [PagesController],
-  providers: [PageRenderer, PortfolioQuery, WorkQueueQuery],
+  // The pages by area; each asks one page service or query, and the access policy.
+  controllers: [
+    SignInPagesController,
+    PortfolioPagesController,
+    CountryPagesController,
+    AssessmentPagesController,
+    ReportPagesController,
+    NotificationPagesController,
+  ],
+  providers: [
+    PageRenderer,
+    PortfolioQuery,
+    WorkQueueQuery,
+    PortfolioPageService,
+    CountryPageService,
+    AssessmentPageService,
+  ],
 })
 export class WebModule {}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../auth/access-policy.js';
+import type { Actor } from '../auth/roles.js';
+import { AssessmentsService } from '../assessments/assessments.service.js';
+import { NotFoundError } from '../common/domain-error.js';
+import { PageQuery } from '../common/pagination.js';
+import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
+import { MilestonesService } from '../milestones/milestones.service.js';
+import { ProgrammeHistoryQuery } from '../programmes/programme-history.query.js';
+import { PHASES } from '../programmes/programme.constants.js';
+import { ProgrammesQuery } from '../programmes/dto/programme.dto.js';
+import { ProgrammesService } from '../programmes/programmes.service.js';
+import { TransitionsService } from '../programmes/transitions.service.js';
+import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
+import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
+
+const firstPage = (pageSize: number) => ({ page: 1, pageSize });
+
+/**
+ * The country workspace's view model: one programme of the country with what this user may read
+ * of it, and the actions they may take, all asked of the access policy. What a role may not read
+ * is not even fetched, so the page cannot show it.
+ */
+@Injectable()
+export class CountryPageService {
+  constructor(
+    private readonly policy: AccessPolicy,
+    private readonly programmes: ProgrammesService,
+    private readonly transitions: TransitionsService,
+    private readonly history: ProgrammeHistoryQuery,
+    private readonly milestones: MilestonesService,
+    private readonly statusUpdates: StatusUpdatesService,
+    private readonly stakeholders: StakeholdersService,
+    private readonly assessments: AssessmentsService,
+  ) {}
+
+  async view(actor: Actor, code: string, programmeId?: string) {
+    if (!/^[A-Z]{2}$/.test(code)) throw new NotFoundError(`Country ${code}`);
+    const list = await this.programmes.list(
+      actor,
+      Object.assign(new ProgrammesQuery(), { country: code, ...firstPage(50) }),
+    );
+    if (list.items.length === 0) throw new NotFoundError(`Country ${code}`);
+    const chosen =
+      list.items.find((item) => item.id === programmeId) ??
+      list.items.find((item) => item.cirtType === 'national') ??
+      list.items[0];
+    const id = chosen.id;
+    const reads = {
+      milestones: this.policy.mayRead(actor.user, 'milestones'),
+      statusUpdates: this.policy.mayRead(actor.user, 'statusUpdates'),
+      stakeholders: this.policy.mayRead(actor.user, 'stakeholders'),
+      history: this.policy.mayRead(actor.user, 'audit'),
+    };
+    const [programme, transitions, history, milestones, updates, stakeholders, assessments] =
+      await Promise.all([
+        this.programmes.get(actor.user, id),
+        this.transitions.list(actor, id),
+        this.history.history(actor, id),
+        reads.milestones
+          ? this.milestones.list(actor, id, Object.assign(new MilestonesQuery(), firstPage(200)))
+          : null,
+        reads.statusUpdates
+          ? this.statusUpdates.list(actor, id, Object.assign(new PageQuery(), firstPage(20)))
+          : null,
+        reads.stakeholders ? this.stakeholders.list(actor, code) : null,
+        this.assessments.listForProgramme(actor, id),
+      ]);
+    const latestValidated = assessments.find((assessment) => assessment.status === 'validated');
+    const score = latestValidated ? await this.assessments.score(actor, latestValidated.id) : null;
+    const writes = this.policy.canWrite(actor.user, {
+      code: programme.countryCode,
+      regionCode: programme.regionCode,
+    });
+    return {
+      title: programme.title,
+      rawTitle: true,
+      programmes: list.items,
+      programme,
+      may: {
+        requestTransition: writes && this.policy.mayDo(actor.user, 'requestTransitions'),
+        updateMilestones: writes && this.policy.mayDo(actor.user, 'writeMilestones'),
+        postStatusUpdate: writes && this.policy.mayDo(actor.user, 'postStatusUpdates'),
+      },
+      transitions,
+      phaseHistory: history.phases,
+      events: reads.history ? history.events : null,
+      milestones: milestones?.items ?? null,
+      updates: updates?.items ?? null,
+      stakeholders,
+      assessments,
+      score,
+      phases: PHASES,
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { AccessPolicy } from '../auth/access-policy.js';
+import type { Principal, Role } from '../auth/roles.js';
+import { homeFor, menuFor } from './page-menu.js';
+
+function user(role: Role, scope: Partial<Principal> = {}): Principal {
+  return {
+    id: 'u',
+    email: 'u@example.org',
+    displayName: 'U',
+    role,
+    countryCode: null,
+    regionCode: null,
+    locale: 'en',
+    ...scope,
+  };
+}
+
+describe('page menu', () => {
+  const policy = new AccessPolicy();
+
+  it.each([
+    [
+      'admin',
+      user('admin'),
+      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications'],
+      '/app/portfolio',
+    ],
+    [
+      'itu_pm',
+      user('itu_pm'),
+      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications'],
+      '/app/portfolio',
+    ],
+    [
+      'regional_coordinator',
+      user('regional_coordinator', { regionCode: 'AFR' }),
+      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications'],
+      '/app/portfolio',
+    ],
+    [
+      'national_team',
+      user('national_team', { countryCode: 'KE' }),
+      ['/app/countries/KE', '/app/notifications'],
+      '/app/countries/KE',
+    ],
+    ['observer', user('observer'), ['/app/portfolio', '/app/reports'], '/app/portfolio'],
+  ])(
+    'should offer %s the pages its rights open, and start it at its home',
+    (_name, who, pages, home) => {
+      expect(menuFor(policy, who).map((entry) => entry.href)).toEqual(pages);
+      expect(homeFor(policy, who)).toBe(home);
+    },
+  );
+
+  it('should label each entry with a catalog key', () => {
+    expect(menuFor(policy, user('national_team', { countryCode: 'KE' }))).toEqual([
+      { href: '/app/countries/KE', label: 'myCountry' },
+      { href: '/app/notifications', label: 'notifications' },
+    ]);
+  });
+});
