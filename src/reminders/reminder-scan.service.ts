@@ -2,10 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { countryTodaySql } from '../common/country-calendar.sql.js';
 import { AppConfig } from '../config/app-config.js';
+import { openMilestoneSql } from '../milestones/milestone.sql.js';
 import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
 import { type ReminderKind, renderReminder } from './reminder-messages.js';
 import { type ReminderRules, reminderRules } from './reminder-rules.js';
+import {
+  daysWithoutStatusUpdateSql,
+  lastStatusUpdateSql,
+  staleStatusUpdateSql,
+} from './status-update-stale.sql.js';
 import {
   type StakeholderRecipient,
   stakeholderDrafts,
@@ -30,9 +37,8 @@ interface DueReminder {
   roles: string[];
 }
 
-const OPEN = `('planned', 'in_progress', 'blocked')`;
 /** The country's calendar date now: reminders count days as the country lives them. */
-const TODAY = `($1::timestamptz AT TIME ZONE c.timezone)::date`;
+const TODAY = countryTodaySql('$1', 'c.timezone');
 
 /** Due reminders rendered and written per statement of a scan. */
 const SCAN_CHUNK = 500;
@@ -163,7 +169,7 @@ export class ReminderScan {
               m.title AS "milestoneTitle", to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
               m.owner_stakeholder_id AS "ownerId", (${days})::int AS days
        FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE p.status = 'active' AND m.status IN ${OPEN} AND ${condition}`,
+       WHERE p.status = 'active' AND ${openMilestoneSql('m.status')} AND ${condition}`,
         [now, bound],
       );
     return rows;
@@ -189,12 +195,11 @@ export class ReminderScan {
   private async staleStatusUpdates(now: Date): Promise<DueReminder[]> {
     const { afterDays, escalateAfterDays } = this.rules.statusUpdateStale;
     const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
-      `SELECT p.id || ':' || to_char(coalesce(p.health_updated_at, p.created_at), 'YYYYMMDDHH24MISS') AS subject,
+      `SELECT p.id || ':' || to_char(${lastStatusUpdateSql('p')}, 'YYYYMMDDHH24MISS') AS subject,
               p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
-              (${TODAY} - (coalesce(p.health_updated_at, p.created_at) AT TIME ZONE c.timezone)::date)::int AS days
+              ${daysWithoutStatusUpdateSql('p', 'c.timezone', '$1')}::int AS days
        FROM programmes p JOIN countries c ON c.code = p.country_code
-       WHERE p.status = 'active'
-         AND ${TODAY} - (coalesce(p.health_updated_at, p.created_at) AT TIME ZONE c.timezone)::date >= $2`,
+       WHERE p.status = 'active' AND ${staleStatusUpdateSql('p', 'c.timezone', '$1', '$2')}`,
       [now, afterDays],
     );
     return rows.map((row) => {

@@ -3,15 +3,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
-import { DEFAULT_REMINDER_RULES } from '../reminders/reminder-rules.js';
+import { AppConfig } from '../config/app-config.js';
+import { overdueMilestoneSql } from '../milestones/milestone.sql.js';
+import { type ReminderRules, reminderRules } from '../reminders/reminder-rules.js';
+import { staleStatusUpdateSql } from '../reminders/status-update-stale.sql.js';
 
 /** What waits for a coordinator or project manager: decisions, late milestones, silent programmes. */
 @Injectable()
 export class WorkQueueQuery {
+  /** The rules as configured, as the reminder scan reads them: the queue lists what it reminds. */
+  private readonly rules: ReminderRules;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: AccessPolicy,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.rules = reminderRules(config.REMINDER_RULES);
+  }
 
   async forUser(user: Principal, lang: string, asOf: Date) {
     const scoped = (params: unknown[]) =>
@@ -38,22 +47,19 @@ export class WorkQueueQuery {
       `SELECT m.id, m.title, m.phase, to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate", m.status,
               c.code AS "countryCode", coalesce(c.names ->> $1, c.names ->> 'en') AS "countryName", p.title AS "programmeTitle"
        FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE m.status IN ('planned', 'in_progress', 'blocked') AND p.status = 'active'
-         AND m.due_date < ($2::timestamptz AT TIME ZONE c.timezone)::date AND ${scoped(overdueParams)}
+       WHERE ${overdueMilestoneSql('m', 'c.timezone', '$2')} AND p.status = 'active'
+         AND ${scoped(overdueParams)}
        ORDER BY m.due_date, c.code LIMIT 100`,
       overdueParams,
     );
-    const staleParams: unknown[] = [lang, asOf, DEFAULT_REMINDER_RULES.statusUpdateStale.afterDays];
+    const staleParams: unknown[] = [lang, asOf, this.rules.statusUpdateStale.afterDays];
     const stale = await this.dataSource.query(
       `SELECT p.id, p.title, c.code AS "countryCode", coalesce(c.names ->> $1, c.names ->> 'en') AS "countryName",
-              latest.created_at AS "lastUpdateAt"
+              p.health_updated_at AS "lastUpdateAt"
        FROM programmes p JOIN countries c ON c.code = p.country_code
-       LEFT JOIN LATERAL (
-         SELECT created_at FROM status_updates s WHERE s.programme_id = p.id ORDER BY seq DESC LIMIT 1
-       ) latest ON true
-       WHERE p.status = 'active' AND coalesce(latest.created_at, p.created_at) < $2::timestamptz - make_interval(days => $3)
+       WHERE p.status = 'active' AND ${staleStatusUpdateSql('p', 'c.timezone', '$2', '$3')}
          AND ${scoped(staleParams)}
-       ORDER BY latest.created_at NULLS FIRST, c.code LIMIT 100`,
+       ORDER BY p.health_updated_at NULLS FIRST, c.code LIMIT 100`,
       staleParams,
     );
     return { transitions, overdue, stale };
