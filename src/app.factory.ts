@@ -17,6 +17,7 @@ import {
   problemForStatus,
   sendProblem,
 } from './common/problem-details.filter.js';
+import { BEARER_SCHEME } from './common/openapi.js';
 import { REQUEST_ID_HEADER, requestId } from './common/request-id.js';
 import { UnreadBodyInterceptor } from './common/unread-body.interceptor.js';
 import { createValidationPipe } from './common/validation.js';
@@ -90,7 +91,17 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       'National CIRT rollouts: programmes, phases, gates, assessments, reminders, reports.',
     )
     .setVersion('1')
-    .addBearerAuth()
+    .addServer(config.PUBLIC_URL.replace(/\/+$/, ''), 'this deployment')
+    // Every operation needs a token unless it says otherwise (security: []), as the global guard.
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'an access token from login, or an API token',
+      },
+      BEARER_SCHEME,
+    )
+    .addSecurityRequirements(BEARER_SCHEME)
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'api/docs-json',

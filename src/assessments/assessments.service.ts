@@ -43,8 +43,11 @@ function indicatorCount(template: AssessmentTemplate): number {
   return template.areas.reduce((count, area) => count + area.indicators.length, 0);
 }
 
+/** A score as its reader may see it: the gaps only with the right to read the answers. */
+export type ViewedScore = Omit<Score, 'gaps'> & { gaps?: Score['gaps'] };
+
 /** The gaps name indicators and levels answered: without a right to the answers, only the scores. */
-function forViewer(score: Score, mayReadAnswers: boolean): Partial<Score> {
+function forViewer(score: Score, mayReadAnswers: boolean): ViewedScore {
   if (mayReadAnswers) return score;
   const { gaps: _gaps, ...scores } = score;
   return scores;
@@ -159,7 +162,10 @@ export class AssessmentsService {
     );
   }
 
-  async get(actor: Actor, id: string) {
+  async get(
+    actor: Actor,
+    id: string,
+  ): Promise<AssessmentSummary | (AssessmentSummary & { responses: AssessmentResponse[] })> {
     const { assessment, responses } = await this.load(actor.user, id);
     const summary = this.summary(assessment, responses.length);
     return this.policy.mayRead(actor.user, 'assessmentAnswers')
@@ -167,7 +173,7 @@ export class AssessmentsService {
       : summary;
   }
 
-  async score(actor: Actor, id: string): Promise<Partial<Score>> {
+  async score(actor: Actor, id: string): Promise<ViewedScore> {
     const { assessment, responses } = await this.load(actor.user, id);
     const score =
       assessment.score ?? scoreAssessment(this.template(assessment), this.answers(responses));

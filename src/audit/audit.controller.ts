@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, pageOf } from '../common/openapi.js';
 import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
@@ -14,6 +15,9 @@ import { AuditEventResponse, AuditQuery } from './dto/audit.dto.js';
 export class AuditController {
   constructor(private readonly auditLog: AuditLogQuery) {}
 
+  @ApiOperation({ summary: 'Audit events in the caller’s scope, filtered' })
+  @ApiOkResponse({ type: pageOf(AuditEventResponse) })
+  @ApiProblems(400, 401, 403)
   @Get()
   @Roles(...READ_RIGHTS.audit)
   list(

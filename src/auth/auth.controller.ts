@@ -9,7 +9,15 @@ import {
   Post,
   Put,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, ApiPublicOperation } from '../common/openapi.js';
 import { RateLimit } from '../common/throttling.js';
 import { ANY_ROLE, type Actor } from './roles.js';
 import { Public, Roles } from './access.decorators.js';
@@ -43,6 +51,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @ApiPublicOperation('Sign in with e-mail and password')
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiProblems(400, 401, 429)
   login(@Body() dto: LoginDto, @CurrentClient() client: ClientInfo): Promise<LoginResponse> {
     return this.auth.login(dto, client);
   }
@@ -51,6 +62,9 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'End the calling session or revoke the calling API token' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiProblems(401)
   @Roles(...ANY_ROLE)
   logout(@CurrentActor() actor: Actor, @CurrentCredential() credential: Credential): Promise<void> {
     return this.auth.logout(actor, credential);
@@ -59,6 +73,9 @@ export class AuthController {
   @Put('me/password')
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({ summary: "Change the caller's password, ending their other sessions" })
+  @ApiNoContentResponse({ description: 'Changed' })
+  @ApiProblems(400, 401)
   @Roles(...ANY_ROLE)
   changePassword(
     @CurrentActor() actor: Actor,
@@ -70,6 +87,9 @@ export class AuthController {
 
   @Get('me')
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller' })
+  @ApiOkResponse({ type: MeResponse })
+  @ApiProblems(401)
   @Roles(...ANY_ROLE)
   me(@CurrentActor() { user }: Actor): MeResponse {
     return {
@@ -85,6 +105,9 @@ export class AuthController {
 
   @Get('tokens')
   @ApiBearerAuth()
+  @ApiOperation({ summary: "The caller's API tokens" })
+  @ApiOkResponse({ type: [ApiTokenResponse] })
+  @ApiProblems(401)
   @Roles(...ANY_ROLE)
   listTokens(@CurrentActor() actor: Actor): Promise<ApiTokenResponse[]> {
     return this.apiTokens.list(actor.user.id);
@@ -92,6 +115,9 @@ export class AuthController {
 
   @Post('tokens')
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Create an API token (shown once)' })
+  @ApiCreatedResponse({ type: CreatedApiTokenResponse })
+  @ApiProblems(400, 401, 429)
   @Roles(...ANY_ROLE)
   @RateLimit('api-tokens')
   createToken(
@@ -104,6 +130,9 @@ export class AuthController {
   @Delete('tokens/:id')
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke one of the caller’s API tokens' })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiProblems(400, 401, 404)
   @Roles(...ANY_ROLE)
   revokeToken(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.apiTokens.revoke(actor, id);

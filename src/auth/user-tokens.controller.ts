@@ -1,5 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi.js';
 import { UsersService } from '../users/users.service.js';
 import { Roles } from './access.decorators.js';
 import { CurrentActor } from './actor.decorator.js';
@@ -19,6 +26,9 @@ export class UserTokensController {
 
   @Get()
   @Roles('admin')
+  @ApiOperation({ summary: "A user's API tokens" })
+  @ApiOkResponse({ type: [ApiTokenResponse] })
+  @ApiProblems(400, 401, 403, 404)
   async list(@Param('id', ParseUUIDPipe) id: string): Promise<ApiTokenResponse[]> {
     await this.users.get(id);
     return this.apiTokens.list(id);
@@ -27,6 +37,9 @@ export class UserTokensController {
   @Delete(':tokenId')
   @HttpCode(204)
   @Roles('admin')
+  @ApiOperation({ summary: "Revoke a user's API token" })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiProblems(400, 401, 403, 404)
   revoke(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

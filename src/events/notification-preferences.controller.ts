@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
@@ -15,12 +16,18 @@ import { NotificationPreferencesService } from './notification-preferences.servi
 export class NotificationPreferencesController {
   constructor(private readonly preferences: NotificationPreferencesService) {}
 
+  @ApiOperation({ summary: "The caller's notification preferences" })
+  @ApiOkResponse({ type: NotificationPreferencesResponse })
+  @ApiProblems(401)
   @Get()
   @Roles(...ANY_ROLE)
   get(@CurrentActor() actor: Actor): Promise<NotificationPreferencesResponse> {
     return this.preferences.get(actor.user);
   }
 
+  @ApiOperation({ summary: "Replace the caller's notification preferences" })
+  @ApiOkResponse({ type: NotificationPreferencesResponse })
+  @ApiProblems(400, 401)
   @Put()
   @Roles(...ANY_ROLE)
   replace(

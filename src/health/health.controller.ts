@@ -1,5 +1,16 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiPublicOperation } from '../common/openapi.js';
+import {
+  HealthIndicatorStatus,
+  HealthLiveResponse,
+  HealthReadyResponse,
+} from './dto/health.dto.js';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -13,6 +24,7 @@ import { RedisHealthIndicator } from './redis.health.js';
 const CHECK_TIMEOUT_MS = 1_000;
 
 @ApiTags('health')
+@ApiExtraModels(HealthIndicatorStatus)
 @Public()
 @Controller('health')
 export class HealthController {
@@ -23,12 +35,17 @@ export class HealthController {
   ) {}
 
   /** The process is up and serving; says nothing of its dependencies. */
+  @ApiPublicOperation('Liveness: the process is up')
+  @ApiOkResponse({ type: HealthLiveResponse })
   @Get('live')
-  live(): { status: 'ok' } {
+  live(): HealthLiveResponse {
     return { status: 'ok' };
   }
 
   /** Ready to do work: PostgreSQL and Redis both answer. 503 with the details otherwise. */
+  @ApiPublicOperation('Readiness: PostgreSQL and Redis answer')
+  @ApiOkResponse({ type: HealthReadyResponse })
+  @ApiServiceUnavailableResponse({ type: HealthReadyResponse, description: 'A dependency is down' })
   @Get('ready')
   @HealthCheck()
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, pageOf } from '../common/openapi.js';
 import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
@@ -19,6 +26,9 @@ import { MilestonesService } from './milestones.service.js';
 export class MilestonesController {
   constructor(private readonly milestones: MilestonesService) {}
 
+  @ApiOperation({ summary: "A programme's milestones, filtered" })
+  @ApiOkResponse({ type: pageOf(MilestoneResponse) })
+  @ApiProblems(400, 401, 403, 404)
   @Get('programmes/:id/milestones')
   @Roles(...READ_RIGHTS.milestones)
   list(
@@ -29,6 +39,9 @@ export class MilestonesController {
     return this.milestones.list(actor, programmeId, query);
   }
 
+  @ApiOperation({ summary: 'Add a milestone to a programme' })
+  @ApiCreatedResponse({ type: MilestoneResponse })
+  @ApiProblems(400, 401, 403, 404, 422)
   @Post('programmes/:id/milestones')
   @Roles(...ACTION_RIGHTS.writeMilestones)
   create(
@@ -39,6 +52,9 @@ export class MilestonesController {
     return this.milestones.create(actor, programmeId, dto);
   }
 
+  @ApiOperation({ summary: 'Change a milestone (carries the version read)' })
+  @ApiOkResponse({ type: MilestoneResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
   @Patch('milestones/:id')
   @Roles(...ACTION_RIGHTS.writeMilestones)
   update(

@@ -10,7 +10,12 @@ import { type Page, pageFromCountedRows } from '../common/pagination.js';
 import { PermanentDeliveryError, TransientDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel, newWebhookSecret } from './channels/webhook.channel.js';
-import type { NotificationsQuery, TestNotificationDto } from './dto/notification.dto.js';
+import type {
+  NotificationResponse,
+  NotificationsQuery,
+  TestNotificationDto,
+  TestNotificationResult,
+} from './dto/notification.dto.js';
 
 const COLUMNS = `n.id, n.kind, n.channel, n.recipient, n.locale, n.subject, n.status, n.attempts,
   n.last_error AS "lastError", n.provider_response AS "providerResponse", n.not_before AS "notBefore",
@@ -29,7 +34,7 @@ export class NotificationsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(actor: Actor, query: NotificationsQuery): Promise<Page<object>> {
+  async list(actor: Actor, query: NotificationsQuery): Promise<Page<NotificationResponse>> {
     this.policy.assertMayRead(actor.user, 'notifications');
     const params: unknown[] = [];
     const scope = this.policy.readScope(actor.user);
@@ -52,7 +57,7 @@ export class NotificationsService {
     equal('n.kind', query.kind);
     equal('n.channel', query.channel);
     params.push(query.pageSize, query.offset);
-    const rows: { total: number }[] = await this.dataSource.query(
+    const rows: (NotificationResponse & { total: number })[] = await this.dataSource.query(
       `SELECT count(*) OVER ()::int AS total, ${COLUMNS}
        FROM notifications n LEFT JOIN countries c ON c.code = n.country_code
        WHERE ${where.join(' AND ')}
@@ -64,7 +69,7 @@ export class NotificationsService {
   }
 
   /** A dead or failed notification goes back to pending; the relay queues it again. */
-  async retry(actor: Actor, id: string): Promise<object> {
+  async retry(actor: Actor, id: string): Promise<NotificationResponse> {
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(
         `SELECT id, status, country_code AS "countryCode" FROM notifications WHERE id = $1 FOR UPDATE`,
@@ -101,7 +106,7 @@ export class NotificationsService {
   }
 
   /** Sends a test message now and answers what the mail server or the receiver said. */
-  async sendTest(actor: Actor, dto: TestNotificationDto): Promise<object> {
+  async sendTest(actor: Actor, dto: TestNotificationDto): Promise<TestNotificationResult> {
     if ((dto.email === undefined) === (dto.webhookUrl === undefined)) {
       throw ValidationFailedError.of('email', 'give either email or webhookUrl');
     }

@@ -5,6 +5,7 @@ import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { daysBetween, localDate } from '../common/dates.js';
+import type { ProgrammeHistoryResponse } from './dto/programme.dto.js';
 import type { Phase } from './programme.constants.js';
 import { ProgrammeAccess } from './programme-access.service.js';
 
@@ -26,7 +27,7 @@ export class ProgrammeHistoryQuery {
     private readonly clock: Clock,
   ) {}
 
-  async history(actor: Actor, programmeId: string) {
+  async history(actor: Actor, programmeId: string): Promise<ProgrammeHistoryResponse> {
     const ref = await this.programmes.forRead(actor.user, programmeId);
     const [current] = await this.dataSource.query(
       `SELECT phase, phase_entered_at AS "enteredAt" FROM programmes WHERE id = $1`,

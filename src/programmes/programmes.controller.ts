@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, pageOf } from '../common/openapi.js';
 import { READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
@@ -20,6 +27,9 @@ import { ProgrammesService } from './programmes.service.js';
 export class ProgrammesController {
   constructor(private readonly programmes: ProgrammesService) {}
 
+  @ApiOperation({ summary: 'Programmes in the caller’s scope, filtered and sorted' })
+  @ApiOkResponse({ type: pageOf(ProgrammeSummary) })
+  @ApiProblems(400, 401, 403)
   @Get()
   @Roles(...READ_RIGHTS.programmes)
   list(
@@ -29,12 +39,18 @@ export class ProgrammesController {
     return this.programmes.list(actor, query);
   }
 
+  @ApiOperation({ summary: 'Start a programme in readiness assessment' })
+  @ApiCreatedResponse({ type: ProgrammeDetail })
+  @ApiProblems(400, 401, 403, 409)
   @Post()
   @Roles('admin', 'itu_pm')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateProgrammeDto): Promise<ProgrammeDetail> {
     return this.programmes.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'One programme with its pending transition and latest updates' })
+  @ApiOkResponse({ type: ProgrammeDetail })
+  @ApiProblems(400, 401, 403, 404)
   @Get(':id')
   @Roles(...READ_RIGHTS.programmes)
   get(
@@ -44,6 +60,9 @@ export class ProgrammesController {
     return this.programmes.get(actor.user, id);
   }
 
+  @ApiOperation({ summary: 'Change a programme (carries the version read)' })
+  @ApiOkResponse({ type: ProgrammeDetail })
+  @ApiProblems(400, 401, 403, 404, 409)
   @Patch(':id')
   @Roles('admin', 'itu_pm')
   update(

@@ -13,29 +13,16 @@ import {
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
-import type { ApproveTransitionDto, RequestTransitionDto } from './dto/transition.dto.js';
+import type {
+  ApproveTransitionDto,
+  RequestTransitionDto,
+  TransitionResponse,
+} from './dto/transition.dto.js';
 import { GateChecks, type GateResult } from './gates.js';
 import { planMove } from './lifecycle.js';
 import { PhaseTransition } from './phase-transition.entity.js';
 import { ProgrammeAccess, type ProgrammeRef } from './programme-access.service.js';
 import { Programme } from './programme.entity.js';
-
-export interface TransitionResponse {
-  id: string;
-  programmeId: string;
-  status: PhaseTransition['status'];
-  direction: PhaseTransition['direction'];
-  fromPhase: PhaseTransition['fromPhase'];
-  toPhase: PhaseTransition['toPhase'];
-  requestedBy: string;
-  requestedAt: Date;
-  note: string | null;
-  gate: GateResult | null;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  decisionNote: string | null;
-  gateAtDecision: GateResult | null;
-}
 
 export function toResponse(transition: PhaseTransition): TransitionResponse {
   const { gateAtRequest, fromPhaseEnteredAt: _entered, ...fields } = transition;

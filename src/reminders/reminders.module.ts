@@ -1,6 +1,7 @@
 import { BullModule, InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi.js';
 import type { Queue } from 'bullmq';
 import { Roles } from '../auth/access.decorators.js';
 import { Clock } from '../common/clock.js';
@@ -8,6 +9,7 @@ import { DomainError } from '../common/domain-error.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, REMINDER_SCAN_JOB } from '../queues/queue-names.js';
+import { ReminderScanAccepted } from './dto/reminder.dto.js';
 import { ReminderScan } from './reminder-scan.service.js';
 
 @Processor(QueueName.Reminders, { runRetryDelay: 2_000 })
@@ -31,10 +33,13 @@ export class RemindersController {
   ) {}
 
   /** Runs one scan now, on a worker. */
+  @ApiOperation({ summary: 'Run the reminder scan now, on a worker' })
+  @ApiAcceptedResponse({ type: ReminderScanAccepted })
+  @ApiProblems(401, 403, 503)
   @Post('scan')
   @HttpCode(202)
   @Roles('admin', 'itu_pm')
-  async scan(): Promise<{ jobId: string }> {
+  async scan(): Promise<ReminderScanAccepted> {
     const jobId = `manual-${this.clock.now().getTime()}`;
     try {
       await this.queue.add(

@@ -17,7 +17,7 @@ import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagina
 import { AppConfig } from '../config/app-config.js';
 import { UserChanges } from '../users/user-changes.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
-import type { CreateReportScheduleDto } from './dto/report.dto.js';
+import type { CreateReportScheduleDto, ReportScheduleResponse } from './dto/report.dto.js';
 import { ReportScopes, scopeKey, uncoveredReasonSql } from './report-scope.js';
 import { firesMoreOftenThanHourly } from './schedule-frequency.js';
 
@@ -30,12 +30,8 @@ const COLUMNS = `s.id, s.cron, s.timezone, s.scope, s.formats, s.recipients, s.c
 /** Why a schedule stopped: its owner's state (see uncoveredReasonSql), or no recipient left. */
 type PauseReason = 'owner_missing' | 'owner_disabled' | 'owner_scope_changed' | 'no_recipients';
 
-interface ScheduleRow {
-  id: string;
-  cron: string;
-  timezone: string;
-  paused: boolean;
-}
+/** A schedule as its columns (COLUMNS) read it. */
+type ScheduleRow = Omit<ReportScheduleResponse, 'nextRunAt'>;
 
 /** What users.service knows of a user it has just changed. */
 export interface ScheduleOwner {
@@ -85,7 +81,7 @@ export class ReportSchedulesService implements OnModuleInit {
     });
   }
 
-  async create(actor: Actor, dto: CreateReportScheduleDto): Promise<object> {
+  async create(actor: Actor, dto: CreateReportScheduleDto): Promise<ReportScheduleResponse> {
     const scope = await this.scopes.authorise(actor.user, dto.scope);
     const cron = dto.cron.trim();
     const timezone = dto.timezone ?? 'UTC';
@@ -123,7 +119,7 @@ export class ReportSchedulesService implements OnModuleInit {
     return this.withNextRun(schedule);
   }
 
-  async list(user: Principal, query: PageQuery): Promise<Page<object>> {
+  async list(user: Principal, query: PageQuery): Promise<Page<ReportScheduleResponse>> {
     const params: unknown[] = [];
     const where = this.scopes.visibleTo(user, params, 's.scope');
     params.push(query.pageSize, query.offset);
@@ -136,7 +132,7 @@ export class ReportSchedulesService implements OnModuleInit {
     return { ...page, items: page.items.map((row) => this.withNextRun(row as ScheduleRow)) };
   }
 
-  async get(user: Principal, id: string): Promise<object> {
+  async get(user: Principal, id: string): Promise<ReportScheduleResponse> {
     const params: unknown[] = [id];
     const [row] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM report_schedules s WHERE s.id = $1 AND ${this.scopes.visibleTo(user, params, 's.scope')}`,
@@ -164,7 +160,7 @@ export class ReportSchedulesService implements OnModuleInit {
   }
 
   /** Runs a paused schedule again, if its owner covers its scope once more (else 422). */
-  async resume(actor: Actor, id: string): Promise<object> {
+  async resume(actor: Actor, id: string): Promise<ReportScheduleResponse> {
     const schedule = await this.dataSource.transaction(async (manager) => {
       const current = await this.lockWithOwnerReason(manager, id);
       if (!current.paused) {
@@ -178,7 +174,7 @@ export class ReportSchedulesService implements OnModuleInit {
   }
 
   /** Gives the schedule to another user who covers its scope; a paused one runs again. */
-  async reassign(actor: Actor, id: string, userId: string): Promise<object> {
+  async reassign(actor: Actor, id: string, userId: string): Promise<ReportScheduleResponse> {
     const schedule = await this.dataSource.transaction(async (manager) => {
       const current = await this.lockWithOwnerReason(manager, id);
       const [owner]: { reason: PauseReason | null }[] = await manager.query(
@@ -417,7 +413,7 @@ export class ReportSchedulesService implements OnModuleInit {
     });
   }
 
-  private withNextRun(schedule: ScheduleRow): object {
+  private withNextRun(schedule: ScheduleRow): ReportScheduleResponse {
     if (schedule.paused) return { ...schedule, nextRunAt: null };
     const next = CronExpressionParser.parse(schedule.cron, {
       tz: schedule.timezone,

@@ -10,7 +10,17 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiFileResponse, ApiProblems, pageOf } from '../common/openapi.js';
+import type { Page } from '../common/pagination.js';
 import type { FastifyReply } from 'fastify';
 import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
@@ -23,6 +33,9 @@ import {
   CreateReportScheduleDto,
   DownloadQuery,
   ReassignReportScheduleDto,
+  ReportAcceptedResponse,
+  ReportResponse,
+  ReportScheduleResponse,
 } from './dto/report.dto.js';
 import { ReportSchedulesService } from './report-schedules.service.js';
 import { ReportsService } from './reports.service.js';
@@ -36,26 +49,49 @@ const SCHEDULE_MANAGERS = ['admin', 'itu_pm'] as const;
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
+  @ApiOperation({ summary: 'Request a report; it is compiled on a worker' })
+  @ApiAcceptedResponse({ type: ReportAcceptedResponse })
+  @ApiProblems(400, 401, 403, 429)
   @Post()
   @HttpCode(202)
   @Roles(...ACTION_RIGHTS.requestReports)
   @RateLimit('reports')
-  request(@CurrentActor() actor: Actor, @Body() dto: CreateReportDto) {
+  request(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateReportDto,
+  ): Promise<ReportAcceptedResponse> {
     return this.reports.request(actor, dto);
   }
 
+  @ApiOperation({ summary: 'Reports in the caller’s scope, newest first' })
+  @ApiOkResponse({ type: pageOf(ReportResponse) })
+  @ApiProblems(400, 401, 403)
   @Get()
   @Roles(...READ_RIGHTS.reports)
-  list(@CurrentActor() actor: Actor, @Query() query: PageQuery) {
+  list(@CurrentActor() actor: Actor, @Query() query: PageQuery): Promise<Page<ReportResponse>> {
     return this.reports.list(actor.user, query);
   }
 
+  @ApiOperation({ summary: 'One report: status, progress and summary' })
+  @ApiOkResponse({ type: ReportResponse })
+  @ApiProblems(400, 401, 403, 404)
   @Get(':id')
   @Roles(...READ_RIGHTS.reports)
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ReportResponse> {
     return this.reports.get(actor.user, id);
   }
 
+  @ApiOperation({ summary: 'Download a completed report in one format' })
+  @ApiFileResponse('The file, as an attachment', [
+    'application/json',
+    'text/csv',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/pdf',
+  ])
+  @ApiProblems(400, 401, 403, 404)
   @Get(':id/download')
   @Roles(...READ_RIGHTS.reports)
   async download(
@@ -79,31 +115,58 @@ export class ReportsController {
 export class ReportSchedulesController {
   constructor(private readonly schedules: ReportSchedulesService) {}
 
+  @ApiOperation({ summary: 'Schedule a recurring report, e-mailed to its recipients' })
+  @ApiCreatedResponse({ type: ReportScheduleResponse })
+  @ApiProblems(400, 401, 403, 409)
   @Post()
   @Roles(...ACTION_RIGHTS.requestReports)
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateReportScheduleDto) {
+  create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateReportScheduleDto,
+  ): Promise<ReportScheduleResponse> {
     return this.schedules.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'Report schedules in the caller’s scope' })
+  @ApiOkResponse({ type: pageOf(ReportScheduleResponse) })
+  @ApiProblems(400, 401, 403)
   @Get()
   @Roles(...ACTION_RIGHTS.requestReports)
-  list(@CurrentActor() actor: Actor, @Query() query: PageQuery) {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: PageQuery,
+  ): Promise<Page<ReportScheduleResponse>> {
     return this.schedules.list(actor.user, query);
   }
 
+  @ApiOperation({ summary: 'One report schedule with its next run' })
+  @ApiOkResponse({ type: ReportScheduleResponse })
+  @ApiProblems(400, 401, 403, 404)
   @Get(':id')
   @Roles(...ACTION_RIGHTS.requestReports)
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ReportScheduleResponse> {
     return this.schedules.get(actor.user, id);
   }
 
+  @ApiOperation({ summary: 'Resume a paused schedule whose owner covers its scope again' })
+  @ApiOkResponse({ type: ReportScheduleResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
   @Post(':id/resume')
   @HttpCode(200)
   @Roles(...SCHEDULE_MANAGERS)
-  resume(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  resume(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ReportScheduleResponse> {
     return this.schedules.resume(actor, id);
   }
 
+  @ApiOperation({ summary: 'Give a schedule to another user who covers its scope' })
+  @ApiOkResponse({ type: ReportScheduleResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
   @Post(':id/reassign')
   @HttpCode(200)
   @Roles(...SCHEDULE_MANAGERS)
@@ -111,10 +174,13 @@ export class ReportSchedulesController {
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: ReassignReportScheduleDto,
-  ) {
+  ): Promise<ReportScheduleResponse> {
     return this.schedules.reassign(actor, id, dto.userId);
   }
 
+  @ApiOperation({ summary: 'Delete a schedule; the reports it made stay' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems(400, 401, 403, 404)
   @Delete(':id')
   @HttpCode(204)
   @Roles(...ACTION_RIGHTS.requestReports)

@@ -10,7 +10,12 @@ import { NotFoundError } from '../common/domain-error.js';
 import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
-import type { CreateReportDto, ReportFormat } from './dto/report.dto.js';
+import type {
+  CreateReportDto,
+  ReportAcceptedResponse,
+  ReportFormat,
+  ReportResponse,
+} from './dto/report.dto.js';
 import { ReportScopes, readsIndicatorDetail, scopeKey } from './report-scope.js';
 
 /** Reports deleted per transaction by the retention job. */
@@ -37,7 +42,7 @@ export class ReportsService {
    * Stores the queued report, then queues its compile job. The row is the outbox: if Redis is
    * away, the relay tick queues it later, so a request is never lost.
    */
-  async request(actor: Actor, dto: CreateReportDto): Promise<{ id: string; status: 'queued' }> {
+  async request(actor: Actor, dto: CreateReportDto): Promise<ReportAcceptedResponse> {
     const scope = await this.scopes.authorise(actor.user, dto.scope);
     const id = await this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(
@@ -79,11 +84,11 @@ export class ReportsService {
     return queued.length;
   }
 
-  async list(user: Principal, query: PageQuery): Promise<Page<object>> {
+  async list(user: Principal, query: PageQuery): Promise<Page<ReportResponse>> {
     const params: unknown[] = [];
     const where = this.scopes.visibleTo(user, params, 'r.scope');
     params.push(query.pageSize, query.offset);
-    const rows: { total: number }[] = await this.dataSource.query(
+    const rows: (ReportResponse & { total: number })[] = await this.dataSource.query(
       `SELECT count(*) OVER ()::int AS total, ${COLUMNS} FROM reports r WHERE ${where}
        ORDER BY r.created_at DESC, r.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
@@ -91,7 +96,7 @@ export class ReportsService {
     return pageFromCountedRows(rows, query);
   }
 
-  async get(user: Principal, id: string): Promise<object> {
+  async get(user: Principal, id: string): Promise<ReportResponse> {
     const params: unknown[] = [id];
     const [row] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM reports r WHERE r.id = $1 AND ${this.scopes.visibleTo(user, params, 'r.scope')}`,

@@ -9,7 +9,15 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi.js';
 import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
@@ -28,6 +36,9 @@ import { StakeholdersService } from './stakeholders.service.js';
 export class StakeholdersController {
   constructor(private readonly stakeholders: StakeholdersService) {}
 
+  @ApiOperation({ summary: "A country's stakeholders" })
+  @ApiOkResponse({ type: [StakeholderResponse] })
+  @ApiProblems(400, 401, 403, 404)
   @Get('countries/:code/stakeholders')
   @Roles(...READ_RIGHTS.stakeholders)
   list(
@@ -37,6 +48,9 @@ export class StakeholdersController {
     return this.stakeholders.list(actor, code);
   }
 
+  @ApiOperation({ summary: 'Add a stakeholder to a country' })
+  @ApiCreatedResponse({ type: StakeholderResponse })
+  @ApiProblems(400, 401, 403, 404, 409)
   @Post('countries/:code/stakeholders')
   @Roles(...ACTION_RIGHTS.writeStakeholders)
   create(
@@ -47,6 +61,9 @@ export class StakeholdersController {
     return this.stakeholders.create(actor, code, dto);
   }
 
+  @ApiOperation({ summary: 'Change a stakeholder' })
+  @ApiOkResponse({ type: StakeholderResponse })
+  @ApiProblems(400, 401, 403, 404, 409)
   @Patch('stakeholders/:id')
   @Roles(...ACTION_RIGHTS.writeStakeholders)
   update(
@@ -57,6 +74,9 @@ export class StakeholdersController {
     return this.stakeholders.update(actor, id, dto);
   }
 
+  @ApiOperation({ summary: 'Remove a stakeholder' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(400, 401, 403, 404)
   @Delete('stakeholders/:id')
   @HttpCode(204)
   @Roles(...ACTION_RIGHTS.writeStakeholders)

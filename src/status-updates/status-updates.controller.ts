@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, pageOf } from '../common/openapi.js';
 import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
@@ -14,6 +21,9 @@ import { StatusUpdatesService } from './status-updates.service.js';
 export class StatusUpdatesController {
   constructor(private readonly statusUpdates: StatusUpdatesService) {}
 
+  @ApiOperation({ summary: "A programme's status updates, newest first" })
+  @ApiOkResponse({ type: pageOf(StatusUpdateResponse) })
+  @ApiProblems(400, 401, 403, 404)
   @Get()
   @Roles(...READ_RIGHTS.statusUpdates)
   list(
@@ -24,6 +34,9 @@ export class StatusUpdatesController {
     return this.statusUpdates.list(actor, programmeId, query);
   }
 
+  @ApiOperation({ summary: 'Post a status update on a programme' })
+  @ApiCreatedResponse({ type: StatusUpdateResponse })
+  @ApiProblems(400, 401, 403, 404, 422)
   @Post()
   @Roles(...ACTION_RIGHTS.postStatusUpdates)
   create(

@@ -28,7 +28,13 @@ export class CreateAssessmentDto {
 }
 
 export class AnswerDto {
-  @ApiProperty({ nullable: true, minimum: 0, maximum: 4, description: 'null: not applicable' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 4,
+    description: 'null: not applicable',
+  })
   @ValidateBy({
     name: 'isLevel',
     validator: {
@@ -84,4 +90,144 @@ export class TrendQuery {
   @IsOptional()
   @IsIn(ASSESSMENT_KINDS)
   kind: AssessmentKind = 'readiness';
+}
+
+const ASSESSMENT_STATUS_VALUES = ['draft', 'submitted', 'validated', 'returned'];
+const BAND_VALUES = ['not_ready', 'emerging', 'conditionally_ready', 'ready'];
+
+export class TemplateSummaryResponse {
+  @ApiProperty({ example: 'itu-ncirt-readiness' }) key: string;
+  @ApiProperty({ example: '1.0.0' }) version: string;
+  @ApiProperty({ enum: ASSESSMENT_KINDS }) kind: AssessmentKind;
+  @ApiProperty() title: string;
+  @ApiProperty({ example: '2026-01-15' }) publishedAt: string;
+}
+
+export class TemplateIndicatorResponse {
+  @ApiProperty() key: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ description: 'below level 3, it caps the band at conditionally ready' })
+  critical: boolean;
+}
+
+export class TemplateAreaResponse {
+  @ApiProperty() key: string;
+  @ApiProperty() title: string;
+  @ApiProperty() weight: number;
+  @ApiProperty({ type: () => [TemplateIndicatorResponse] })
+  indicators: TemplateIndicatorResponse[];
+}
+
+export class IndicatorMappingResponse {
+  @ApiProperty({ enum: ['same', 'split', 'merged', 'retired'] })
+  type: 'same' | 'split' | 'merged' | 'retired';
+  @ApiProperty({ type: [String] }) from: string[];
+  @ApiProperty({ type: [String] }) to: string[];
+}
+
+export class TemplatePreviousResponse {
+  @ApiProperty() version: string;
+  @ApiProperty({ type: () => [IndicatorMappingResponse] }) mapping: IndicatorMappingResponse[];
+}
+
+export class TemplateResponse extends TemplateSummaryResponse {
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'what each level 0..4 means',
+  })
+  scale: Record<string, string>;
+  @ApiProperty({ type: () => [TemplateAreaResponse] }) areas: TemplateAreaResponse[];
+  @ApiPropertyOptional({ type: () => TemplatePreviousResponse })
+  previous?: TemplatePreviousResponse;
+}
+
+export class AssessmentSummaryResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) programmeId: string;
+  @ApiProperty() templateKey: string;
+  @ApiProperty() templateVersion: string;
+  @ApiProperty({ enum: ASSESSMENT_KINDS }) kind: AssessmentKind;
+  @ApiProperty({ enum: ASSESSMENT_STATUS_VALUES }) status: string;
+  @ApiProperty({ description: 'indicators answered' }) answered: number;
+  @ApiProperty({ description: 'indicators in the template' }) total: number;
+  @ApiProperty({ nullable: true, type: Number }) score: number | null;
+  @ApiProperty({ nullable: true, type: String, enum: BAND_VALUES }) band: string | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) submittedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) validatedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String }) returnNote: string | null;
+}
+
+export class AnswerResponse {
+  @ApiProperty({ format: 'uuid' }) assessmentId: string;
+  @ApiProperty() indicatorKey: string;
+  @ApiProperty({ nullable: true, type: Number, minimum: 0, maximum: 4 }) level: number | null;
+  @ApiProperty({ nullable: true, type: String }) naReason: string | null;
+  @ApiProperty({ type: [String] }) evidence: string[];
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ format: 'uuid' }) updatedBy: string;
+  @ApiProperty() updatedAt: Date;
+}
+
+/** Readers with scores only (observers) get no responses. */
+export class AssessmentDetailResponse extends AssessmentSummaryResponse {
+  @ApiPropertyOptional({ type: () => [AnswerResponse] }) responses?: AnswerResponse[];
+}
+
+export class AreaScoreResponse {
+  @ApiProperty() key: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'null when nothing was answered' })
+  score: number | null;
+}
+
+export class GapResponse {
+  @ApiProperty() indicatorKey: string;
+  @ApiProperty() title: string;
+  @ApiProperty() level: number;
+  @ApiProperty() critical: boolean;
+}
+
+/** Readers with scores only (observers) get no gaps: they name the levels answered. */
+export class ScoreResponse {
+  @ApiProperty({ nullable: true, type: Number }) overall: number | null;
+  @ApiProperty({ nullable: true, type: String, enum: BAND_VALUES }) band: string | null;
+  @ApiProperty({ description: 'a critical indicator below level 3 held the band' })
+  capped: boolean;
+  @ApiProperty({ type: () => [AreaScoreResponse] }) areas: AreaScoreResponse[];
+  @ApiPropertyOptional({ type: () => [GapResponse] }) gaps?: GapResponse[];
+}
+
+export class TrendAreaResponse {
+  @ApiProperty() key: string;
+  @ApiProperty() title: string;
+}
+
+export class TrendPointAreaResponse {
+  @ApiProperty() key: string;
+  @ApiProperty({ nullable: true, type: Number }) score: number | null;
+}
+
+export class TrendPointResponse {
+  @ApiProperty({ format: 'uuid' }) assessmentId: string;
+  @ApiProperty({ description: 'the version it was answered on' }) templateVersion: string;
+  @ApiProperty() validatedAt: Date;
+  @ApiProperty({ nullable: true, type: Number }) overall: number | null;
+  @ApiProperty({ nullable: true, type: String, enum: BAND_VALUES }) band: string | null;
+  @ApiProperty({ type: () => [TrendPointAreaResponse] }) areas: TrendPointAreaResponse[];
+}
+
+export class TrendResponse {
+  @ApiProperty({ enum: ASSESSMENT_KINDS }) kind: AssessmentKind;
+  @ApiProperty({ nullable: true, type: String }) templateKey: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the version whose areas every point is expressed in: the newest',
+  })
+  templateVersion: string | null;
+  @ApiProperty({ type: () => [TrendAreaResponse] }) areas: TrendAreaResponse[];
+  @ApiProperty({ type: () => [TrendPointResponse] }) points: TrendPointResponse[];
 }

@@ -44,7 +44,9 @@ export class AuditEventResponse {
   @ApiProperty() entityType: string;
   @ApiProperty({ nullable: true, type: String }) entityId: string | null;
   @ApiProperty({ nullable: true, type: String }) countryCode: string | null;
-  @ApiProperty({ nullable: true, type: Object }) before: object | null;
-  @ApiProperty({ nullable: true, type: Object }) after: object | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true })
+  before: object | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true })
+  after: object | null;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;
 }

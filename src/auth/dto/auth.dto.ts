@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { LOCALES } from '../../common/locales.js';
 import { UserResponse } from '../../users/dto/user.dto.js';
+import { ROLES, type Role } from '../roles.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'amina@cert.go.ke' })
@@ -26,10 +28,10 @@ export class MeResponse {
   @ApiProperty() id: string;
   @ApiProperty() email: string;
   @ApiProperty() displayName: string;
-  @ApiProperty() role: string;
-  @ApiPropertyOptional() countryCode?: string;
-  @ApiPropertyOptional() regionCode?: string;
-  @ApiProperty() locale: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiPropertyOptional({ example: 'KE' }) countryCode?: string;
+  @ApiPropertyOptional({ example: 'AFR' }) regionCode?: string;
+  @ApiProperty({ enum: LOCALES }) locale: string;
 }
 
 export class CreateApiTokenDto {

@@ -71,7 +71,11 @@ export class UpdateNotificationPreferencesDto {
 }
 
 export class NotificationPreferencesResponse {
-  @ApiProperty({ description: 'every event kind with its mode' })
+  @ApiProperty({
+    description: 'every event kind with its mode',
+    type: 'object',
+    additionalProperties: { type: 'string', enum: [...DELIVERY_MODES] },
+  })
   events: Record<EventKind, DeliveryMode>;
 
   @ApiProperty({ nullable: true, type: String }) timezone: string | null;

@@ -57,12 +57,12 @@ export class UpdateMilestoneDto {
   @IsCalendarDate()
   dueDate?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @IsUUID()
   ownerStakeholderId?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @IsString()
   @Length(0, 4000)

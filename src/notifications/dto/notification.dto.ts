@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { IsHttpUrl } from '../../common/validators.js';
@@ -46,4 +46,33 @@ export class TestNotificationDto {
   @IsHttpUrl()
   @MaxLength(2000)
   webhookUrl?: string;
+}
+
+export class NotificationResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'reminder.milestone_overdue' }) kind: string;
+  @ApiProperty({ enum: NOTIFICATION_CHANNELS }) channel: NotificationChannel;
+  @ApiProperty({ description: 'an e-mail address or a webhook URL' }) recipient: string;
+  @ApiProperty({ example: 'en' }) locale: string;
+  @ApiProperty() subject: string;
+  @ApiProperty({ enum: NOTIFICATION_STATUSES }) status: NotificationStatus;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ nullable: true, type: String }) providerResponse: string | null;
+  @ApiProperty({ description: "not delivered before this: the recipient's working hours" })
+  notBefore: Date;
+  @ApiProperty({ nullable: true, type: Date }) queuedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) sentAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) programmeId: string | null;
+  @ApiProperty({ nullable: true, type: String }) countryCode: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) stakeholderId: string | null;
+  @ApiProperty() createdAt: Date;
+}
+
+export class TestNotificationResult {
+  @ApiProperty({ enum: NOTIFICATION_CHANNELS }) channel: NotificationChannel;
+  @ApiProperty() delivered: boolean;
+  @ApiProperty({ description: 'what the mail server or the receiver said' }) response: string;
+  @ApiPropertyOptional({ description: 'the signing secret used for a test webhook' })
+  signingSecret?: string;
 }

@@ -16,6 +16,7 @@ import {
   PROGRAMME_STATUSES,
   type ProgrammeStatus,
 } from '../programme.constants.js';
+import { GateResultResponse } from './transition.dto.js';
 
 const COUNTRY_CODE = /^[A-Z]{2}$/;
 
@@ -70,12 +71,12 @@ export class UpdateProgrammeDto {
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @IsCalendarDate()
   startDate?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @IsCalendarDate()
   targetDate?: string | null;
@@ -177,7 +178,74 @@ export class ProgrammeDetail extends ProgrammeSummary {
   @ApiProperty({ nullable: true, type: String }) startDate: string | null;
   @ApiProperty({ nullable: true, type: String }) targetDate: string | null;
   @ApiProperty() createdAt: Date;
-  @ApiProperty({ nullable: true, type: Object }) pendingTransition: object | null;
-  @ApiProperty({ nullable: true, type: Object }) latestStatusUpdate: object | null;
-  @ApiProperty({ type: [Object] }) latestAssessments: object[];
+  @ApiProperty({ nullable: true, type: () => PendingTransitionSummary })
+  pendingTransition: PendingTransitionSummary | null;
+  @ApiProperty({ nullable: true, type: () => LatestStatusUpdate })
+  latestStatusUpdate: LatestStatusUpdate | null;
+  @ApiProperty({ type: () => [LatestAssessment], description: 'the latest of each kind' })
+  latestAssessments: LatestAssessment[];
+}
+
+export class PendingTransitionSummary {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: PHASES }) fromPhase: Phase;
+  @ApiProperty({ enum: PHASES }) toPhase: Phase;
+  @ApiProperty({ format: 'uuid' }) requestedBy: string;
+  @ApiProperty() requestedAt: Date;
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ nullable: true, type: () => GateResultResponse })
+  gate: GateResultResponse | null;
+}
+
+/** Readers without the right to status updates get only health and createdAt. */
+export class LatestStatusUpdate {
+  @ApiPropertyOptional({ format: 'uuid' }) id?: string;
+  @ApiProperty({ enum: HEALTHS }) health: Health;
+  @ApiPropertyOptional() summary?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) nextSteps?: string | null;
+  @ApiPropertyOptional({ format: 'uuid' }) authorId?: string;
+  @ApiProperty() createdAt: Date;
+}
+
+export class LatestAssessment {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() templateKey: string;
+  @ApiProperty() templateVersion: string;
+  @ApiProperty({ enum: ['readiness', 'maturity'] }) kind: string;
+  @ApiProperty({ enum: ['draft', 'submitted', 'validated', 'returned'] }) status: string;
+  @ApiProperty({ nullable: true, type: Number }) score: number | null;
+  @ApiProperty({ nullable: true, type: String }) band: string | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) validatedAt: Date | null;
+}
+
+export class PhasePeriodResponse {
+  @ApiProperty({ enum: PHASES }) phase: Phase;
+  @ApiProperty() enteredAt: Date;
+  @ApiProperty({ nullable: true, type: Date, description: 'null for the current phase' })
+  leftAt: Date | null;
+  @ApiProperty({ description: "whole days in the phase, in the country's calendar" })
+  days: number;
+}
+
+export class HistoryEventResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() occurredAt: Date;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) actorId: string | null;
+  @ApiProperty({ example: 'phase_transition.approved' }) action: string;
+  @ApiProperty({ example: 'programme' }) entityType: string;
+  @ApiProperty({ nullable: true, type: String }) entityId: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true })
+  before: object | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true })
+  after: object | null;
+}
+
+export class ProgrammeHistoryResponse {
+  @ApiProperty({ type: () => [PhasePeriodResponse] }) phases: PhasePeriodResponse[];
+  @ApiProperty({
+    type: () => [HistoryEventResponse],
+    description: 'empty for readers without the right to the audit trail',
+  })
+  events: HistoryEventResponse[];
 }

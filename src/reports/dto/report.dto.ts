@@ -97,3 +97,63 @@ export class ReassignReportScheduleDto {
   @IsUUID('all', { message: 'userId must be a user id (UUID)' })
   userId: string;
 }
+
+export const REPORT_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export class ReportAcceptedResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['queued'] }) status: 'queued';
+}
+
+export class ReportSummaryResponse {
+  @ApiProperty() programmes: number;
+  @ApiProperty() countries: number;
+  @ApiProperty({ nullable: true, type: Number }) meanReadiness: number | null;
+}
+
+export class ReportResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: REPORT_STATUSES }) status: ReportStatus;
+  @ApiProperty({ minimum: 0, maximum: 100 }) progress: number;
+  @ApiProperty({ nullable: true, type: Date, description: 'the instant the data was read' })
+  asOf: Date | null;
+  @ApiProperty({ type: () => ReportScopeDto }) scope: ReportScopeDto;
+  @ApiProperty({ enum: REPORT_FORMATS, isArray: true }) formats: ReportFormat[];
+  @ApiProperty({ nullable: true, type: () => ReportSummaryResponse })
+  summary: ReportSummaryResponse | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the JSON snapshot' })
+  contentHash: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) requestedBy: string | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) completedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) scheduleId: string | null;
+}
+
+export class ReportScheduleResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '0 7 * * 1' }) cron: string;
+  @ApiProperty({ example: 'Africa/Nairobi' }) timezone: string;
+  @ApiProperty({ type: () => ReportScopeDto }) scope: ReportScopeDto;
+  @ApiProperty({ enum: REPORT_FORMATS, isArray: true }) formats: ReportFormat[];
+  @ApiProperty({ type: [String] }) recipients: string[];
+  @ApiProperty({ format: 'uuid', description: 'the owner, whose scope the schedule works in' })
+  createdBy: string;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() paused: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['owner_missing', 'owner_disabled', 'owner_scope_changed', 'no_recipients'],
+  })
+  pausedReason: string | null;
+  @ApiProperty({ nullable: true, type: Date }) pausedAt: Date | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'null when paused',
+  })
+  nextRunAt: string | null;
+}

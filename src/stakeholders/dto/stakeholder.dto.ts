@@ -72,7 +72,7 @@ export class UpdateStakeholderDto {
   @IsIn(STAKEHOLDER_ROLES)
   role?: StakeholderRole;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @Transform(trimString)
   @IsString()
@@ -84,12 +84,12 @@ export class UpdateStakeholderDto {
   @IsIn(LOCALES)
   locale?: Locale;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @IsHttpUrl()
   @MaxLength(2000)

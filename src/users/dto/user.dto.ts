@@ -37,6 +37,7 @@ export class CreateUserDto {
   role: Role;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'KE',
     description: 'required for national_team, refused otherwise',
   })
@@ -76,7 +77,7 @@ export class UpdateUserDto {
   @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ example: 'KE', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'KE', nullable: true })
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: 'countryCode must be an ISO 3166-1 alpha-2 code such as KE' })
   countryCode?: string | null;
