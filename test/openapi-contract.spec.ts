@@ -47,7 +47,7 @@ function run(command: string, args: string[], cwd = process.cwd()): SpawnSyncRet
   return spawnSync(process.execPath, [join(process.cwd(), command), ...args], {
     cwd,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 150_000,
     // Redocly reports nothing home and checks for no update: the lint runs offline.
     env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
   });
@@ -317,7 +317,7 @@ describe('OpenAPI contract', () => {
       status: 0,
       output: '',
     });
-  }, 90_000);
+  }, 240_000);
 
   it("should pass Redocly's recommended rules with no error", () => {
     // Run beside the document, so no configuration of the project's changes the rules.
@@ -333,5 +333,5 @@ describe('OpenAPI contract', () => {
     const errors = report.problems.filter((problem) => problem.severity === 'error');
     expect(errors).toEqual([]);
     expect(report.totals.errors).toBe(0);
-  }, 60_000);
+  }, 160_000);
 });
