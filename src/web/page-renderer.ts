@@ -44,7 +44,7 @@ export class PageRenderer {
   }
 
   /** The access token in the session cookie, if the browser sent one. */
-  sessionToken(request: FastifyRequest): string | undefined {
+  private sessionToken(request: FastifyRequest): string | undefined {
     return request.cookies[this.sessionCookie];
   }
 

@@ -12,8 +12,7 @@ import { PageErrorFilter } from './page-error.filter.js';
 import { PageRenderer } from './page-renderer.js';
 
 /** The form to ask for a report: on the one region a user covers, or on a region they choose. */
-export type ReportRequestForm =
-  { fixedRegion: string } | { regionChoices: readonly string[] } | null;
+type ReportRequestForm = { fixedRegion: string } | { regionChoices: readonly string[] } | null;
 
 /** The reports page: earlier reports in scope, and the request form for those who may ask. */
 @ApiExcludeController()
