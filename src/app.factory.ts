@@ -22,6 +22,7 @@ import { REQUEST_ID_HEADER, requestId } from './common/request-id.js';
 import { UnreadBodyInterceptor } from './common/unread-body.interceptor.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
+import { withErrorCodes } from './common/error-codes.openapi.js';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -40,7 +41,7 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
       // The router refuses a malformed URL (400) or an over-long path parameter (414) before any
       // hook or filter runs.
       frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
-        sendProblem(reply, problemForStatus(error.statusCode ?? 400, error.message), request.id),
+        sendProblem(reply, problemForStatus(error.statusCode ?? 400), request.id),
     }),
     { bufferLogs: true, abortOnError: false, return503OnClosing: true },
   );
@@ -103,9 +104,14 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     )
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    jsonDocumentUrl: 'api/docs-json',
-  });
+  SwaggerModule.setup(
+    'api/docs',
+    app,
+    () => withErrorCodes(SwaggerModule.createDocument(app, openApi)),
+    {
+      jsonDocumentUrl: 'api/docs-json',
+    },
+  );
   return app;
 }
 

@@ -97,10 +97,18 @@ describe('assessments', () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.json().code).toBe('assessment_incomplete');
     expect(refused.json().errors).toEqual([
-      { field: 'responses.A2', message: 'A2 is at level 3 and needs evidence' },
-      { field: 'responses.B4', message: 'B4 is not answered' },
-      { field: 'responses.G3', message: 'G3 is at level 3 and needs evidence' },
-      { field: 'responses.J3', message: 'J3 is not answered' },
+      {
+        field: 'responses.A2',
+        code: 'indicator_needs_evidence',
+        message: 'A2 is at level 3 and needs evidence',
+      },
+      { field: 'responses.B4', code: 'indicator_unanswered', message: 'B4 is not answered' },
+      {
+        field: 'responses.G3',
+        code: 'indicator_needs_evidence',
+        message: 'G3 is at level 3 and needs evidence',
+      },
+      { field: 'responses.J3', code: 'indicator_unanswered', message: 'J3 is not answered' },
     ]);
 
     for (const key of ['A2', 'G3', 'B4', 'J3']) {

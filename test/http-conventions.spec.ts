@@ -60,7 +60,7 @@ describe('HTTP conventions', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([
-      { field: 'name', message: 'name must not contain NUL characters' },
+      { field: 'name', code: 'nul_character', message: 'name must not contain NUL characters' },
     ]);
     const query = await t.app.inject({
       method: 'GET',
@@ -98,7 +98,7 @@ describe('HTTP conventions', () => {
       });
       expect(response.statusCode).toBe(400);
       expect(response.json().errors).toEqual([
-        { field, message: `property ${field} should not exist` },
+        { field, code: 'unknown_field', message: `property ${field} should not exist` },
       ]);
       expect(await t.dataSource.query('SELECT count(*)::int AS n FROM api_tokens')).toEqual(before);
     },
@@ -115,7 +115,7 @@ describe('HTTP conventions', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([
-      { field: 'body', message: 'The body must be a JSON object' },
+      { field: 'body', code: 'body_not_object', message: 'The body must be a JSON object' },
     ]);
   });
 
@@ -155,7 +155,7 @@ describe('HTTP conventions', () => {
       const refused = await revoke(id, payload);
       expect(refused.statusCode).toBe(400);
       expect(refused.json().errors).toEqual([
-        { field: 'body', message: 'This request takes no body' },
+        { field: 'body', code: 'body_not_expected', message: 'This request takes no body' },
       ]);
     }
     const [{ revoked }] = await t.dataSource.query(

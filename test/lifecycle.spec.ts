@@ -86,10 +86,12 @@ describe('the programme lifecycle', () => {
     expect(first.json().errors).toEqual([
       {
         field: 'readiness_assessment_validated',
+        code: 'readiness_assessment_validated',
         message: 'No readiness assessment of this programme is validated yet',
       },
       {
         field: 'phase_milestones_closed',
+        code: 'phase_milestones_closed',
         message:
           '5 milestones of phase readiness_assessment are still open: Focal point and host institution confirmed; ' +
           'Readiness questionnaire completed; Assessment mission or workshop held; Assessment report delivered to the host; ' +
@@ -97,9 +99,14 @@ describe('the programme lifecycle', () => {
       },
       {
         field: 'focal_point_present',
+        code: 'focal_point_present',
         message: 'KE has no national focal point among its stakeholders',
       },
-      { field: 'host_approver_present', message: 'KE has no host approver among its stakeholders' },
+      {
+        field: 'host_approver_present',
+        code: 'host_approver_present',
+        message: 'KE has no host approver among its stakeholders',
+      },
     ]);
     await answerAll('itu-ncirt-readiness');
     await closeMilestones();

@@ -398,7 +398,11 @@ describe('programmes', () => {
       const refused = await admin('POST', url, { ...base, ownerStakeholderId: foreign.id });
       expect(refused.statusCode).toBe(400);
       expect(refused.json().errors).toEqual([
-        { field: 'ownerStakeholderId', message: 'ownerStakeholderId must be a stakeholder of MW' },
+        {
+          field: 'ownerStakeholderId',
+          code: 'not_a_stakeholder_of',
+          message: 'ownerStakeholderId must be a stakeholder of MW',
+        },
       ]);
       const milestone = await firstMilestone(t, staff.admin, programme.id);
       const patch = await admin('PATCH', `/api/v1/milestones/${milestone.id}`, {

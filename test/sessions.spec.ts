@@ -313,7 +313,11 @@ describe('sessions and secrets', () => {
       });
       expect(answer.statusCode).toBe(400);
       expect(answer.json().errors).toEqual([
-        { field: 'newPassword', message: 'newPassword must not be the e-mail address' },
+        {
+          field: 'newPassword',
+          code: 'password_is_email',
+          message: 'newPassword must not be the e-mail address',
+        },
       ]);
     });
 

@@ -144,7 +144,11 @@ describe('users', () => {
     });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors).toEqual([
-      { field: 'regionCode', message: 'a regional_coordinator user needs a regionCode' },
+      {
+        field: 'regionCode',
+        code: 'region_code_required',
+        message: 'a regional_coordinator user needs a regionCode',
+      },
     ]);
     expect(await counts()).toEqual(before);
 

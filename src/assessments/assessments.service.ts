@@ -5,12 +5,9 @@ import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import {
-  ConflictError,
-  DomainError,
-  NotFoundError,
-  ValidationFailedError,
-} from '../common/domain-error.js';
+import { DomainError, fieldError, invalidField, notFound } from '../common/domain-error.js';
+import type { ErrorEntry } from '../common/error-catalog.js';
+import { AssessmentErrors, AssessmentFieldErrors } from './assessment.errors.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
@@ -106,10 +103,11 @@ export class AssessmentsService {
     try {
       template = this.templates.get(dto.templateKey, dto.templateVersion);
     } catch {
-      throw ValidationFailedError.of(
-        'templateKey',
-        `No published template ${dto.templateKey} ${dto.templateVersion ?? ''}`.trim(),
-      );
+      throw invalidField('templateKey', AssessmentFieldErrors.template_not_published, {
+        key: dto.templateKey,
+        hasVersion: dto.templateVersion ? 'yes' : 'no',
+        version: dto.templateVersion,
+      });
     }
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -137,10 +135,7 @@ export class AssessmentsService {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          'assessment_open',
-          `This programme already has an open ${template.key} assessment`,
-        );
+        throw new DomainError(AssessmentErrors.assessment_open, { templateKey: template.key });
       }
       throw error;
     }
@@ -188,17 +183,12 @@ export class AssessmentsService {
   ): Promise<AssessmentResponse> {
     return this.dataSource.transaction(async (manager) => {
       const { assessment, countryCode } = await this.lockForWrite(actor, id, manager);
-      this.assertStatus(
-        assessment,
-        EDITABLE,
-        'assessment_not_editable',
-        'can no longer be answered',
-      );
+      this.assertStatus(assessment, EDITABLE, AssessmentErrors.assessment_not_editable);
       const known = this.template(assessment).areas.some((area) =>
         area.indicators.some((i) => i.key === indicatorKey),
       );
       if (!known)
-        throw new NotFoundError(
+        throw notFound(
           `Indicator ${indicatorKey} of ${assessment.templateKey} ${assessment.templateVersion}`,
         );
 
@@ -231,23 +221,24 @@ export class AssessmentsService {
   async submit(actor: Actor, id: string): Promise<AssessmentSummary> {
     return this.dataSource.transaction(async (manager) => {
       const { assessment, countryCode } = await this.lockForWrite(actor, id, manager);
-      this.assertStatus(assessment, EDITABLE, 'assessment_not_editable', 'cannot be submitted');
+      this.assertStatus(assessment, EDITABLE, AssessmentErrors.assessment_not_submittable);
       const responses = await manager
         .getRepository(AssessmentResponse)
         .find({ where: { assessmentId: id } });
-      const problems = missingAnswers(this.template(assessment), responses).map((missing) => ({
-        field: `responses.${missing.key}`,
-        message:
+      const problems = missingAnswers(this.template(assessment), responses).map((missing) =>
+        fieldError(
+          `responses.${missing.key}`,
           missing.reason === 'unanswered'
-            ? `${missing.key} is not answered`
-            : `${missing.key} is at level ${missing.level} and needs evidence`,
-      }));
+            ? AssessmentFieldErrors.indicator_unanswered
+            : AssessmentFieldErrors.indicator_needs_evidence,
+          { indicator: missing.key, level: missing.level },
+        ),
+      );
       if (problems.length > 0) {
         throw new DomainError(
-          422,
-          'assessment_incomplete',
-          `${problems.length} answers are missing or lack evidence`,
-          problems,
+          AssessmentErrors.assessment_incomplete,
+          { count: problems.length },
+          { errors: problems },
         );
       }
       const before = { ...assessment };
@@ -336,12 +327,7 @@ export class AssessmentsService {
   ): Promise<AssessmentSummary> {
     return this.dataSource.transaction(async (manager) => {
       const { assessment, countryCode } = await this.lockForWrite(actor, id, manager);
-      this.assertStatus(
-        assessment,
-        ['submitted'],
-        'assessment_not_submitted',
-        'is not awaiting review',
-      );
+      this.assertStatus(assessment, ['submitted'], AssessmentErrors.assessment_not_submitted);
       const before = { ...assessment };
       change(assessment);
       await manager.save(assessment);
@@ -363,7 +349,7 @@ export class AssessmentsService {
 
   private async load(user: Principal, id: string) {
     const assessment = await this.dataSource.getRepository(Assessment).findOne({ where: { id } });
-    if (!assessment) throw new NotFoundError(`Assessment ${id}`);
+    if (!assessment) throw notFound(`Assessment ${id}`);
     await this.programmes.forRead(user, assessment.programmeId, undefined, `Assessment ${id}`);
     const responses = await this.dataSource
       .getRepository(AssessmentResponse)
@@ -375,7 +361,7 @@ export class AssessmentsService {
     const assessment = await manager
       .getRepository(Assessment)
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!assessment) throw new NotFoundError(`Assessment ${id}`);
+    if (!assessment) throw notFound(`Assessment ${id}`);
     const programme = await this.programmes.forWrite(
       actor.user,
       assessment.programmeId,
@@ -388,15 +374,10 @@ export class AssessmentsService {
   private assertStatus(
     assessment: Assessment,
     allowed: AssessmentStatus[],
-    code: string,
-    what: string,
+    refusal: ErrorEntry,
   ): void {
     if (!allowed.includes(assessment.status)) {
-      throw new DomainError(
-        422,
-        code,
-        `Assessment ${assessment.id} is ${assessment.status} and ${what}`,
-      );
+      throw new DomainError(refusal, { id: assessment.id, status: assessment.status });
     }
   }
 

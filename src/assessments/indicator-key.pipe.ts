@@ -1,12 +1,13 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { ValidationFailedError } from '../common/domain-error.js';
+import { invalidField } from '../common/domain-error.js';
+import { AssessmentFieldErrors } from './assessment.errors.js';
 
 /** Template keys, versions and indicator keys in paths: short words of letters, digits, . and -. */
 @Injectable()
 export class IndicatorKeyPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!/^[A-Za-z0-9.-]{1,60}$/.test(value)) {
-      throw ValidationFailedError.of('path', `${value.slice(0, 60)} is not a key or version`);
+      throw invalidField('path', AssessmentFieldErrors.not_a_key, { value: value.slice(0, 60) });
     }
     return value;
   }

@@ -5,7 +5,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json.js';
-import { NotFoundError } from '../common/domain-error.js';
+import { notFound } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { ASSESSMENT_KINDS, type AssessmentTemplate } from './template.types.js';
 
@@ -94,8 +94,7 @@ export class TemplatesService implements OnModuleInit {
 
   get(key: string, version?: string): AssessmentTemplate {
     const template = version ? this.templates.get(`${key}@${version}`) : this.latest(key);
-    if (!template)
-      throw new NotFoundError(`Assessment template ${key}${version ? ` ${version}` : ''}`);
+    if (!template) throw notFound(`Assessment template ${key}${version ? ` ${version}` : ''}`);
     return template;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, NotFoundError } from '../common/domain-error.js';
+import { CommonErrors } from '../common/common.errors.js';
+import { DomainError, notFound } from '../common/domain-error.js';
 import { ROLES, type Principal, type Role } from './roles.js';
 
 /** The countries a user may see or change. */
@@ -99,7 +100,7 @@ export class AccessPolicy {
   /** Refuses (403) as the API's routes do a role that may not read this kind of data. */
   assertMayRead(user: Principal, what: ReadRight): void {
     if (!this.mayRead(user, what)) {
-      throw new ForbiddenError('role_not_allowed', `The role ${user.role} may not do this`);
+      throw new DomainError(CommonErrors.role_not_allowed, { role: user.role });
     }
   }
 
@@ -155,14 +156,14 @@ export class AccessPolicy {
 
   /** Throws 404 when the country's data is outside what the user may see. */
   assertCanRead(user: Principal, country: CountryRef, what: string): void {
-    if (!this.canRead(user, country)) throw new NotFoundError(what);
+    if (!this.canRead(user, country)) throw notFound(what);
   }
 
   /** 404 when the user may not even see it, 403 when they may see but not change it. */
   assertCanWrite(user: Principal, country: CountryRef, what: string): void {
     this.assertCanRead(user, country, what);
     if (!this.canWrite(user, country)) {
-      throw new ForbiddenError('read_only', `Your role may not change data of ${country.code}`);
+      throw new DomainError(CommonErrors.read_only, { country: country.code });
     }
   }
 

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ForbiddenError } from '../common/domain-error.js';
+import { CommonErrors } from '../common/common.errors.js';
+import { DomainError } from '../common/domain-error.js';
+import { AuthErrors } from './auth.errors.js';
 import { ACCESS_RULE, type AccessRule } from './access.decorators.js';
 import type { AuthenticatedRequest } from './actor.decorator.js';
 import { AuthService } from './auth.service.js';
@@ -26,7 +28,7 @@ export class AccessGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (!rule) throw new DomainError(403, 'no_access_rule', 'This route declares no access rule');
+    if (!rule) throw new DomainError(AuthErrors.no_access_rule);
     if (rule.public) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -34,7 +36,7 @@ export class AccessGuard implements CanActivate {
     request.principal = user;
     request.credential = credential;
     if (!rule.roles.includes(user.role)) {
-      throw new ForbiddenError('role_not_allowed', `The role ${user.role} may not do this`);
+      throw new DomainError(CommonErrors.role_not_allowed, { role: user.role });
     }
     return true;
   }
@@ -52,10 +54,7 @@ export class AccessGuard implements CanActivate {
     const given =
       request.headers[CSRF_HEADER] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
     if (!safe && !isValidCsrfToken(session, this.secrets.csrf, given)) {
-      throw new ForbiddenError(
-        'csrf_token_invalid',
-        'The page is out of date: reload it and try again',
-      );
+      throw new DomainError(AuthErrors.csrf_token_invalid);
     }
     return `Bearer ${session}`;
   }

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import { NotFoundError } from '../common/domain-error.js';
+import { notFound } from '../common/domain-error.js';
 import { ApiToken } from './api-token.entity.js';
 import type { Actor } from './roles.js';
 import type {
@@ -84,7 +84,7 @@ export class ApiTokensService {
         where: { id, userId: ownerId, revokedAt: IsNull() },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!token) throw new NotFoundError(`API token ${id}`);
+      if (!token) throw notFound(`API token ${id}`);
       const before = toResponse(token);
       token.revokedAt = this.clock.now();
       await manager.save(token);

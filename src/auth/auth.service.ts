@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { DomainError, UnauthorizedError, ValidationFailedError } from '../common/domain-error.js';
+import { DomainError, fieldError, unauthorized, validationFailed } from '../common/domain-error.js';
 import { UserChanges } from '../users/user-changes.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
@@ -12,13 +12,9 @@ import { LoginLimiter } from './login-limiter.js';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import type { Actor, Principal } from './roles.js';
 import { type SessionKind, SessionsService } from './sessions.service.js';
+import { AuthErrors, AuthFieldErrors } from './auth.errors.js';
 
-const INVALID_CREDENTIALS = new DomainError(
-  401,
-  'invalid_credentials',
-  'E-mail or password is wrong',
-);
-const REVOKED = 'The token is not valid, has expired or was revoked';
+const INVALID_CREDENTIALS = new DomainError(AuthErrors.invalid_credentials);
 
 @Injectable()
 export class AuthService implements OnModuleInit {
@@ -100,18 +96,18 @@ export class AuthService implements OnModuleInit {
     authorization: string | undefined,
   ): Promise<{ principal: Principal; credential: Credential }> {
     const match = /^Bearer ([\w.~+/=-]{1,4096})$/.exec(authorization ?? '');
-    if (!match) throw new UnauthorizedError();
+    if (!match) throw unauthorized();
     if (match[1].startsWith(API_TOKEN_PREFIX)) {
       const token = await this.apiTokens.find(match[1]);
       const principal = token ? await this.users.findActive(token.userId) : null;
-      if (!token || !principal) throw new UnauthorizedError(REVOKED);
+      if (!token || !principal) throw unauthorized(AuthErrors.token_revoked);
       return { principal, credential: { kind: 'api_token', id: token.id } };
     }
     const session = await this.sessions.sessionOf(match[1]);
     const principal = session
       ? await this.sessions.principal(session.sessionId, session.userId)
       : null;
-    if (!session || !principal) throw new UnauthorizedError(REVOKED);
+    if (!session || !principal) throw unauthorized(AuthErrors.token_revoked);
     return { principal, credential: { kind: 'session', id: session.sessionId } };
   }
 
@@ -128,12 +124,14 @@ export class AuthService implements OnModuleInit {
   async changePassword(actor: Actor, credential: Credential, dto: ChangePasswordDto) {
     const stored = await this.users.findCredentials(actor.user.email);
     if (!stored || !(await verifyPassword(stored.passwordHash, dto.currentPassword))) {
-      throw new DomainError(400, 'current_password_invalid', 'The current password is wrong', [
-        { field: 'currentPassword', message: 'the current password is wrong' },
-      ]);
+      throw new DomainError(
+        AuthErrors.current_password_invalid,
+        {},
+        { errors: [fieldError('currentPassword', AuthFieldErrors.current_password_wrong)] },
+      );
     }
     const problems = passwordProblems(dto.newPassword, actor.user.email, 'newPassword');
-    if (problems.length > 0) throw new ValidationFailedError(problems);
+    if (problems.length > 0) throw validationFailed(problems);
     const passwordHash = await hashPassword(dto.newPassword);
     await this.users.setOwnPassword(
       actor,

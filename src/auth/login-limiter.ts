@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { TooManyRequestsError } from '../common/domain-error.js';
+import { tooManyRequests } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { AuthErrors } from './auth.errors.js';
 
 /**
  * Counts sign-in attempts per e-mail and per client address in Redis, so the limit holds across
@@ -30,10 +31,7 @@ export class LoginLimiter {
     const blocked = keys.filter((_, i) => counts[i] > this.config.LOGIN_MAX_FAILURES);
     if (blocked.length === 0) return;
     const ttls = await Promise.all(blocked.map((key) => this.redis.ttl(key)));
-    throw new TooManyRequestsError(
-      'Too many failed sign-ins: wait before trying again',
-      Math.max(...ttls, 1),
-    );
+    throw tooManyRequests(AuthErrors.too_many_sign_ins, {}, Math.max(...ttls, 1));
   }
 
   /** A successful sign-in clears the e-mail's failures and was no failure of the address. */

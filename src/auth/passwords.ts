@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import { type FieldError, fieldError } from '../common/domain-error.js';
+import { AuthFieldErrors } from './auth.errors.js';
 
 /** argon2id with OWASP's minimum: 19 MiB of memory, two passes, one lane. */
 const HASH_OPTIONS = {
@@ -37,17 +39,12 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
  * What is wrong with a new password: the one rule for every way a password is set (created by an
  * administrator, reset by one, changed by its owner). Length is also checked by the DTOs.
  */
-export function passwordProblems(
-  password: string,
-  email: string,
-  field: string,
-): { field: string; message: string }[] {
-  const problems = [];
-  if ([...password].length < 12) {
-    problems.push({ field, message: `${field} must be at least 12 characters` });
-  }
+export function passwordProblems(password: string, email: string, field: string): FieldError[] {
+  const problems: FieldError[] = [];
+  if ([...password].length < 12)
+    problems.push(fieldError(field, AuthFieldErrors.password_too_short));
   if (password.trim().toLowerCase() === email.trim().toLowerCase()) {
-    problems.push({ field, message: `${field} must not be the e-mail address` });
+    problems.push(fieldError(field, AuthFieldErrors.password_is_email));
   }
   return problems;
 }

@@ -2,7 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/pg-errors.js';
+import { type MessageParams, formatError } from '../messages/errors/index.js';
+import { CommonErrors } from './common.errors.js';
 import { DomainError, FieldError } from './domain-error.js';
+import type { ErrorEntry } from './error-catalog.js';
 
 export interface Problem {
   type: string;
@@ -14,20 +17,24 @@ export interface Problem {
   requestId?: string;
 }
 
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  406: 'not_acceptable',
-  409: 'conflict',
-  413: 'payload_too_large',
-  414: 'uri_too_long',
-  415: 'unsupported_media_type',
-  422: 'unprocessable',
-  429: 'too_many_requests',
-  503: 'service_unavailable',
+/** The catalog entry answered for a bare HTTP status, as for Fastify's and Nest's refusals. */
+const ENTRY_BY_STATUS: Record<number, ErrorEntry> = {
+  400: CommonErrors.bad_request,
+  401: CommonErrors.unauthorized_status,
+  403: CommonErrors.forbidden,
+  404: CommonErrors.not_found_status,
+  405: CommonErrors.method_not_allowed,
+  406: CommonErrors.not_acceptable,
+  408: CommonErrors.request_timeout,
+  409: CommonErrors.conflict,
+  411: CommonErrors.length_required,
+  413: CommonErrors.payload_too_large,
+  414: CommonErrors.uri_too_long,
+  415: CommonErrors.unsupported_media_type,
+  422: CommonErrors.unprocessable,
+  429: CommonErrors.too_many_requests,
+  431: CommonErrors.header_fields_too_large,
+  503: CommonErrors.service_unavailable,
 };
 
 /** Fastify's own errors (body parsing, size limits) that we answer with their own status. */
@@ -59,9 +66,20 @@ function problem(status: number, code: string, detail?: string, errors?: FieldEr
   };
 }
 
-/** The problem for a bare status, as for Fastify's own refusals. */
-export function problemForStatus(status: number, detail?: string): Problem {
-  return problem(status, CODE_BY_STATUS[status] ?? `http_${status}`, detail);
+/**
+ * The problem for a bare status, as for Fastify's own refusals: the catalog's code and message
+ * of the status (another 4xx answers as 400, another 5xx as 500), not the library's English.
+ */
+export function problemForStatus(status: number): Problem {
+  const entry =
+    ENTRY_BY_STATUS[status] ??
+    (status >= 400 && status < 500 ? CommonErrors.bad_request : CommonErrors.internal_error);
+  return fromEntry(entry);
+}
+
+/** The problem of a catalog entry, its detail rendered from the message catalog. */
+function fromEntry(entry: ErrorEntry, params: MessageParams = {}, errors?: FieldError[]): Problem {
+  return problem(entry.status, entry.code, formatError(entry.messageKey, params), errors);
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem, requestId?: string): void {
@@ -69,15 +87,6 @@ export function sendProblem(reply: FastifyReply, body: Problem, requestId?: stri
     .status(body.status)
     .header('content-type', 'application/problem+json; charset=utf-8')
     .send({ ...body, requestId });
-}
-
-function fromHttpException(exception: HttpException): Problem {
-  const status = exception.getStatus();
-  const response = exception.getResponse();
-  const message =
-    typeof response === 'string' ? response : (response as { message?: unknown }).message;
-  const detail = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
-  return problemForStatus(status, detail);
 }
 
 /** Writes every error as application/problem+json (RFC 9457). */
@@ -96,22 +105,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       body = problem(exception.status, exception.code, exception.message, exception.errors);
       void reply.headers(exception.headers);
     } else if (exception instanceof HttpException) {
-      body = fromHttpException(exception);
+      body = problemForStatus(exception.getStatus());
       if (body.status >= 500) this.logger.error({ err: exception, requestId }, 'Server error');
     } else if (isFastifyClientError(exception)) {
-      body = problemForStatus(exception.statusCode, exception.message);
+      body = problemForStatus(exception.statusCode);
     } else if (isDatabaseUnavailable(exception)) {
       // An outage rather than a bug: answer as readiness does, so clients know to try again.
       this.logger.warn({ requestId, reason: (exception as Error).message }, 'Database unavailable');
-      body = problem(
-        503,
-        'database_unavailable',
-        'The database cannot be reached; try again shortly',
-      );
+      body = fromEntry(CommonErrors.database_unavailable);
       void reply.header('retry-after', '5');
     } else {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
-      body = problem(500, 'internal_error');
+      // A bare 500: nothing about the failure reaches the client.
+      body = problem(500, CommonErrors.internal_error.code);
     }
 
     sendProblem(reply, body, requestId);

@@ -13,17 +13,18 @@ import { Redis } from 'ioredis';
 import { type Observable, catchError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/actor.decorator.js';
 import { AppConfig } from '../config/app-config.js';
-import { TooManyRequestsError } from './domain-error.js';
+import { CommonErrors } from './common.errors.js';
+import { tooManyRequests } from './domain-error.js';
 
 /** The limits a route may take, each counted per user across all replicas. */
 const LIMITS = {
   reports: {
-    what: 'report requests',
+    error: CommonErrors.too_many_report_requests,
     per: 'minute',
     limit: (config: AppConfig) => config.REPORT_REQUESTS_PER_MINUTE,
   },
   'api-tokens': {
-    what: 'new API tokens',
+    error: CommonErrors.too_many_api_tokens,
     per: 'hour',
     limit: (config: AppConfig) => config.API_TOKENS_PER_HOUR,
   },
@@ -71,7 +72,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     const name = this.reflector.get<RateLimitName>(RATE_LIMIT, context.getHandler());
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!principal) throw new Error('RateLimit is for routes with @Roles only');
-    const { what, per, limit } = LIMITS[name];
+    const { error, per, limit } = LIMITS[name];
     const key = `${this.config.QUEUE_PREFIX}:rate-limit:${name}:${principal.id}`;
     let counted: [number, number];
     try {
@@ -82,10 +83,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     }
     const [hits, msLeft] = counted;
     if (hits > limit(this.config)) {
-      throw new TooManyRequestsError(
-        `Too many ${what}: at most ${limit(this.config)} per ${per} for each user; try again later`,
-        msLeft / 1_000,
-      );
+      throw tooManyRequests(error, { limit: limit(this.config) }, msLeft / 1_000);
     }
     return next.handle().pipe(
       catchError(async (error: unknown) => {

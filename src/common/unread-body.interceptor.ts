@@ -8,7 +8,8 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import { ValidationFailedError } from './domain-error.js';
+import { ValidationFieldErrors } from './common.errors.js';
+import { invalidField } from './domain-error.js';
 
 /** Nothing to read: no body, an empty one, or only the CSRF token that the pages' forms post. */
 function isEmpty(body: unknown): boolean {
@@ -33,7 +34,7 @@ export class UnreadBodyInterceptor implements NestInterceptor {
       const readsBody = Object.keys(parameters).some((key) =>
         key.startsWith(`${RouteParamtypes.BODY}:`),
       );
-      if (!readsBody) throw ValidationFailedError.of('body', 'This request takes no body');
+      if (!readsBody) throw invalidField('body', ValidationFieldErrors.body_not_expected);
     }
     return next.handle();
   }

@@ -1,11 +1,9 @@
-import { ConflictError } from './domain-error.js';
+import { CommonErrors } from './common.errors.js';
+import { DomainError } from './domain-error.js';
 
 /** Optimistic locking: a write must carry the version it read. */
 export function assertVersion(current: number, given: number, what: string): void {
   if (current !== given) {
-    throw new ConflictError(
-      'version_conflict',
-      `${what} has changed since version ${given} (now ${current}): read it again`,
-    );
+    throw new DomainError(CommonErrors.version_conflict, { what, given, current });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { NotFoundError } from '../common/domain-error.js';
+import { notFound } from '../common/domain-error.js';
 import type { Locale } from '../common/locales.js';
 import type { CountryResponse, RegionResponse } from './dto/country.response.js';
 
@@ -36,7 +36,7 @@ export class CountriesService {
       `SELECT code, region_code AS "regionCode", timezone FROM countries WHERE code = $1`,
       [code],
     );
-    if (!country) throw new NotFoundError(`Country ${code}`);
+    if (!country) throw notFound(`Country ${code}`);
     return country;
   }
 
@@ -45,7 +45,7 @@ export class CountriesService {
       `SELECT ${COUNTRY_COLUMNS} FROM countries c WHERE c.code = $2`,
       [lang, code],
     );
-    if (!country) throw new NotFoundError(`Country ${code}`);
+    if (!country) throw notFound(`Country ${code}`);
     return country;
   }
 }

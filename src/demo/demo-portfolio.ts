@@ -6,7 +6,8 @@ import { TemplatesService } from '../assessments/templates.service.js';
 import type { Actor, Role } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { addDays, localDate } from '../common/dates.js';
-import { ConflictError, ValidationFailedError } from '../common/domain-error.js';
+import { DomainError, invalidField } from '../common/domain-error.js';
+import { DemoErrors, DemoFieldErrors } from './demo.errors.js';
 import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
 import type { MilestoneStatus } from '../milestones/milestone.constants.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
@@ -123,10 +124,7 @@ export async function loadDemoPortfolio(
     options.countries < 1 ||
     options.countries > countries.length
   ) {
-    throw ValidationFailedError.of(
-      'countries',
-      `countries must be a whole number from 1 to ${countries.length}`,
-    );
+    throw invalidField('countries', DemoFieldErrors.demo_country_count, { max: countries.length });
   }
   const [{ users, programmes }] = await dataSource.query(
     `SELECT (SELECT count(*)::int FROM users WHERE email = ANY($1)) AS users,
@@ -135,16 +133,10 @@ export async function loadDemoPortfolio(
   );
   if (users === Object.keys(DEMO_USERS).length) return summarise(dataSource, true);
   if (users > 0) {
-    throw new ConflictError(
-      'demo_incomplete',
-      'An earlier demo load did not finish: load the demo into a new database',
-    );
+    throw new DomainError(DemoErrors.demo_incomplete);
   }
   if (programmes > 0) {
-    throw new ConflictError(
-      'database_not_empty',
-      'This database holds programmes already: load the demo into a new one (DATABASE_URL)',
-    );
+    throw new DomainError(DemoErrors.database_not_empty);
   }
 
   const usersService = app.get(UsersService);

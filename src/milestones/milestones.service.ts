@@ -6,7 +6,7 @@ import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { addDays, localDate } from '../common/dates.js';
-import { NotFoundError } from '../common/domain-error.js';
+import { notFound } from '../common/domain-error.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
 import type { Page } from '../common/pagination.js';
 import { assertVersion } from '../common/versioning.js';
@@ -153,7 +153,7 @@ export class MilestonesService {
    */
   async update(actor: Actor, id: string, dto: UpdateMilestoneDto): Promise<MilestoneResponse> {
     const milestone = await this.dataSource.getRepository(Milestone).findOne({ where: { id } });
-    if (!milestone) throw new NotFoundError(`Milestone ${id}`);
+    if (!milestone) throw notFound(`Milestone ${id}`);
     const programme = await this.programmes.forWrite(
       actor.user,
       milestone.programmeId,

@@ -5,7 +5,7 @@ import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import { DomainError, invalidField, notFound } from '../common/domain-error.js';
 import { type Page, pageFromCountedRows } from '../common/pagination.js';
 import { PermanentDeliveryError, TransientDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
@@ -16,6 +16,7 @@ import type {
   TestNotificationDto,
   TestNotificationResult,
 } from './dto/notification.dto.js';
+import { NotificationErrors, NotificationFieldErrors } from './notification.errors.js';
 
 const COLUMNS = `n.id, n.kind, n.channel, n.recipient, n.locale, n.subject, n.status, n.attempts,
   n.last_error AS "lastError", n.provider_response AS "providerResponse", n.not_before AS "notBefore",
@@ -75,13 +76,9 @@ export class NotificationsService {
         `SELECT id, status, country_code AS "countryCode" FROM notifications WHERE id = $1 FOR UPDATE`,
         [id],
       );
-      if (!row) throw new NotFoundError(`Notification ${id}`);
+      if (!row) throw notFound(`Notification ${id}`);
       if (row.status !== 'dead' && row.status !== 'failed') {
-        throw new DomainError(
-          422,
-          'not_retryable',
-          `Notification ${id} is ${row.status}; only dead or failed ones are retried`,
-        );
+        throw new DomainError(NotificationErrors.not_retryable, { id, status: row.status });
       }
       await manager.query(
         `UPDATE notifications SET status = 'pending', attempts = 0, queued_at = NULL, updated_at = $2 WHERE id = $1`,
@@ -108,7 +105,7 @@ export class NotificationsService {
   /** Sends a test message now and answers what the mail server or the receiver said. */
   async sendTest(actor: Actor, dto: TestNotificationDto): Promise<TestNotificationResult> {
     if ((dto.email === undefined) === (dto.webhookUrl === undefined)) {
-      throw ValidationFailedError.of('email', 'give either email or webhookUrl');
+      throw invalidField('email', NotificationFieldErrors.email_or_webhook);
     }
     const id = `test-${this.clock.now().getTime()}-${actor.user.id.slice(0, 8)}`;
     try {

@@ -2,6 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AssessmentsService } from '../assessments/assessments.service.js';
 import type { Phase } from './programme.constants.js';
+import { type MessageParams, formatError } from '../messages/errors/index.js';
+import { GateCheckErrors } from './programme.errors.js';
+
+/** What a failed check says: the catalog's message of its key, the code of its field error. */
+function failure(key: GateCheckKey, params: MessageParams = {}): string {
+  return formatError(GateCheckErrors[key].messageKey, params);
+}
 
 export const GATE_CHECKS = [
   'readiness_assessment_validated',
@@ -73,9 +80,7 @@ export class GateChecks {
         return {
           key,
           passed,
-          detail: passed
-            ? 'A readiness assessment of this programme is validated'
-            : 'No readiness assessment of this programme is validated yet',
+          detail: passed ? 'A readiness assessment of this programme is validated' : failure(key),
         };
       }
       case 'maturity_assessment_validated': {
@@ -90,7 +95,7 @@ export class GateChecks {
           passed,
           detail: passed
             ? 'A maturity assessment was validated after the programme entered operation'
-            : 'No maturity assessment has been validated since the programme entered operation',
+            : failure(key),
         };
       }
       case 'phase_milestones_closed': {
@@ -106,7 +111,11 @@ export class GateChecks {
           detail:
             open.length === 0
               ? `Every milestone of phase ${programme.phase} is done or cancelled`
-              : `${open.length} milestone${open.length === 1 ? ' is' : 's'} of phase ${programme.phase} ${open.length === 1 ? 'is' : 'are'} still open: ${open.map((m) => m.title).join('; ')}`,
+              : failure(key, {
+                  count: open.length,
+                  phase: programme.phase,
+                  titles: open.map((m) => m.title).join('; '),
+                }),
         };
       }
       case 'focal_point_present':
@@ -144,7 +153,7 @@ export class GateChecks {
       passed: found !== undefined,
       detail: found
         ? `${found.name} is the ${label} of ${countryCode}`
-        : `${countryCode} has no ${label} among its stakeholders`,
+        : failure(key, { country: countryCode }),
     };
   }
 }

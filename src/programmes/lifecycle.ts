@@ -1,5 +1,6 @@
 import type { Role } from '../auth/roles.js';
-import { DomainError, ForbiddenError, ValidationFailedError } from '../common/domain-error.js';
+import { DomainError, invalidField } from '../common/domain-error.js';
+import { ProgrammeErrors, ProgrammeFieldErrors } from './programme.errors.js';
 import { PHASES, type Phase, type ProgrammeStatus } from './programme.constants.js';
 
 export type Direction = 'forward' | 'backward';
@@ -24,41 +25,27 @@ export function planMove(move: MoveRequest): Direction {
   const from = PHASES.indexOf(move.from);
   const to = PHASES.indexOf(move.to);
   if (move.status === 'cancelled') {
-    throw new DomainError(
-      422,
-      'programme_cancelled',
-      'A cancelled programme does not change phase',
-    );
+    throw new DomainError(ProgrammeErrors.programme_cancelled_no_phase_change);
   }
-  if (to === from)
-    throw new DomainError(422, 'same_phase', `The programme is already in ${move.from}`);
+  if (to === from) throw new DomainError(ProgrammeErrors.same_phase, { phase: move.from });
 
   if (to < from) {
     if (!MAY_MOVE_BACK.includes(move.role)) {
-      throw new ForbiddenError(
-        'backward_move_not_allowed',
-        'Only an ITU project manager or an administrator may move a programme back',
-      );
+      throw new DomainError(ProgrammeErrors.backward_move_not_allowed);
     }
     if (!move.note?.trim())
-      throw ValidationFailedError.of('note', 'a move back needs a note giving the reason');
+      throw invalidField('note', ProgrammeFieldErrors.backward_move_needs_note);
     return 'backward';
   }
   if (move.status === 'on_hold') {
-    throw new DomainError(
-      422,
-      'programme_on_hold',
-      'A programme on hold does not move forward: resume it first',
-    );
+    throw new DomainError(ProgrammeErrors.programme_on_hold);
   }
-  if (from === PHASES.length - 1)
-    throw new DomainError(422, 'last_phase', 'maintenance is the last phase');
+  if (from === PHASES.length - 1) throw new DomainError(ProgrammeErrors.last_phase);
   if (to !== from + 1) {
-    throw new DomainError(
-      422,
-      'skips_phases',
-      `Forward moves go one phase at a time: after ${move.from} comes ${PHASES[from + 1]}`,
-    );
+    throw new DomainError(ProgrammeErrors.skips_phases, {
+      from: move.from,
+      next: PHASES[from + 1],
+    });
   }
   return 'forward';
 }

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
-import { DomainError, NotFoundError } from '../common/domain-error.js';
+import { DomainError, notFound } from '../common/domain-error.js';
+import { ProgrammeErrors } from './programme.errors.js';
 import type { Phase, ProgrammeStatus } from './programme.constants.js';
 
 /** What authorisation and dating need to know of a programme. */
@@ -19,7 +20,7 @@ export interface ProgrammeRef {
 /** A cancelled programme is closed: its record can be read, not added to. */
 export function assertNotCancelled(programme: { id: string; status: ProgrammeStatus }): void {
   if (programme.status === 'cancelled') {
-    throw new DomainError(422, 'programme_cancelled', `Programme ${programme.id} is cancelled`);
+    throw new DomainError(ProgrammeErrors.programme_cancelled, { id: programme.id });
   }
 }
 
@@ -88,7 +89,7 @@ export class ProgrammeAccess {
        WHERE p.id = $1 ${lock ? 'FOR UPDATE OF p' : ''}`,
       [id],
     );
-    if (!programme) throw new NotFoundError(asked);
+    if (!programme) throw notFound(asked);
     return programme;
   }
 }

@@ -8,7 +8,8 @@ import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { localDate } from '../common/dates.js';
-import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import { ValidationFieldErrors } from '../common/common.errors.js';
+import { DomainError, invalidField, notFound } from '../common/domain-error.js';
 import type { Page } from '../common/pagination.js';
 import { assertVersion } from '../common/versioning.js';
 import { CountriesService } from '../countries/countries.service.js';
@@ -23,6 +24,7 @@ import type {
 import { assertNotCancelled } from './programme-access.service.js';
 import { ProgrammeListQuery } from './programme-list.query.js';
 import { Programme } from './programme.entity.js';
+import { ProgrammeErrors, ProgrammeFieldErrors } from './programme.errors.js';
 
 function defaultTitle(dto: CreateProgrammeDto): string {
   const country = isoCountries.getName(dto.countryCode, 'en') ?? dto.countryCode;
@@ -37,15 +39,17 @@ function defaultTitle(dto: CreateProgrammeDto): string {
 
 function datesInOrder(start: string | null | undefined, target: string | null | undefined): void {
   if (start && target && target < start) {
-    throw ValidationFailedError.of('targetDate', 'targetDate must not be before startDate');
+    throw invalidField('targetDate', ProgrammeFieldErrors.target_before_start);
   }
 }
 
 const ACTIVE_EXISTS = (dto: { countryCode: string; cirtType: string; sector?: string | null }) =>
-  new ConflictError(
-    'programme_exists',
-    `${dto.countryCode} already has an active ${dto.cirtType} programme${dto.sector ? ` for ${dto.sector}` : ''}`,
-  );
+  new DomainError(ProgrammeErrors.programme_exists, {
+    country: dto.countryCode,
+    cirtType: dto.cirtType,
+    hasSector: dto.sector ? 'yes' : 'no',
+    sector: dto.sector,
+  });
 
 @Injectable()
 export class ProgrammesService {
@@ -65,7 +69,7 @@ export class ProgrammesService {
 
   async get(user: Principal, id: string): Promise<ProgrammeDetail> {
     const programme = await this.listQuery.one(user, id);
-    if (!programme) throw new NotFoundError(`Programme ${id}`);
+    if (!programme) throw notFound(`Programme ${id}`);
     const [latest] = await this.dataSource.query(
       `SELECT id, health, summary, next_steps AS "nextSteps", author_id AS "authorId", created_at AS "createdAt"
        FROM status_updates WHERE programme_id = $1 ORDER BY seq DESC LIMIT 1`,
@@ -99,14 +103,13 @@ export class ProgrammesService {
 
   async create(actor: Actor, dto: CreateProgrammeDto): Promise<ProgrammeDetail> {
     if ((dto.cirtType === 'sectoral') !== (dto.sector !== undefined)) {
-      throw ValidationFailedError.of(
-        'sector',
-        'sector is required for a sectoral CIRT and only for one',
-      );
+      throw invalidField('sector', ProgrammeFieldErrors.sector_for_sectoral_only);
     }
     datesInOrder(dto.startDate, dto.targetDate);
     const country = await this.countries.getRef(dto.countryCode).catch(() => {
-      throw ValidationFailedError.of('countryCode', `${dto.countryCode} is not a tracked country`);
+      throw invalidField('countryCode', ValidationFieldErrors.country_not_tracked, {
+        country: dto.countryCode,
+      });
     });
     this.policy.assertCanWrite(actor.user, country, `Country ${dto.countryCode}`);
 
@@ -156,7 +159,7 @@ export class ProgrammesService {
         const programme = await manager
           .getRepository(Programme)
           .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-        if (!programme) throw new NotFoundError(`Programme ${id}`);
+        if (!programme) throw notFound(`Programme ${id}`);
         const country = await this.countries.getRef(programme.countryCode);
         this.policy.assertCanWrite(actor.user, country, `Programme ${id}`);
         assertVersion(programme.version, dto.version, `Programme ${id}`);
@@ -166,13 +169,10 @@ export class ProgrammesService {
         const status = dto.status ?? programme.status;
         const holdReason = status === 'on_hold' ? (dto.holdReason ?? programme.holdReason) : null;
         if (status === 'on_hold' && !holdReason) {
-          throw ValidationFailedError.of('holdReason', 'a programme on hold needs a holdReason');
+          throw invalidField('holdReason', ProgrammeFieldErrors.hold_reason_required);
         }
         if (status !== 'on_hold' && dto.holdReason) {
-          throw ValidationFailedError.of(
-            'holdReason',
-            'holdReason applies only to a programme on hold',
-          );
+          throw invalidField('holdReason', ProgrammeFieldErrors.hold_reason_only_on_hold);
         }
         const startDate = dto.startDate !== undefined ? dto.startDate : programme.startDate;
         const targetDate = dto.targetDate !== undefined ? dto.targetDate : programme.targetDate;
@@ -199,10 +199,7 @@ export class ProgrammesService {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          'programme_exists',
-          'Another active programme of this kind exists for this country',
-        );
+        throw new DomainError(ProgrammeErrors.programme_exists_of_kind);
       }
       throw error;
     }

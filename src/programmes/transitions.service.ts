@@ -4,12 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import {
-  ConflictError,
-  DomainError,
-  ForbiddenError,
-  NotFoundError,
-} from '../common/domain-error.js';
+import { DomainError, notFound } from '../common/domain-error.js';
+import { GateCheckErrors, ProgrammeErrors } from './programme.errors.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
@@ -32,10 +28,16 @@ export function toResponse(transition: PhaseTransition): TransitionResponse {
 function gateRefusal(gate: GateResult): DomainError {
   const failed = gate.checks.filter((check) => !check.passed);
   return new DomainError(
-    422,
-    'gate_failed',
-    `${failed.length} gate check${failed.length === 1 ? '' : 's'} failed`,
-    failed.map((check) => ({ field: check.key, message: check.detail })),
+    ProgrammeErrors.gate_failed,
+    { count: failed.length },
+    {
+      // The detail of a failed check is the catalog's message of its key (see GateChecks).
+      errors: failed.map((check) => ({
+        field: check.key,
+        code: GateCheckErrors[check.key].code,
+        message: check.detail,
+      })),
+    },
   );
 }
 
@@ -187,7 +189,7 @@ export class TransitionsService {
   private async lockForDecision(actor: Actor, id: string, manager: EntityManager) {
     const repository = manager.getRepository(PhaseTransition);
     const found = await repository.findOneBy({ id });
-    if (!found) throw new NotFoundError(`Transition ${id}`);
+    if (!found) throw notFound(`Transition ${id}`);
     const ref = await this.programmes.forRead(
       actor.user,
       found.programmeId,
@@ -202,23 +204,16 @@ export class TransitionsService {
       lock: { mode: 'pessimistic_write' },
     });
     if (transition.requestedBy === actor.user.id) {
-      throw new ForbiddenError(
-        'own_request',
-        'A transition is approved or rejected by someone other than its requester',
-      );
+      throw new DomainError(ProgrammeErrors.own_request);
     }
     if (transition.status !== 'pending') {
-      throw new ConflictError(
-        'transition_decided',
-        `Transition ${id} is already ${transition.status}`,
-      );
+      throw new DomainError(ProgrammeErrors.transition_decided, {
+        id,
+        status: transition.status,
+      });
     }
     if (programme.phase !== transition.fromPhase || programme.status !== 'active') {
-      throw new DomainError(
-        422,
-        'programme_changed',
-        'The programme has changed since the request: request again',
-      );
+      throw new DomainError(ProgrammeErrors.programme_changed);
     }
     return { transition, programme, ref };
   }
@@ -307,10 +302,7 @@ export class TransitionsService {
     });
   }
 
-  private alreadyPending(): ConflictError {
-    return new ConflictError(
-      'transition_pending',
-      'This programme already has a pending transition',
-    );
+  private alreadyPending(): DomainError {
+    return new DomainError(ProgrammeErrors.transition_pending);
   }
 }

@@ -11,6 +11,7 @@ import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, REMINDER_SCAN_JOB } from '../queues/queue-names.js';
 import { ReminderScanAccepted } from './dto/reminder.dto.js';
 import { ReminderScan } from './reminder-scan.service.js';
+import { CommonErrors } from '../common/common.errors.js';
 
 @Processor(QueueName.Reminders, { runRetryDelay: 2_000 })
 export class ReminderScanProcessor extends WorkerHost {
@@ -48,11 +49,7 @@ export class RemindersController {
         { jobId, removeOnComplete: 100, removeOnFail: 100 },
       );
     } catch {
-      throw new DomainError(
-        503,
-        'queue_unavailable',
-        'The job queue cannot be reached; try again shortly',
-      );
+      throw new DomainError(CommonErrors.queue_unavailable);
     }
     return { jobId };
   }

@@ -7,12 +7,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor, Principal, Role } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
-import {
-  ConflictError,
-  DomainError,
-  NotFoundError,
-  ValidationFailedError,
-} from '../common/domain-error.js';
+import { DomainError, invalidField, notFound } from '../common/domain-error.js';
 import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { UserChanges } from '../users/user-changes.js';
@@ -20,6 +15,7 @@ import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/que
 import type { CreateReportScheduleDto, ReportScheduleResponse } from './dto/report.dto.js';
 import { ReportScopes, scopeKey, uncoveredReasonSql } from './report-scope.js';
 import { firesMoreOftenThanHourly } from './schedule-frequency.js';
+import { ReportErrors, ReportFieldErrors } from './report.errors.js';
 
 /** Schedules a user may own, paused ones included. */
 export const MAX_SCHEDULES_PER_USER = 20;
@@ -86,14 +82,13 @@ export class ReportSchedulesService implements OnModuleInit {
     const cron = dto.cron.trim();
     const timezone = dto.timezone ?? 'UTC';
     if (firesMoreOftenThanHourly(cron, timezone, this.clock.now())) {
-      throw ValidationFailedError.of('cron', 'a report schedule runs at most once an hour');
+      throw invalidField('cron', ReportFieldErrors.schedule_too_frequent);
     }
     const refused = await this.refusedRecipients(this.dataSource.manager, dto.recipients);
     if (refused.length > 0) {
-      throw ValidationFailedError.of(
-        'recipients',
-        `only registered users and addresses of the allowed domains receive reports; refused: ${refused.join(', ')}`,
-      );
+      throw invalidField('recipients', ReportFieldErrors.recipients_refused, {
+        refused: refused.join(', '),
+      });
     }
     const schedule = await this.dataSource.transaction(async (manager) => {
       await this.assertRoomFor(manager, actor.user.id);
@@ -138,7 +133,7 @@ export class ReportSchedulesService implements OnModuleInit {
       `SELECT ${COLUMNS} FROM report_schedules s WHERE s.id = $1 AND ${this.scopes.visibleTo(user, params, 's.scope')}`,
       params,
     );
-    if (!row) throw new NotFoundError(`Report schedule ${id}`);
+    if (!row) throw notFound(`Report schedule ${id}`);
     return this.withNextRun(row);
   }
 
@@ -164,7 +159,7 @@ export class ReportSchedulesService implements OnModuleInit {
     const schedule = await this.dataSource.transaction(async (manager) => {
       const current = await this.lockWithOwnerReason(manager, id);
       if (!current.paused) {
-        throw new ConflictError('report_schedule_not_paused', `Report schedule ${id} is running`);
+        throw new DomainError(ReportErrors.report_schedule_not_paused, { id });
       }
       if (current.ownerReason) throw this.ownerRefusal(current.ownerReason);
       return this.unpause(manager, actor, id, 'report_schedule.resumed', current.createdBy);
@@ -181,7 +176,7 @@ export class ReportSchedulesService implements OnModuleInit {
         `SELECT ${OWNER_REASON} AS reason FROM report_schedules s, users u WHERE s.id = $1 AND u.id = $2`,
         [id, userId],
       );
-      if (!owner) throw ValidationFailedError.of('userId', `no user has the id ${userId}`);
+      if (!owner) throw invalidField('userId', ReportFieldErrors.no_such_user, { id: userId });
       if (owner.reason) throw this.ownerRefusal(owner.reason);
       if (userId !== current.createdBy) await this.assertRoomFor(manager, userId);
       return this.unpause(manager, actor, id, 'report_schedule.reassigned', userId);
@@ -309,10 +304,7 @@ export class ReportSchedulesService implements OnModuleInit {
       [userId],
     );
     if (owned >= MAX_SCHEDULES_PER_USER) {
-      throw new ConflictError(
-        'schedule_limit_reached',
-        `A user owns at most ${MAX_SCHEDULES_PER_USER} report schedules: delete one first`,
-      );
+      throw new DomainError(ReportErrors.schedule_limit_reached, { max: MAX_SCHEDULES_PER_USER });
     }
   }
 
@@ -324,16 +316,12 @@ export class ReportSchedulesService implements OnModuleInit {
          WHERE s.id = $1 FOR UPDATE OF s`,
         [id],
       );
-    if (!schedule) throw new NotFoundError(`Report schedule ${id}`);
+    if (!schedule) throw notFound(`Report schedule ${id}`);
     return schedule;
   }
 
   private ownerRefusal(reason: PauseReason): DomainError {
-    return new DomainError(
-      422,
-      'owner_does_not_cover_scope',
-      `The schedule's owner may not report on its scope (${reason}): reassign it to a user who may`,
-    );
+    return new DomainError(ReportErrors.owner_does_not_cover_scope, { reason });
   }
 
   private async pause(

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { READ_RIGHTS } from '../auth/access-policy.js';
 import type { Principal, Role } from '../auth/roles.js';
-import { NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import { invalidField, notFound } from '../common/domain-error.js';
+import { ReportFieldErrors } from './report.errors.js';
 import type { ReportScope } from './report-data.query.js';
 
 /** "global", "region:AFR" or "countries:FR,KE": how reports of the same scope find each other. */
@@ -78,7 +79,7 @@ export class ReportScopes {
   /** A coordinator reports on their own region only; the ITU and administrators on anything. */
   async authorise(user: Principal, given: ReportScope): Promise<ReportScope> {
     if (given.regionCode && given.countryCodes) {
-      throw ValidationFailedError.of('scope', 'give regionCode or countryCodes, not both');
+      throw invalidField('scope', ReportFieldErrors.region_or_countries);
     }
     const scope: ReportScope =
       user.role === 'regional_coordinator' && !given.regionCode && !given.countryCodes
@@ -93,18 +94,20 @@ export class ReportScopes {
         (code) => !known.some((country) => country.code === code),
       );
       if (unknown.length > 0)
-        throw ValidationFailedError.of('scope.countryCodes', `not tracked: ${unknown.join(', ')}`);
+        throw invalidField('scope.countryCodes', ReportFieldErrors.countries_not_tracked, {
+          codes: unknown.join(', '),
+        });
       const foreign = known.find(
         (country) => user.role === 'regional_coordinator' && country.regionCode !== user.regionCode,
       );
-      if (foreign) throw new NotFoundError(`Country ${foreign.code}`);
+      if (foreign) throw notFound(`Country ${foreign.code}`);
     }
     if (
       scope.regionCode &&
       user.role === 'regional_coordinator' &&
       scope.regionCode !== user.regionCode
     ) {
-      throw new NotFoundError(`Region ${scope.regionCode}`);
+      throw notFound(`Region ${scope.regionCode}`);
     }
     return scope;
   }

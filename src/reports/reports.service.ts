@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import { NotFoundError } from '../common/domain-error.js';
+import { notFound } from '../common/domain-error.js';
 import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
@@ -102,7 +102,7 @@ export class ReportsService {
       `SELECT ${COLUMNS} FROM reports r WHERE r.id = $1 AND ${this.scopes.visibleTo(user, params, 'r.scope')}`,
       params,
     );
-    if (!row) throw new NotFoundError(`Report ${id}`);
+    if (!row) throw notFound(`Report ${id}`);
     return row;
   }
 
@@ -115,7 +115,7 @@ export class ReportsService {
        FROM report_files WHERE report_id = $1 AND format = $2`,
       [id, format, readsIndicatorDetail(user)],
     );
-    if (!file) throw new NotFoundError(`The ${format} file of report ${id}`);
+    if (!file) throw notFound(`The ${format} file of report ${id}`);
     return file as { content: Buffer; contentType: string; fileName: string };
   }
 

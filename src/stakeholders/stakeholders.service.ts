@@ -9,7 +9,7 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { newWebhookSecret } from '../notifications/channels/webhook.channel.js';
 import { privateAddressOf } from '../notifications/channels/safe-address.js';
-import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-error.js';
+import { DomainError, invalidField, notFound } from '../common/domain-error.js';
 import { CountriesService } from '../countries/countries.service.js';
 import type {
   CreateStakeholderDto,
@@ -17,17 +17,14 @@ import type {
   UpdateStakeholderDto,
 } from './dto/stakeholder.dto.js';
 import { Stakeholder } from './stakeholder.entity.js';
+import { StakeholderErrors, StakeholderFieldErrors } from './stakeholder.errors.js';
 
 function toResponse(stakeholder: Stakeholder): StakeholderResponse {
   const { removedAt: _removed, webhookSecret: _secret, ...response } = stakeholder;
   return response;
 }
 
-const DUPLICATE = () =>
-  new ConflictError(
-    'stakeholder_exists',
-    'This country has a stakeholder with that e-mail and role',
-  );
+const DUPLICATE = () => new DomainError(StakeholderErrors.stakeholder_exists);
 
 @Injectable()
 export class StakeholdersService {
@@ -147,7 +144,9 @@ export class StakeholdersService {
       [stakeholderId, countryCode],
     );
     if (!found) {
-      throw ValidationFailedError.of(field, `${field} must be a stakeholder of ${countryCode}`);
+      throw invalidField(field, StakeholderFieldErrors.not_a_stakeholder_of, {
+        country: countryCode,
+      });
     }
   }
 
@@ -156,10 +155,9 @@ export class StakeholdersService {
     if (this.config.WEBHOOK_ALLOW_PRIVATE) return;
     const address = await privateAddressOf(new URL(url).hostname);
     if (address) {
-      throw ValidationFailedError.of(
-        'webhookUrl',
-        `webhookUrl points to ${address}, a private address`,
-      );
+      throw invalidField('webhookUrl', StakeholderFieldErrors.private_webhook_address, {
+        address,
+      });
     }
   }
 
@@ -172,7 +170,7 @@ export class StakeholdersService {
       where: { id, removedAt: IsNull() },
       lock: { mode: 'pessimistic_write' },
     });
-    if (!stakeholder) throw new NotFoundError(`Stakeholder ${id}`);
+    if (!stakeholder) throw notFound(`Stakeholder ${id}`);
     const country = await this.countries.getRef(stakeholder.countryCode);
     this.policy.assertCanWrite(actor.user, country, `Stakeholder ${id}`);
     return stakeholder;

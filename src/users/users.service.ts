@@ -5,13 +5,15 @@ import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashPassword, passwordProblems } from '../auth/passwords.js';
 import type { Actor, Principal, Role } from '../auth/roles.js';
+import { ValidationFieldErrors } from '../common/common.errors.js';
 import {
-  ConflictError,
+  DomainError,
   FieldError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationFailedError,
+  fieldError,
+  notFound,
+  validationFailed,
 } from '../common/domain-error.js';
+import { UserErrors, UserFieldErrors } from './user.errors.js';
 import type { Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
@@ -34,19 +36,24 @@ const MANAGED_BY_ITU_PM: readonly Role[] = ['regional_coordinator', 'national_te
 function scopeProblems(scope: Scope): FieldError[] {
   const problems: FieldError[] = [];
   if (scope.role === 'national_team' && !scope.countryCode) {
-    problems.push({ field: 'countryCode', message: 'a national_team user needs a countryCode' });
+    problems.push(
+      fieldError('countryCode', UserFieldErrors.country_code_required, { role: scope.role }),
+    );
   }
   if (scope.role !== 'national_team' && scope.countryCode) {
-    problems.push({ field: 'countryCode', message: `a ${scope.role} user has no countryCode` });
+    problems.push(
+      fieldError('countryCode', UserFieldErrors.country_code_not_allowed, { role: scope.role }),
+    );
   }
   if (scope.role === 'regional_coordinator' && !scope.regionCode) {
-    problems.push({
-      field: 'regionCode',
-      message: 'a regional_coordinator user needs a regionCode',
-    });
+    problems.push(
+      fieldError('regionCode', UserFieldErrors.region_code_required, { role: scope.role }),
+    );
   }
   if (scope.role !== 'regional_coordinator' && scope.regionCode) {
-    problems.push({ field: 'regionCode', message: `a ${scope.role} user has no regionCode` });
+    problems.push(
+      fieldError('regionCode', UserFieldErrors.region_code_not_allowed, { role: scope.role }),
+    );
   }
   return problems;
 }
@@ -129,7 +136,7 @@ export class UsersService implements OnApplicationBootstrap {
       this.assertMayManage(actor.user, user.role);
       this.assertMayManage(actor.user, role);
       const problems = dto.password ? passwordProblems(dto.password, user.email, 'password') : [];
-      if (problems.length > 0) throw new ValidationFailedError(problems);
+      if (problems.length > 0) throw validationFailed(problems);
       await this.assertValidScope(scope, manager);
 
       const accessChanged =
@@ -201,7 +208,7 @@ export class UsersService implements OnApplicationBootstrap {
       regionCode: dto.regionCode ?? null,
     };
     const problems = passwordProblems(dto.password, dto.email, 'password');
-    if (problems.length > 0) throw new ValidationFailedError(problems);
+    if (problems.length > 0) throw validationFailed(problems);
     await this.assertValidScope(scope);
     const passwordHash = await hashPassword(dto.password);
     try {
@@ -228,10 +235,7 @@ export class UsersService implements OnApplicationBootstrap {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          'email_taken',
-          `A user with the e-mail ${dto.email} exists already`,
-        );
+        throw new DomainError(UserErrors.email_taken, { email: dto.email });
       }
       throw error;
     }
@@ -288,16 +292,13 @@ export class UsersService implements OnApplicationBootstrap {
       where: { id },
       ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    if (!user) throw new NotFoundError(`User ${id}`);
+    if (!user) throw notFound(`User ${id}`);
     return user;
   }
 
   private assertMayManage(user: Principal, role: Role): void {
     if (user.role !== 'admin' && !MANAGED_BY_ITU_PM.includes(role)) {
-      throw new ForbiddenError(
-        'admin_only',
-        'Only an administrator may create or change administrators and ITU project managers',
-      );
+      throw new DomainError(UserErrors.admin_only);
     }
   }
 
@@ -308,12 +309,13 @@ export class UsersService implements OnApplicationBootstrap {
         scope.countryCode,
       ]);
       if (!country) {
-        problems.push({
-          field: 'countryCode',
-          message: `${scope.countryCode} is not a tracked country`,
-        });
+        problems.push(
+          fieldError('countryCode', ValidationFieldErrors.country_not_tracked, {
+            country: scope.countryCode,
+          }),
+        );
       }
     }
-    if (problems.length > 0) throw new ValidationFailedError(problems);
+    if (problems.length > 0) throw validationFailed(problems);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { AssessmentsService } from '../assessments/assessments.service.js';
-import { NotFoundError } from '../common/domain-error.js';
+import { notFound } from '../common/domain-error.js';
 import { PageQuery } from '../common/pagination.js';
 import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
@@ -35,12 +35,12 @@ export class CountryPageService {
   ) {}
 
   async view(actor: Actor, code: string, programmeId?: string) {
-    if (!/^[A-Z]{2}$/.test(code)) throw new NotFoundError(`Country ${code}`);
+    if (!/^[A-Z]{2}$/.test(code)) throw notFound(`Country ${code}`);
     const list = await this.programmes.list(
       actor,
       Object.assign(new ProgrammesQuery(), { country: code, ...firstPage(50) }),
     );
-    if (list.items.length === 0) throw new NotFoundError(`Country ${code}`);
+    if (list.items.length === 0) throw notFound(`Country ${code}`);
     const chosen =
       list.items.find((item) => item.id === programmeId) ??
       list.items.find((item) => item.cirtType === 'national') ??

@@ -7,7 +7,8 @@ import { type Credential, CurrentActor, CurrentCredential } from '../auth/actor.
 import { AuthService } from '../auth/auth.service.js';
 import { LoginDto } from '../auth/dto/auth.dto.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
-import { DomainError, ForbiddenError } from '../common/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
+import { AuthErrors } from '../auth/auth.errors.js';
 import { createValidationPipe } from '../common/validation.js';
 import { AppConfig } from '../config/app-config.js';
 import { PageErrorFilter } from './page-error.filter.js';
@@ -81,7 +82,7 @@ export class SignInPagesController {
   ): Promise<void> {
     const next = safeNext(body?.next, this.config.PUBLIC_URL);
     if (!isSameOrigin(request)) {
-      throw new ForbiddenError('cross_site_login', 'Sign in from this site');
+      throw new DomainError(AuthErrors.cross_site_login);
     }
     try {
       const credentials: LoginDto = await validation.transform(

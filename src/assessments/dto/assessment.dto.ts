@@ -13,17 +13,16 @@ import {
 } from 'class-validator';
 import { trimString } from '../../common/validators.js';
 import { ASSESSMENT_KINDS, type AssessmentKind } from '../template.types.js';
+import { catalogMessage } from '../../common/validation.js';
 
 export class CreateAssessmentDto {
   @ApiProperty({ example: 'itu-ncirt-readiness' })
-  @Matches(/^[a-z0-9-]{1,60}$/, {
-    message: 'templateKey must be a template key such as itu-ncirt-readiness',
-  })
+  @Matches(/^[a-z0-9-]{1,60}$/, catalogMessage('template_key'))
   templateKey: string;
 
   @ApiPropertyOptional({ example: '1.0.0', description: 'default: the latest version' })
   @IsOptional()
-  @Matches(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/, { message: 'templateVersion must look like 1.0.0' })
+  @Matches(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/, catalogMessage('template_version'))
   templateVersion?: string;
 }
 
@@ -39,7 +38,6 @@ export class AnswerDto {
     name: 'isLevel',
     validator: {
       validate: (value) => value === null || (Number.isInteger(value) && value >= 0 && value <= 4),
-      defaultMessage: () => 'level must be an integer from 0 to 4, or null for not applicable',
     },
   })
   level: number | null;
@@ -51,7 +49,6 @@ export class AnswerDto {
     validator: {
       validate: (value, args) =>
         ((args?.object as AnswerDto | undefined)?.level === null) === (value !== undefined),
-      defaultMessage: () => 'naReason is required for a null level (not applicable) and only then',
     },
   })
   @Transform(trimString)

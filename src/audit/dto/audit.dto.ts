@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { IsTimestamp } from '../../common/validators.js';
+import { catalogMessage } from '../../common/validation.js';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'milestone' })
   @IsOptional()
-  @Matches(/^[a-z_]{1,50}$/, { message: 'entityType must be a name such as milestone' })
+  @Matches(/^[a-z_]{1,50}$/, catalogMessage('entity_type'))
   entityType?: string;
 
   @ApiPropertyOptional()
@@ -17,7 +18,7 @@ export class AuditQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'KE' })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'countryCode must be an ISO 3166-1 alpha-2 code such as KE' })
+  @Matches(/^[A-Z]{2}$/, catalogMessage('country_code'))
   countryCode?: string;
 
   @ApiPropertyOptional()

@@ -70,6 +70,6 @@ export class ChangePasswordDto {
 
   @ApiProperty({ minLength: 12, maxLength: 256, description: 'not the e-mail address' })
   @IsString()
-  @Length(12, 256, { message: 'newPassword must be 12 to 256 characters' })
+  @Length(12, 256)
   newPassword: string;
 }

@@ -4,8 +4,7 @@ import { IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { IsIanaTimeZone } from '../../common/validators.js';
 import { DELIVERY_MODES, type DeliveryMode, type EventKind } from '../event-kinds.js';
 
-const mode = () =>
-  IsIn(DELIVERY_MODES, { message: `mode must be one of ${DELIVERY_MODES.join(', ')}` });
+const mode = () => IsIn(DELIVERY_MODES);
 
 /** One optional mode per event kind; any other key is refused (400) by the validation pipe. */
 export class EventModesDto implements Partial<Record<EventKind, DeliveryMode>> {

@@ -8,6 +8,7 @@ import {
   type NotificationChannel,
   type NotificationStatus,
 } from '../notification.entity.js';
+import { catalogMessage } from '../../common/validation.js';
 
 export class NotificationsQuery extends PageQuery {
   @ApiPropertyOptional()
@@ -22,9 +23,7 @@ export class NotificationsQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'reminder.milestone_overdue' })
   @IsOptional()
-  @Matches(/^[a-z_.]{1,100}$/, {
-    message: 'kind must be a kind such as reminder.milestone_overdue',
-  })
+  @Matches(/^[a-z_.]{1,100}$/, catalogMessage('notification_kind'))
   kind?: string;
 
   @ApiPropertyOptional({ enum: NOTIFICATION_CHANNELS })
@@ -37,7 +36,7 @@ export class NotificationsQuery extends PageQuery {
 export class TestNotificationDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail()
   @MaxLength(254)
   email?: string;
 

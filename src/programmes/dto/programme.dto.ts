@@ -17,12 +17,13 @@ import {
   type ProgrammeStatus,
 } from '../programme.constants.js';
 import { GateResultResponse } from './transition.dto.js';
+import { catalogMessage } from '../../common/validation.js';
 
 const COUNTRY_CODE = /^[A-Z]{2}$/;
 
 export class CreateProgrammeDto {
   @ApiProperty({ example: 'KE' })
-  @Matches(COUNTRY_CODE, { message: 'countryCode must be an ISO 3166-1 alpha-2 code such as KE' })
+  @Matches(COUNTRY_CODE, catalogMessage('country_code'))
   countryCode: string;
 
   @ApiProperty({ enum: CIRT_TYPES })
@@ -112,7 +113,7 @@ export class ProgrammesQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'KE' })
   @IsOptional()
-  @Matches(COUNTRY_CODE, { message: 'country must be an ISO 3166-1 alpha-2 code such as KE' })
+  @Matches(COUNTRY_CODE, catalogMessage('country_code'))
   country?: string;
 
   @ApiPropertyOptional({ enum: PHASES })

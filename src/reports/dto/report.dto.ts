@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { IsCronPattern, IsIanaTimeZone } from '../../common/validators.js';
 import { REGION_CODES } from '../../countries/regions.js';
+import { catalogMessage } from '../../common/validation.js';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -32,10 +33,7 @@ export class ReportScopeDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(250)
   @ArrayUnique()
-  @Matches(/^[A-Z]{2}$/, {
-    each: true,
-    message: 'countryCodes must be ISO 3166-1 alpha-2 codes such as KE',
-  })
+  @Matches(/^[A-Z]{2}$/, catalogMessage('country_codes', { each: true }))
   countryCodes?: string[];
 }
 
@@ -51,10 +49,7 @@ export class CreateReportDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(4)
   @ArrayUnique()
-  @IsIn(REPORT_FORMATS, {
-    each: true,
-    message: `formats must be among ${REPORT_FORMATS.join(', ')}`,
-  })
+  @IsIn(REPORT_FORMATS, { each: true })
   formats: ReportFormat[];
 }
 
@@ -87,14 +82,14 @@ export class CreateReportScheduleDto extends CreateReportDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ArrayUnique()
-  @IsEmail({}, { each: true, message: 'recipients must be e-mail addresses' })
+  @IsEmail({}, { each: true })
   @MaxLength(254, { each: true })
   recipients: string[];
 }
 
 export class ReassignReportScheduleDto {
   @ApiProperty({ format: 'uuid', description: 'the new owner, who must cover the scope' })
-  @IsUUID('all', { message: 'userId must be a user id (UUID)' })
+  @IsUUID('all', catalogMessage('user_id'))
   userId: string;
 }
 

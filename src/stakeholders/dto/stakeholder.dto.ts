@@ -14,7 +14,7 @@ export class CreateStakeholderDto {
 
   @ApiProperty({ example: 'grace@ca.go.ke' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail()
   @MaxLength(254)
   email: string;
 
@@ -63,7 +63,7 @@ export class UpdateStakeholderDto {
   @ApiPropertyOptional()
   @IsOmittable()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail()
   @MaxLength(254)
   email?: string;
 

@@ -14,6 +14,7 @@ import { PageQuery } from '../../common/pagination.js';
 import { LOCALES, type Locale } from '../../common/locales.js';
 import { ROLES, type Role } from '../../auth/roles.js';
 import { REGION_CODES } from '../../countries/regions.js';
+import { catalogMessage } from '../../common/validation.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerTrim = ({ value }: { value: unknown }) =>
@@ -22,7 +23,7 @@ const lowerTrim = ({ value }: { value: unknown }) =>
 export class CreateUserDto {
   @ApiProperty({ example: 'amina@cert.go.ke' })
   @Transform(lowerTrim)
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail()
   @MaxLength(254)
   email: string;
 
@@ -42,7 +43,7 @@ export class CreateUserDto {
     description: 'required for national_team, refused otherwise',
   })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'countryCode must be an ISO 3166-1 alpha-2 code such as KE' })
+  @Matches(/^[A-Z]{2}$/, catalogMessage('country_code'))
   countryCode?: string | null;
 
   @ApiPropertyOptional({
@@ -60,7 +61,7 @@ export class CreateUserDto {
 
   @ApiProperty({ minLength: 12, maxLength: 256 })
   @IsString()
-  @Length(12, 256, { message: 'password must be 12 to 256 characters' })
+  @Length(12, 256)
   password: string;
 }
 
@@ -79,7 +80,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ type: String, example: 'KE', nullable: true })
   @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'countryCode must be an ISO 3166-1 alpha-2 code such as KE' })
+  @Matches(/^[A-Z]{2}$/, catalogMessage('country_code'))
   countryCode?: string | null;
 
   @ApiPropertyOptional({ enum: REGION_CODES, nullable: true })
@@ -100,7 +101,7 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: 12, maxLength: 256 })
   @IsOptional()
   @IsString()
-  @Length(12, 256, { message: 'password must be 12 to 256 characters' })
+  @Length(12, 256)
   password?: string;
 }
 

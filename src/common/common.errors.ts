@@ -1,0 +1,76 @@
+import { defineErrors, defineFieldErrors } from './error-catalog.js';
+
+/** Problems any module may answer, and the codes of bare HTTP statuses (Fastify's, Nest's). */
+export const CommonErrors = defineErrors({
+  not_found: { status: 404 },
+  validation_failed: { status: 400 },
+  unauthorized: { status: 401 },
+  role_not_allowed: { status: 403 },
+  read_only: { status: 403 },
+  version_conflict: { status: 409 },
+  too_many_report_requests: { status: 429, code: 'too_many_requests' },
+  too_many_api_tokens: { status: 429, code: 'too_many_requests' },
+  database_unavailable: { status: 503 },
+  queue_unavailable: { status: 503 },
+  internal_error: { status: 500 },
+  // The bare statuses, for refusals that carry no code of their own.
+  bad_request: { status: 400 },
+  unauthorized_status: { status: 401, code: 'unauthorized' },
+  forbidden: { status: 403 },
+  not_found_status: { status: 404, code: 'not_found' },
+  method_not_allowed: { status: 405 },
+  not_acceptable: { status: 406 },
+  request_timeout: { status: 408 },
+  conflict: { status: 409 },
+  length_required: { status: 411 },
+  payload_too_large: { status: 413 },
+  uri_too_long: { status: 414 },
+  unsupported_media_type: { status: 415 },
+  unprocessable: { status: 422 },
+  too_many_requests: { status: 429 },
+  header_fields_too_large: { status: 431 },
+  service_unavailable: { status: 503 },
+});
+
+/**
+ * Field errors of the validation pipe: class-validator's constraints (named after the
+ * constraint, snake case), the named formats DTOs ask for, and the pipe's own checks.
+ */
+export const ValidationFieldErrors = defineFieldErrors([
+  'invalid',
+  'unknown_field',
+  'nested_object',
+  'nul_character',
+  'nested_too_deeply',
+  'body_not_object',
+  'body_not_expected',
+  'is_defined',
+  'is_string',
+  'is_int',
+  'is_boolean',
+  'is_object',
+  'is_array',
+  'is_in',
+  'is_email',
+  'is_uuid',
+  'length',
+  'min_length',
+  'max_length',
+  'min',
+  'max',
+  'matches',
+  'array_min_size',
+  'array_max_size',
+  'array_unique',
+  'is_calendar_date',
+  'is_timestamp',
+  'is_iana_time_zone',
+  'is_cron_pattern',
+  'is_http_url',
+  // Named formats (@Matches and others with a catalog message of their own).
+  'country_code',
+  'country_codes',
+  'user_id',
+  'entity_type',
+  'country_not_tracked',
+]);
