@@ -227,18 +227,21 @@ describe('event notifications', () => {
     expect(await mailsTo(silentPm.email)).toEqual([]);
   });
 
-  it('should tell the user who asked for a report that it is ready, with the download link', async () => {
+  it('should tell the user who asked for a report that it is ready, with a link to the reports page', async () => {
     const requested = await client(t, staff.regional_coordinator)('POST', '/api/v1/reports', {
       scope: { regionCode: 'AFR' },
       formats: ['csv'],
     });
     expect(requested.statusCode).toBe(202);
-    const { id } = requested.json();
     expect(await sentTo('report_completed')).toEqual([staff.regional_coordinator.email]);
     const mail = (await mailsTo(staff.regional_coordinator.email)).find((m) =>
       m.subject?.startsWith('Report ready: Region AFR'),
     );
-    expect(mail?.text).toContain(`/api/v1/reports/${id}/download?format=csv`);
+    // The reports page, where a signed-out reader is asked to sign in; the API's download
+    // route answered them 401 problem+json.
+    expect(mail?.text).toContain('http://localhost:3000/app/reports');
+    expect(mail?.text).not.toContain('/api/');
+    expect(mail?.html).toContain('<a href="http://localhost:3000/app/reports">');
   }, 60_000);
 
   it('should tell a person who is both a user and a stakeholder of the country once, as the user', async () => {

@@ -101,7 +101,23 @@ describe('report schedules', () => {
     expect(parsed.subject).toMatch(
       /^CIRT readiness report: All tracked countries, \d{4}-\d{2}-\d{2}$/,
     );
-    expect(parsed.text).toContain(`/api/v1/reports/${scheduled[0].id}`);
+    // The e-mail links the reports page: a signed-out reader is sent to sign in and back to it,
+    // where the API's report routes answered them 401 problem+json.
+    const online = /^Online: (\S+)$/m.exec(parsed.text ?? '')?.[1];
+    expect(online).toBe('http://localhost:3000/app/reports');
+    expect(parsed.text).not.toContain('/api/');
+    const signedOut = await t.app.inject({ method: 'GET', url: new URL(online!).pathname });
+    expect([signedOut.statusCode, signedOut.headers.location]).toEqual([
+      303,
+      '/login?next=%2Fapp%2Freports',
+    ]);
+    const page = await t.app.inject({
+      method: 'GET',
+      url: new URL(online!).pathname,
+      headers: { authorization: `Bearer ${await t.tokenFor(staff.regional_coordinator)}` },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
     const attachments = parsed.attachments.map((file) => [file.contentType, file.filename]);
     expect(attachments).toEqual([
       ['text/csv', expect.stringMatching(/\.csv$/)],

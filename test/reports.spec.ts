@@ -421,4 +421,107 @@ describe('reports', () => {
       { action: 'report.expired', actorId: null },
     ]);
   });
+
+  describe('when compiling fails', () => {
+    // A real fault of PostgreSQL's, raised by a trigger on report_files of this file's own
+    // database for the reports of the country a test names: one of SQLSTATE 40001
+    // (serialization failure) is transient, one of P0001 (a raised exception) is not.
+    beforeAll(async () => {
+      await t.dataSource.query(`
+        CREATE TABLE test_compile_faults (country_code text PRIMARY KEY, sqlstate text NOT NULL, times int NOT NULL);
+        CREATE SEQUENCE test_compile_attempts;
+        CREATE FUNCTION test_compile_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE fault test_compile_faults;
+        BEGIN
+          SELECT f.* INTO fault FROM test_compile_faults f
+            JOIN reports r ON r.scope -> 'countryCodes' ->> 0 = f.country_code
+           WHERE r.id = NEW.report_id;
+          -- nextval is not rolled back with the failed attempt: it counts the attempts.
+          IF FOUND AND nextval('test_compile_attempts') <= fault.times THEN
+            RAISE EXCEPTION 'injected fault %', fault.sqlstate USING ERRCODE = fault.sqlstate;
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER test_compile_fault BEFORE INSERT ON report_files
+          FOR EACH ROW EXECUTE FUNCTION test_compile_fault();
+      `);
+    });
+    afterAll(async () => {
+      await t.dataSource.query(`DROP TRIGGER test_compile_fault ON report_files`);
+    });
+
+    /** Asks for a report of a country whose files fail to store `times` times with `sqlstate`. */
+    async function failing(countryCode: string, sqlstate: string, times: number) {
+      const pm = client(t, await createUser(t.dataSource, { role: 'itu_pm' }));
+      await t.dataSource.query(`ALTER SEQUENCE test_compile_attempts RESTART`);
+      await t.dataSource.query(`INSERT INTO test_compile_faults VALUES ($1, $2, $3)`, [
+        countryCode,
+        sqlstate,
+        times,
+      ]);
+      const requested = await pm('POST', '/api/v1/reports', {
+        scope: { countryCodes: [countryCode] },
+        formats: ['json'],
+      });
+      expect(requested.statusCode).toBe(202);
+      return { id: requested.json().id as string, pm };
+    }
+    const attempts = async () =>
+      Number(
+        (await t.dataSource.query(`SELECT last_value, is_called FROM test_compile_attempts`)).map(
+          (row: { last_value: string; is_called: boolean }) => (row.is_called ? row.last_value : 0),
+        )[0],
+      );
+    const finished = (pm: ReturnType<typeof client>, id: string) =>
+      waitFor(
+        'the report to finish',
+        async () => {
+          const current = (await pm('GET', `/api/v1/reports/${id}`)).json();
+          return current.status === 'completed' || current.status === 'failed'
+            ? current
+            : undefined;
+        },
+        60_000,
+      );
+
+    it('should try again after a transient error and complete the report, never marked failed', async () => {
+      const { id, pm } = await failing('GH', '40001', 1);
+      const report = await finished(pm, id);
+      expect([report.status, report.error ?? null]).toEqual(['completed', null]);
+      expect(await attempts()).toBe(2);
+    }, 90_000);
+
+    it('should mark the report failed at once, and not try again, after a permanent error', async () => {
+      const { id, pm } = await failing('NG', 'P0001', 99);
+      const report = await finished(pm, id);
+      expect(report.status).toBe('failed');
+      expect(report.error).toMatch(/^The report could not be compiled: injected fault P0001/);
+      const queue: Queue = t.app.get(getQueueToken(QueueName.Reports));
+      const job = await waitFor('the job to fail', async () => {
+        const current = await queue.getJob(id);
+        return (await current?.getState()) === 'failed' && current;
+      });
+      expect(job.attemptsMade).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 6_000)); // past the first backoff
+      expect(await attempts()).toBe(1);
+    }, 90_000);
+
+    it('should mark the report failed only when a transient error leaves no attempt', async () => {
+      const { id, pm } = await failing('SN', '40001', 99);
+      const seen = new Set<string>();
+      const report = await waitFor(
+        'the report to fail',
+        async () => {
+          const current = (await pm('GET', `/api/v1/reports/${id}`)).json();
+          seen.add(current.status);
+          return current.status === 'failed' ? current : undefined;
+        },
+        60_000,
+      );
+      // three attempts (the queue's), the row running through the first two
+      expect(await attempts()).toBe(3);
+      expect(seen.has('running')).toBe(true);
+      expect(report.error).toMatch(/^The report could not be compiled: injected fault 40001/);
+    }, 90_000);
+  });
 });

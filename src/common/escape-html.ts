@@ -1,9 +1,2 @@
-/** Text made safe to put inside HTML or SVG, in element content and in quoted attributes alike. */
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+// Moved to src/messages, which the e-mails' layout and the pages share; kept here until the pages import it from there.
+export { escapeHtml } from '../messages/escape-html.js';

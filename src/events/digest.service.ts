@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { Outbox } from '../notifications/outbox.service.js';
-import { renderDigest } from '../reminders/reminder-messages.js';
+import { renderDigest } from '../messages/message-renderer.js';
 import { DIGEST_TIMEZONE } from './notification-preferences.service.js';
 
 /** The local hour from which a user's digest of the days before is sent. */

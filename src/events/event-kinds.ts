@@ -1,3 +1,5 @@
+import type { MessageKind } from '../messages/message-renderer.js';
+
 /** The events users and stakeholders hear of as they happen (issue 12). */
 export const EVENT_KINDS = [
   'transition_requested',
@@ -9,7 +11,7 @@ export const EVENT_KINDS = [
   'milestone_blocked',
   'status_off_track',
   'report_completed',
-] as const;
+] as const satisfies readonly MessageKind[];
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** How a user takes an event kind; a kind the user never set is `immediate`. */

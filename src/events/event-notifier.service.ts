@@ -3,14 +3,18 @@ import type { EntityManager } from 'typeorm';
 import type { Principal } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
-import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
-import { stakeholderDrafts, stakeholderRecipients } from '../reminders/recipients.js';
-import { type ReminderMessageParams, renderReminder } from '../reminders/reminder-messages.js';
+import { Links } from '../messages/links.js';
+import { type MessageParams, renderMessage } from '../messages/message-renderer.js';
 import {
   nextWorkingTime,
   parseWorkingHours,
   type WorkingHours,
-} from '../reminders/working-hours.js';
+} from '../messages/working-hours.js';
+import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
+import {
+  stakeholderDrafts,
+  stakeholderRecipients,
+} from '../notifications/stakeholder-recipients.js';
 import type { StakeholderRole } from '../stakeholders/stakeholder.constants.js';
 import type { DeliveryMode, EventKind } from './event-kinds.js';
 
@@ -55,9 +59,9 @@ export interface EventNotice {
   programmeId?: string;
   /** The user the event concerns: the requester of a transition, the user who asked for a report. */
   concernedUserId?: string | null;
-  /** Where the message links to, under PUBLIC_URL; the country's workspace page by default. */
-  path?: string;
-  params?: Pick<ReminderMessageParams, 'phase' | 'milestoneTitle' | 'note' | 'scope'>;
+  /** The page the message links to, from Links; the country's workspace page by default. */
+  link?: string;
+  params?: Pick<MessageParams, 'phase' | 'milestoneTitle' | 'note' | 'scope'>;
 }
 
 interface UserRecipient {
@@ -88,12 +92,14 @@ interface DigestItem {
 @Injectable()
 export class EventNotifier {
   private readonly hours: WorkingHours | null;
+  private readonly links: Links;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
+    this.links = new Links(config);
     this.hours = parseWorkingHours(config.REMINDER_WORKING_HOURS);
   }
 
@@ -106,7 +112,7 @@ export class EventNotifier {
           [event.programmeId],
         )
       : [];
-    const url = `${this.config.PUBLIC_URL.replace(/\/$/, '')}${event.path ?? `/app/countries/${programme?.countryCode}`}`;
+    const url = event.link ?? this.links.countryPage(programme?.countryCode ?? '');
     const key = (email: string) => `event:${event.kind}:${event.subject}:${email.toLowerCase()}`;
     const message = (
       recipientName: string,
@@ -114,7 +120,7 @@ export class EventNotifier {
       locale: string,
       as: 'user' | 'stakeholder',
     ) =>
-      renderReminder(
+      renderMessage(
         event.kind,
         locale,
         {

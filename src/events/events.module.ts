@@ -2,7 +2,8 @@ import { BullModule, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { recurringJobs } from '../queues/job-schedule.js';
-import { DIGEST_JOB, QueueName } from '../queues/queue-names.js';
+import { unknownJob } from '../queues/job-errors.js';
+import { DigestJob, QueueName, type QueueJob } from '../queues/queue-names.js';
 import { DigestService } from './digest.service.js';
 import { EventNotifier } from './event-notifier.service.js';
 import { NotificationPreferencesController } from './notification-preferences.controller.js';
@@ -14,8 +15,14 @@ export class DigestProcessor extends WorkerHost {
     super();
   }
 
-  process(): Promise<number> {
-    return this.digests.sendDue();
+  process(job: QueueJob<QueueName.Digests>): Promise<number> {
+    const { name } = job;
+    switch (name) {
+      case DigestJob.Write:
+        return this.digests.sendDue();
+      default:
+        return unknownJob(name);
+    }
   }
 }
 
@@ -35,7 +42,7 @@ export class DigestProcessor extends WorkerHost {
     DigestService,
     DigestProcessor,
     // Hourly, on the hour: each user's digest goes out in the first tick from 08:00 where they are.
-    recurringJobs(QueueName.Digests, () => [{ name: DIGEST_JOB, pattern: '0 * * * *' }]),
+    recurringJobs(QueueName.Digests, () => [{ name: DigestJob.Write, pattern: '0 * * * *' }]),
   ],
   exports: [EventNotifier],
 })

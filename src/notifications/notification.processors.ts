@@ -1,22 +1,27 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError } from 'bullmq';
 import { HostBusyError } from './channels/delivery-error.js';
-import { AppConfig } from '../config/app-config.js';
-import { type DeliveryJobData, OutboxJob, QueueName } from '../queues/queue-names.js';
+import { unknownJob } from '../queues/job-errors.js';
+import {
+  DeliveryJob,
+  type NamedJob,
+  OutboxJob,
+  QueueName,
+  type QueueJob,
+} from '../queues/queue-names.js';
 import { DeliveryService } from './delivery.service.js';
 import { Outbox } from './outbox.service.js';
 
 /**
- * The delivery worker's options. Its concurrency is DELIVERY_CONCURRENCY, set when the processor
- * is made, before any worker starts. A short lock means a job left by a crashed worker is taken
- * up again within seconds.
+ * The delivery worker's options; its concurrency, DELIVERY_CONCURRENCY, is a setting, which the
+ * queues module gives the worker when it makes it (workerSettings in queues.module.ts). A short
+ * lock means a job left by a crashed worker is taken up again within seconds.
  */
 const DELIVERY_WORKER = {
-  concurrency: 1,
   runRetryDelay: 2_000,
   lockDuration: 10_000,
   stalledInterval: 5_000,
-};
+} as const;
 
 const HOST_BUSY_DELAY_MS = 1_000;
 
@@ -28,15 +33,24 @@ const HOST_BUSY_DELAY_MS = 1_000;
  */
 @Processor(QueueName.Notifications, DELIVERY_WORKER)
 export class DeliveryProcessor extends WorkerHost {
-  constructor(
-    private readonly delivery: DeliveryService,
-    config: AppConfig,
-  ) {
+  constructor(private readonly delivery: DeliveryService) {
     super();
-    DELIVERY_WORKER.concurrency = config.DELIVERY_CONCURRENCY;
   }
 
-  async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
+  process(job: QueueJob<QueueName.Notifications>, token?: string): Promise<void> {
+    const { name } = job;
+    switch (name) {
+      case DeliveryJob.Deliver:
+        return this.deliver(job, token);
+      default:
+        return unknownJob(name);
+    }
+  }
+
+  private async deliver(
+    job: NamedJob<QueueName.Notifications, DeliveryJob.Deliver>,
+    token?: string,
+  ): Promise<void> {
     try {
       await this.delivery.deliver(
         job.data.notificationId,
@@ -59,7 +73,15 @@ export class OutboxProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<number> {
-    return job.name === OutboxJob.Reconcile ? this.outbox.reconcile() : this.outbox.relay();
+  process(job: QueueJob<QueueName.Outbox>): Promise<number> {
+    const { name } = job;
+    switch (name) {
+      case OutboxJob.Relay:
+        return this.outbox.relay();
+      case OutboxJob.Reconcile:
+        return this.outbox.reconcile();
+      default:
+        return unknownJob(name);
+    }
   }
 }

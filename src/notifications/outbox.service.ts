@@ -1,10 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { type DeliveryJobData, QueueName } from '../queues/queue-names.js';
+import { DeliveryJob, QueueName, type TypedQueue, jobOf } from '../queues/queue-names.js';
 
 export interface NotificationDraft {
   kind: string;
@@ -36,7 +35,8 @@ const RECONCILE_AFTER_SECONDS = 60;
 export class Outbox {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(QueueName.Notifications) private readonly deliveries: Queue<DeliveryJobData>,
+    @InjectQueue(QueueName.Notifications)
+    private readonly deliveries: TypedQueue<QueueName.Notifications>,
     private readonly clock: Clock,
   ) {}
 
@@ -89,14 +89,17 @@ export class Outbox {
       // Inside the transaction: if Redis refuses, the rows stay pending for the next tick.
       if (moved.length > 0) {
         await this.deliveries.addBulk(
-          moved.map((row) => ({
-            name: 'deliver',
-            data: { notificationId: row.id },
-            opts: {
-              jobId: row.id,
-              delay: Math.max(0, new Date(row.notBefore).getTime() - now.getTime()),
-            },
-          })),
+          moved.map((row) =>
+            jobOf(
+              QueueName.Notifications,
+              DeliveryJob.Deliver,
+              { notificationId: row.id },
+              {
+                jobId: row.id,
+                delay: Math.max(0, new Date(row.notBefore).getTime() - now.getTime()),
+              },
+            ),
+          ),
         );
       }
       return moved.length;

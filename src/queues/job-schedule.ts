@@ -2,11 +2,11 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type Type } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
-import type { QueueName } from './queue-names.js';
+import type { JobName, QueueName } from './queue-names.js';
 
-export interface RecurringJob {
+export interface RecurringJob<Q extends QueueName> {
   /** The scheduler's id and the job's name. */
-  name: string;
+  name: JobName<Q>;
   every?: number;
   pattern?: string;
 }
@@ -19,9 +19,9 @@ export interface RecurringJob {
  * restarts may have lost them: without the outbox relay and reconciler ticks, nothing would bring
  * back the work it lost.
  */
-export function recurringJobs(
-  queueName: QueueName,
-  jobs: (config: AppConfig) => RecurringJob[],
+export function recurringJobs<Q extends QueueName>(
+  queueName: Q,
+  jobs: (config: AppConfig) => RecurringJob<Q>[],
 ): Type<OnApplicationBootstrap> {
   @Injectable()
   class RecurringJobs implements OnApplicationBootstrap {

@@ -6,19 +6,25 @@ import { countryTodaySql } from '../common/country-calendar.sql.js';
 import { AppConfig } from '../config/app-config.js';
 import { openMilestoneSql } from '../milestones/milestone.sql.js';
 import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
-import { type ReminderKind, renderReminder } from './reminder-messages.js';
 import { type ReminderRules, reminderRules } from './reminder-rules.js';
 import {
   daysWithoutStatusUpdateSql,
   lastStatusUpdateSql,
   staleStatusUpdateSql,
 } from './status-update-stale.sql.js';
+import { Links } from '../messages/links.js';
+import { renderMessage } from '../messages/message-renderer.js';
 import {
   type StakeholderRecipient,
   stakeholderDrafts,
   stakeholderRecipients,
-} from './recipients.js';
-import { nextWorkingTime, parseWorkingHours, type WorkingHours } from './working-hours.js';
+} from '../notifications/stakeholder-recipients.js';
+import {
+  nextWorkingTime,
+  parseWorkingHours,
+  type WorkingHours,
+} from '../messages/working-hours.js';
+import type { ReminderKind } from './reminder-kinds.js';
 
 /** A reminder step that has fallen due for a subject (a milestone, a transition, a programme...). */
 interface DueReminder {
@@ -58,13 +64,15 @@ export class ReminderScan {
   private readonly logger = new Logger(ReminderScan.name);
   private readonly rules: ReminderRules;
   private readonly hours: WorkingHours | null;
+  private readonly links: Links;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
+    this.links = new Links(config);
     this.rules = reminderRules(config.REMINDER_RULES);
     this.hours = parseWorkingHours(config.REMINDER_WORKING_HOURS);
   }
@@ -286,11 +294,11 @@ export class ReminderScan {
     const pm = inCountry.find((r) => r.role === 'itu_project_manager');
     return chosen.flatMap((recipient) => {
       const contact = recipient.id === focalPoint?.id ? pm : focalPoint;
-      const message = renderReminder(reminder.rule, recipient.locale, {
+      const message = renderMessage(reminder.rule, recipient.locale, {
         recipientName: recipient.name,
         countryName: recipient.countryName,
         programmeTitle: reminder.programmeTitle,
-        url: `${this.config.PUBLIC_URL.replace(/\/$/, '')}/app/countries/${reminder.countryCode}`,
+        url: this.links.countryPage(reminder.countryCode),
         milestoneTitle: reminder.milestoneTitle,
         dueDate: reminder.dueDate,
         days: reminder.days,

@@ -2,13 +2,13 @@ import { BullModule, InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi.js';
-import type { Queue } from 'bullmq';
 import { Roles } from '../auth/access.decorators.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { recurringJobs } from '../queues/job-schedule.js';
-import { QueueName, REMINDER_SCAN_JOB } from '../queues/queue-names.js';
+import { unknownJob } from '../queues/job-errors.js';
+import { QueueName, type QueueJob, ReminderJob, type TypedQueue } from '../queues/queue-names.js';
 import { ReminderScanAccepted } from './dto/reminder.dto.js';
 import { ReminderScan } from './reminder-scan.service.js';
 import { CommonErrors } from '../common/common.errors.js';
@@ -19,8 +19,14 @@ export class ReminderScanProcessor extends WorkerHost {
     super();
   }
 
-  process(): Promise<{ due: number; written: number }> {
-    return this.reminderScan.scan();
+  process(job: QueueJob<QueueName.Reminders>): Promise<{ due: number; written: number }> {
+    const { name } = job;
+    switch (name) {
+      case ReminderJob.Scan:
+        return this.reminderScan.scan();
+      default:
+        return unknownJob(name);
+    }
   }
 }
 
@@ -29,7 +35,7 @@ export class ReminderScanProcessor extends WorkerHost {
 @Controller('reminders')
 export class RemindersController {
   constructor(
-    @InjectQueue(QueueName.Reminders) private readonly queue: Queue,
+    @InjectQueue(QueueName.Reminders) private readonly queue: TypedQueue<QueueName.Reminders>,
     private readonly clock: Clock,
   ) {}
 
@@ -44,7 +50,7 @@ export class RemindersController {
     const jobId = `manual-${this.clock.now().getTime()}`;
     try {
       await this.queue.add(
-        REMINDER_SCAN_JOB,
+        ReminderJob.Scan,
         {},
         { jobId, removeOnComplete: 100, removeOnFail: 100 },
       );
@@ -68,7 +74,7 @@ export class RemindersController {
     ReminderScan,
     ReminderScanProcessor,
     recurringJobs(QueueName.Reminders, (config) => [
-      { name: REMINDER_SCAN_JOB, pattern: config.REMINDER_SCAN_CRON },
+      { name: ReminderJob.Scan, pattern: config.REMINDER_SCAN_CRON },
     ]),
   ],
 })

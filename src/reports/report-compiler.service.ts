@@ -6,6 +6,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
+import { Links } from '../messages/links.js';
 import { Outbox } from '../notifications/outbox.service.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import { type ProgrammeRow, ReportDataQuery, type ReportScope } from './report-data.query.js';
@@ -76,12 +77,14 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 /**
  * Compiles a report: reads the scope with SQL aggregates, builds the canonical JSON snapshot
  * (hashed with SHA-256), renders the asked formats from it and stores everything with the
- * report, with the e-mails to its recipients in the same transaction. Progress moves as it goes;
- * a failure ends as `failed` with a readable error.
+ * report, with the e-mails to its recipients in the same transaction. Progress moves as it goes.
+ * Errors reach the caller (ReportsProcessor), which retries transient ones and marks the report
+ * failed, with a readable error, when none is left.
  */
 @Injectable()
 export class ReportCompiler {
   private readonly logger = new Logger(ReportCompiler.name);
+  private readonly links: Links;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -89,8 +92,10 @@ export class ReportCompiler {
     private readonly clock: Clock,
     private readonly outbox: Outbox,
     private readonly events: EventNotifier,
-    private readonly config: AppConfig,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.links = new Links(config);
+  }
 
   async compile(reportId: string): Promise<void> {
     const [report]: {
@@ -206,7 +211,7 @@ export class ReportCompiler {
             snapshot,
             report.formats,
             report.recipients,
-            this.config.PUBLIC_URL,
+            this.links,
             this.clock.now(),
           ),
         );
@@ -217,18 +222,28 @@ export class ReportCompiler {
             subject: reportId,
             actor: null,
             concernedUserId: report.requestedBy,
-            path: `/api/v1/reports/${reportId}/download?format=${report.formats[0]}`,
+            link: this.links.reportsPage(),
             params: { scope: scopeLabel(scope) },
           });
         }
       });
     } catch (error) {
-      this.logger.error({ err: error, reportId }, 'Report failed');
-      await this.dataSource.query(
-        `UPDATE reports SET status = 'failed', error = $2 WHERE id = $1`,
-        [reportId, `The report could not be compiled: ${(error as Error).message}`.slice(0, 1000)],
-      );
+      // ReportsProcessor decides: another attempt for a transient error, else markFailed.
+      this.logger.warn({ err: error, reportId }, 'Report attempt failed');
+      throw error;
     }
+  }
+
+  /**
+   * Ends a report that will not be compiled: the processor calls it on a permanent error, or
+   * on a transient one when no attempt is left (until then the report stays running).
+   */
+  async markFailed(reportId: string, error: unknown): Promise<void> {
+    this.logger.error({ err: error, reportId }, 'Report failed');
+    await this.dataSource.query(
+      `UPDATE reports SET status = 'failed', error = $2 WHERE id = $1 AND status <> 'completed'`,
+      [reportId, `The report could not be compiled: ${(error as Error).message}`.slice(0, 1000)],
+    );
   }
 
   /** Whether a recipient is not a user who may ask for reports of this scope. */

@@ -1,3 +1,4 @@
+import type { Links } from '../messages/links.js';
 import type { NotificationDraft } from '../notifications/outbox.service.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import { type ReportSnapshot, scopeLabel } from './renderers/snapshot.js';
@@ -8,7 +9,7 @@ export function reportEmails(
   snapshot: ReportSnapshot,
   formats: ReportFormat[],
   recipients: string[],
-  publicUrl: string,
+  links: Links,
   now: Date,
 ): NotificationDraft[] {
   const asOf = snapshot.asOf.slice(0, 10);
@@ -22,7 +23,9 @@ export function reportEmails(
     `Mean readiness: ${overall?.meanReadiness ?? 'not assessed'}`,
     `Changes since the previous report: ${snapshot.changes.items.length}`,
     '',
-    `Online: ${publicUrl}/api/v1/reports/${reportId}`,
+    // The reports page, not the API: a recipient signed out of the tracker is asked to sign in
+    // there, where the API's routes answer 401.
+    `Online: ${links.reportsPage()}`,
   ].join('\n');
   return recipients.map((recipient) => ({
     kind: 'report.completed',

@@ -1,11 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
-import {
-  type CompileReportJobData,
-  QueueName,
-  ReportJob,
-  type ScheduledReportJobData,
-} from '../queues/queue-names.js';
+import { UnrecoverableError } from 'bullmq';
+import { isLastAttempt, isTransientError, unknownJob } from '../queues/job-errors.js';
+import { type NamedJob, QueueName, type QueueJob, ReportJob } from '../queues/queue-names.js';
 import { ReportCompiler } from './report-compiler.service.js';
 import { ReportSchedulesService } from './report-schedules.service.js';
 import { ReportsService } from './reports.service.js';
@@ -20,24 +16,49 @@ export class ReportsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<void> {
-    switch (job.name) {
+  process(job: QueueJob<QueueName.Reports>): Promise<void> {
+    const { name } = job;
+    switch (name) {
+      case ReportJob.Compile:
+        return this.compile(job);
       case ReportJob.Relay:
-        await this.reports.relayQueued();
-        await this.schedules.syncSchedulers();
-        return;
-      case ReportJob.Retention:
-        await this.reports.deleteExpired();
-        return;
+        return this.relay();
       case ReportJob.Scheduled:
-        // prevMillis is the firing time the scheduler computed, the same on every retry.
-        await this.schedules.run(
-          job.data as ScheduledReportJobData,
-          new Date(job.opts.prevMillis ?? job.timestamp),
-        );
-        return;
+        return this.scheduled(job);
+      case ReportJob.Retention:
+        return this.retention();
       default:
-        await this.compiler.compile((job.data as CompileReportJobData).reportId);
+        return unknownJob(name);
     }
+  }
+
+  /**
+   * A transient error (the database away or busy) goes back to the queue, which tries again with
+   * backoff while the report stays running; any other, or one on the last attempt, marks the
+   * report failed, and a permanent one is not tried again.
+   */
+  private async compile(job: NamedJob<QueueName.Reports, ReportJob.Compile>): Promise<void> {
+    try {
+      await this.compiler.compile(job.data.reportId);
+    } catch (error) {
+      const transient = isTransientError(error);
+      if (transient && !isLastAttempt(job)) throw error;
+      await this.compiler.markFailed(job.data.reportId, error);
+      throw transient ? error : new UnrecoverableError((error as Error).message);
+    }
+  }
+
+  private async relay(): Promise<void> {
+    await this.reports.relayQueued();
+    await this.schedules.syncSchedulers();
+  }
+
+  private async scheduled(job: NamedJob<QueueName.Reports, ReportJob.Scheduled>): Promise<void> {
+    // prevMillis is the firing time the scheduler computed, the same on every retry.
+    await this.schedules.run(job.data, new Date(job.opts.prevMillis ?? job.timestamp));
+  }
+
+  private async retention(): Promise<void> {
+    await this.reports.deleteExpired();
   }
 }

@@ -1,21 +1,20 @@
-import ar from './messages/ar.json' with { type: 'json' };
-import en from './messages/en.json' with { type: 'json' };
-import es from './messages/es.json' with { type: 'json' };
-import fr from './messages/fr.json' with { type: 'json' };
-import ru from './messages/ru.json' with { type: 'json' };
-import zh from './messages/zh.json' with { type: 'json' };
-import { EVENT_KINDS } from '../events/event-kinds.js';
+import ar from './catalogs/ar.json' with { type: 'json' };
+import en from './catalogs/en.json' with { type: 'json' };
+import es from './catalogs/es.json' with { type: 'json' };
+import fr from './catalogs/fr.json' with { type: 'json' };
+import ru from './catalogs/ru.json' with { type: 'json' };
+import zh from './catalogs/zh.json' with { type: 'json' };
 import {
+  MESSAGE_KINDS,
   MESSAGE_LOCALES,
-  REMINDER_KINDS,
-  type ReminderMessageParams,
+  type MessageParams,
   renderDigest,
-  renderReminder,
-} from './reminder-messages.js';
+  renderMessage,
+} from './message-renderer.js';
 
 const catalogs: Record<string, Record<string, string>> = { en, fr, es, ar, ru, zh };
 
-const params: ReminderMessageParams = {
+const params: MessageParams = {
   recipientName: 'Amina Diallo',
   countryName: 'Senegal',
   programmeTitle: 'National CIRT 2026',
@@ -31,7 +30,7 @@ const params: ReminderMessageParams = {
   note: 'Well done',
 };
 
-describe(renderReminder.name, () => {
+describe(renderMessage.name, () => {
   it('should have the keys of en.json and no empty value when any catalog is loaded', () => {
     const keys = Object.keys(en).sort();
     for (const locale of MESSAGE_LOCALES) {
@@ -42,10 +41,34 @@ describe(renderReminder.name, () => {
     }
   });
 
+  it('should know every reminder rule and event kind as a message kind', () => {
+    expect(MESSAGE_KINDS).toEqual(
+      expect.arrayContaining([
+        'milestone_due_soon',
+        'milestone_overdue',
+        'transition_waiting',
+        'status_update_stale',
+        'assessment_draft_stale',
+        'phase_aging',
+        'reassessment_due',
+        'test',
+        'transition_requested',
+        'transition_approved',
+        'transition_rejected',
+        'assessment_submitted',
+        'assessment_returned',
+        'assessment_validated',
+        'milestone_blocked',
+        'status_off_track',
+        'report_completed',
+      ]),
+    );
+  });
+
   it('should render without leftover placeholders when any kind is rendered in any locale', () => {
     for (const locale of MESSAGE_LOCALES) {
-      for (const kind of REMINDER_KINDS) {
-        const message = renderReminder(kind, locale, params);
+      for (const kind of MESSAGE_KINDS) {
+        const message = renderMessage(kind, locale, params);
         for (const part of [message.subject, message.text, message.html]) {
           expect(part).not.toMatch(/[{}]|undefined/);
         }
@@ -57,8 +80,8 @@ describe(renderReminder.name, () => {
 
   it('should render every event kind for users, with the note, in any locale', () => {
     for (const locale of MESSAGE_LOCALES) {
-      for (const kind of EVENT_KINDS) {
-        const message = renderReminder(kind, locale, params, 'user');
+      for (const kind of MESSAGE_KINDS) {
+        const message = renderMessage(kind, locale, params, 'user');
         for (const part of [message.subject, message.text, message.html]) {
           expect(part).not.toMatch(/[{}]|undefined/);
         }
@@ -88,39 +111,38 @@ describe(renderReminder.name, () => {
   });
 
   it('should use the English plural forms when days is 0, 1 or 5', () => {
-    const due = (days: number) => renderReminder('milestone_due_soon', 'en', { ...params, days });
+    const due = (days: number) => renderMessage('milestone_due_soon', 'en', { ...params, days });
     expect(due(0).subject).toBe('Milestone due today: Legal framework adopted');
     expect(due(1).text).toContain('is due in 1 day, on 2026-09-30');
     expect(due(5).text).toContain('is due in 5 days, on 2026-09-30');
-    expect(renderReminder('milestone_overdue', 'en', { ...params, days: 1 }).text).toContain(
+    expect(renderMessage('milestone_overdue', 'en', { ...params, days: 1 }).text).toContain(
       'is now 1 day overdue',
     );
   });
 
   it('should use different Russian plural forms when days is 2 and when it is 5', () => {
-    const stale = (days: number) =>
-      renderReminder('status_update_stale', 'ru', { ...params, days });
+    const stale = (days: number) => renderMessage('status_update_stale', 'ru', { ...params, days });
     expect(stale(2).text).toContain('2 дня');
     expect(stale(5).text).toContain('5 дней');
     expect(stale(21).text).toContain('21 день');
   });
 
   it('should show the translated phase name when a phase key is given', () => {
-    expect(renderReminder('transition_waiting', 'fr', params).text).toContain('Planification');
-    expect(renderReminder('phase_aging', 'zh', params).subject).toContain('规划');
+    expect(renderMessage('transition_waiting', 'fr', params).text).toContain('Planification');
+    expect(renderMessage('phase_aging', 'zh', params).subject).toContain('规划');
   });
 
   it('should set dir="rtl" and lang="ar" when the locale is Arabic and dir="ltr" otherwise', () => {
-    expect(renderReminder('test', 'ar', params).html).toContain('<html lang="ar" dir="rtl">');
+    expect(renderMessage('test', 'ar', params).html).toContain('<html lang="ar" dir="rtl">');
     for (const locale of MESSAGE_LOCALES.filter((l) => l !== 'ar')) {
-      expect(renderReminder('test', locale, params).html).toContain(
+      expect(renderMessage('test', locale, params).html).toContain(
         `<html lang="${locale}" dir="ltr">`,
       );
     }
   });
 
   it('should escape HTML when a value contains markup', () => {
-    const { html, text } = renderReminder('milestone_overdue', 'en', {
+    const { html, text } = renderMessage('milestone_overdue', 'en', {
       ...params,
       milestoneTitle: '<script>alert("x")</script> & co',
       url: 'https://cirt.example.org/p?id=1&tab="2"',
@@ -133,19 +155,19 @@ describe(renderReminder.name, () => {
   });
 
   it('should fall back to English when the locale is not supported', () => {
-    expect(renderReminder('phase_aging', 'de', params)).toEqual(
-      renderReminder('phase_aging', 'en', params),
+    expect(renderMessage('phase_aging', 'de', params)).toEqual(
+      renderMessage('phase_aging', 'en', params),
     );
-    expect(renderReminder('test', 'fr-CA', params)).toEqual(renderReminder('test', 'fr', params));
+    expect(renderMessage('test', 'fr-CA', params)).toEqual(renderMessage('test', 'fr', params));
   });
 
   it('should include the contact sentence only when contactName is given', () => {
-    const withContact = renderReminder('reassessment_due', 'en', params);
+    const withContact = renderMessage('reassessment_due', 'en', params);
     expect(withContact.text).toContain('please contact Jean Martin <jean.martin@example.org>.');
     expect(
-      renderReminder('reassessment_due', 'en', { ...params, contactEmail: undefined }).text,
+      renderMessage('reassessment_due', 'en', { ...params, contactEmail: undefined }).text,
     ).toContain('please contact Jean Martin.');
-    const withoutContact = renderReminder('reassessment_due', 'en', {
+    const withoutContact = renderMessage('reassessment_due', 'en', {
       ...params,
       contactName: undefined,
       contactEmail: undefined,

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { NotificationDraft } from '../notifications/outbox.service.js';
+import type { NotificationDraft } from './outbox.service.js';
 
 /** A stakeholder who takes notifications, as reminders and event notifications address them. */
 export interface StakeholderRecipient {

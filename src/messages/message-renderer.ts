@@ -1,39 +1,41 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import ar from './messages/ar.json' with { type: 'json' };
-import en from './messages/en.json' with { type: 'json' };
-import es from './messages/es.json' with { type: 'json' };
-import fr from './messages/fr.json' with { type: 'json' };
-import ru from './messages/ru.json' with { type: 'json' };
-import zh from './messages/zh.json' with { type: 'json' };
-import { escapeHtml } from '../common/escape-html.js';
-import type { EventKind } from '../events/event-kinds.js';
+import ar from './catalogs/ar.json' with { type: 'json' };
+import en from './catalogs/en.json' with { type: 'json' };
+import es from './catalogs/es.json' with { type: 'json' };
+import fr from './catalogs/fr.json' with { type: 'json' };
+import ru from './catalogs/ru.json' with { type: 'json' };
+import zh from './catalogs/zh.json' with { type: 'json' };
+import { escapeHtml } from './escape-html.js';
 
-export const REMINDER_KINDS = [
-  'milestone_due_soon',
-  'milestone_overdue',
-  'transition_waiting',
-  'status_update_stale',
-  'assessment_draft_stale',
-  'phase_aging',
-  'reassessment_due',
-  'test',
-] as const;
-export type ReminderKind = (typeof REMINDER_KINDS)[number];
+type Catalog = typeof en;
+type MessageKey = keyof Catalog;
 
-/** Reminders and event notifications share the catalogs and the layout of their messages. */
-export type MessageKind = ReminderKind | EventKind;
+/**
+ * What a message can be about: every catalog entry `<kind>.subject` but the digest's, which has a
+ * layout of its own. Reminders (src/reminders) and events (src/events) name their kinds with
+ * `satisfies readonly MessageKind[]`, so a kind without its catalog entries fails to compile and
+ * this module needs to know neither of them.
+ */
+export type MessageKind = Exclude<
+  { [K in MessageKey]: K extends `${infer Kind}.subject` ? Kind : never }[MessageKey],
+  'digest'
+>;
+
+export const MESSAGE_KINDS = Object.keys(en)
+  .filter((key) => key.endsWith('.subject') && key !== 'digest.subject')
+  .map((key) => key.slice(0, -'.subject'.length) as MessageKind);
 
 export const MESSAGE_LOCALES = ['en', 'fr', 'es', 'ar', 'ru', 'zh'] as const;
 type MessageLocale = (typeof MESSAGE_LOCALES)[number];
 
-export interface ReminderMessageParams {
+export interface MessageParams {
   recipientName: string;
   // Every message about a programme needs these two; a message missing a value it names throws.
   countryName?: string; // already in the recipient's language
   programmeTitle?: string;
   actorName?: string; // events: who made the change
   scope?: string; // report_completed: what the report covers
-  /** The page the message links to: the programme's, or a report's download. */
+  /** The page the message links to, built by Links: the country's, or the reports page. */
   url: string;
   milestoneTitle?: string; // milestone_due_soon, milestone_overdue
   dueDate?: string; // YYYY-MM-DD; milestone kinds, reassessment_due
@@ -53,8 +55,6 @@ export interface RenderedMessage {
   html: string;
 }
 
-type Catalog = typeof en;
-type MessageKey = keyof Catalog;
 type MessageValues = Record<string, string | number>;
 
 // Typed against en.json so that a catalog missing a key fails to compile.
@@ -109,10 +109,11 @@ function linkify(paragraph: string): string {
   return `${escapeHtml(match[1] ?? '')}<a href="${url}">${url}</a>`;
 }
 
-export function renderReminder(
+/** A reminder or event notice: greeting, body, note, contact, link and footer. */
+export function renderMessage(
   kind: MessageKind,
   locale: string,
-  params: ReminderMessageParams,
+  params: MessageParams,
   audience: Audience = 'stakeholder',
 ): RenderedMessage {
   const lang = resolveLocale(locale);

@@ -1,0 +1,14 @@
+import type { MessageKind } from '../messages/message-renderer.js';
+
+/** The reminder ladders' rules (DOMAIN.md §5), and `test`, the message an operator sends to try a channel. */
+export const REMINDER_KINDS = [
+  'milestone_due_soon',
+  'milestone_overdue',
+  'transition_waiting',
+  'status_update_stale',
+  'assessment_draft_stale',
+  'phase_aging',
+  'reassessment_due',
+  'test',
+] as const satisfies readonly MessageKind[];
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
