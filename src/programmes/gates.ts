@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AssessmentsService } from '../assessments/assessments.service.js';
+import { openMilestoneSql } from '../milestones/milestone.sql.js';
 import type { Phase } from './programme.constants.js';
 import { type MessageParams, formatError } from '../messages/errors/index.js';
 import { GateCheckErrors } from './programme.errors.js';
@@ -101,7 +102,7 @@ export class GateChecks {
       case 'phase_milestones_closed': {
         const open: { title: string }[] = await manager.query(
           `SELECT title FROM milestones
-           WHERE programme_id = $1 AND phase = $2 AND status IN ('planned', 'in_progress', 'blocked')
+           WHERE programme_id = $1 AND phase = $2 AND ${openMilestoneSql()}
            ORDER BY due_date, title`,
           [programme.id, programme.phase],
         );

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { countryDaysSinceSql, countryTodaySql } from '../common/country-calendar.sql.js';
+import { openMilestoneSql, overdueMilestoneSql } from '../milestones/milestone.sql.js';
+import {
+  type RegionalAggregate,
+  regionalAggregatesSql,
+} from '../programmes/regional-aggregates.sql.js';
 
 export interface ReportScope {
   regionCode?: string;
@@ -30,27 +36,14 @@ export interface ProgrammeRow {
   pendingTransition: string | null;
 }
 
-export interface Aggregate {
-  /** null for the whole scope. */
-  regionCode: string | null;
-  programmes: number;
-  countries: number;
-  perPhase: Record<string, number>;
-  meanReadiness: number | null;
-  atRisk: number;
-  offTrack: number;
-  overdueMilestones: number;
-  medianDaysInPhase: number | null;
-  transitionsLast90Days: number;
-}
+/** regionCode is null for the whole scope. */
+export type Aggregate = RegionalAggregate;
 
 export interface WeakIndicator {
   indicatorKey: string;
   meanLevel: number;
   assessments: number;
 }
-
-const OPEN = `('planned', 'in_progress', 'blocked')`;
 
 /** The latest validated readiness assessment of each programme of the scope (`where` on p, c). */
 const LATEST_READINESS = (where: string) => `
@@ -73,7 +66,7 @@ export class ReportDataQuery {
     return this.dataSource.query(
       `SELECT p.country_code AS "countryCode", c.names ->> 'en' AS "countryName", c.region_code AS "regionCode",
               p.id AS "programmeId", p.title, p.cirt_type AS "cirtType", p.sector, p.phase, p.status,
-              (($1::timestamptz AT TIME ZONE c.timezone)::date - (p.phase_entered_at AT TIME ZONE c.timezone)::date) AS "daysInPhase",
+              ${countryDaysSinceSql('p.phase_entered_at', '$1', 'c.timezone')} AS "daysInPhase",
               p.health,
               readiness.overall_score::float AS "readinessScore", readiness.band AS "readinessBand",
               maturity.overall_score::float AS "maturityScore",
@@ -86,12 +79,12 @@ export class ReportDataQuery {
        LEFT JOIN LATERAL (
          SELECT count(*) FILTER (WHERE status = 'done')::int AS done,
                 count(*) FILTER (WHERE status <> 'cancelled')::int AS total,
-                count(*) FILTER (WHERE status IN ${OPEN} AND due_date < ($1::timestamptz AT TIME ZONE c.timezone)::date)::int AS overdue
+                count(*) FILTER (WHERE ${overdueMilestoneSql('', 'c.timezone', '$1')})::int AS overdue
          FROM milestones WHERE programme_id = p.id
        ) m ON true
        LEFT JOIN LATERAL (
          SELECT title, due_date FROM milestones
-         WHERE programme_id = p.id AND status IN ${OPEN} AND due_date >= ($1::timestamptz AT TIME ZONE c.timezone)::date
+         WHERE programme_id = p.id AND ${openMilestoneSql()} AND due_date >= ${countryTodaySql('$1', 'c.timezone')}
          ORDER BY due_date, title LIMIT 1
        ) next_due ON true
        LEFT JOIN LATERAL (
@@ -112,39 +105,7 @@ export class ReportDataQuery {
   /** One row per region of the scope, and a last one (regionCode null) for the whole scope. */
   async aggregates(scope: ReportScope, asOf: Date): Promise<Aggregate[]> {
     const { where, params } = this.scopeFilter(scope, [asOf]);
-    const rows: (Omit<Aggregate, 'perPhase'> & { perPhase: Record<string, number> | null })[] =
-      await this.dataSource.query(
-        `WITH scoped AS (
-         SELECT p.id, p.country_code, c.region_code, p.phase, p.health,
-                (($1::timestamptz AT TIME ZONE c.timezone)::date - (p.phase_entered_at AT TIME ZONE c.timezone)::date) AS days_in_phase,
-                (SELECT a.overall_score FROM assessments a
-                 WHERE a.programme_id = p.id AND a.kind = 'readiness' AND a.status = 'validated'
-                 ORDER BY a.validated_at DESC LIMIT 1) AS readiness,
-                (SELECT count(*) FROM milestones m
-                 WHERE m.programme_id = p.id AND m.status IN ${OPEN}
-                   AND m.due_date < ($1::timestamptz AT TIME ZONE c.timezone)::date) AS overdue,
-                (SELECT count(*) FROM phase_transitions t
-                 WHERE t.programme_id = p.id AND t.status = 'approved' AND t.decided_at >= $1::timestamptz - interval '90 days') AS transitions
-         FROM programmes p JOIN countries c ON c.code = p.country_code
-         WHERE p.status <> 'cancelled' AND ${where}
-       ), phases AS (
-         SELECT region_code, phase, count(*) AS n FROM scoped GROUP BY GROUPING SETS ((region_code, phase), (phase))
-       )
-       SELECT s.region_code AS "regionCode", count(*)::int AS programmes, count(DISTINCT s.country_code)::int AS countries,
-              (SELECT jsonb_object_agg(ph.phase, ph.n) FROM phases ph
-               WHERE ph.region_code IS NOT DISTINCT FROM s.region_code) AS "perPhase",
-              round(avg(s.readiness), 1)::float AS "meanReadiness",
-              count(*) FILTER (WHERE s.health = 'at_risk')::int AS "atRisk",
-              count(*) FILTER (WHERE s.health = 'off_track')::int AS "offTrack",
-              coalesce(sum(s.overdue), 0)::int AS "overdueMilestones",
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY s.days_in_phase)::float AS "medianDaysInPhase",
-              coalesce(sum(s.transitions), 0)::int AS "transitionsLast90Days"
-       FROM scoped s
-       GROUP BY GROUPING SETS ((s.region_code), ())
-       ORDER BY s.region_code NULLS LAST`,
-        params,
-      );
-    return rows.map((row) => ({ ...row, perPhase: row.perPhase ?? {} }));
+    return this.dataSource.query(regionalAggregatesSql(where), params);
   }
 
   /** The indicators with the lowest mean level in the latest validated readiness assessments. */

@@ -4,6 +4,10 @@ import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
 import { PHASES, type Phase } from '../programmes/programme.constants.js';
+import {
+  type RegionalAggregate,
+  regionalAggregatesSql,
+} from '../programmes/regional-aggregates.sql.js';
 
 export interface PortfolioCountry {
   code: string;
@@ -51,35 +55,23 @@ export class PortfolioQuery {
     );
   }
 
-  regions(user: Principal, asOf: Date): Promise<PortfolioRegion[]> {
+  async regions(user: Principal, asOf: Date): Promise<PortfolioRegion[]> {
     const params: unknown[] = [asOf];
     const scope = this.policy.scopeSql(
       this.policy.readScope(user),
       { country: 'c.code', region: 'c.region_code' },
       params,
     );
-    return this.dataSource.query(
-      `WITH scoped AS (
-         SELECT p.id, c.code, c.region_code, p.phase, p.health,
-                (SELECT count(*) FROM milestones m
-                 WHERE m.programme_id = p.id AND m.status IN ('planned', 'in_progress', 'blocked')
-                   AND m.due_date < ($1::timestamptz AT TIME ZONE c.timezone)::date) AS overdue
-         FROM programmes p JOIN countries c ON c.code = p.country_code
-         WHERE p.status <> 'cancelled' AND ${scope}
-       ), phases AS (
-         SELECT region_code, jsonb_object_agg(phase, n) AS per_phase
-         FROM (SELECT region_code, phase, count(*)::int AS n FROM scoped GROUP BY 1, 2) counted
-         GROUP BY region_code
-       )
-       SELECT s.region_code AS "regionCode", count(DISTINCT s.code)::int AS countries,
-              count(*)::int AS programmes, ph.per_phase AS "perPhase",
-              count(*) FILTER (WHERE s.health = 'at_risk')::int AS "atRisk",
-              count(*) FILTER (WHERE s.health = 'off_track')::int AS "offTrack",
-              coalesce(sum(s.overdue), 0)::int AS "overdueMilestones"
-       FROM scoped s JOIN phases ph ON ph.region_code = s.region_code
-       GROUP BY s.region_code, ph.per_phase
-       ORDER BY s.region_code`,
+    // The reports' regional aggregates, over the user's scope; the dashboard shows the regions.
+    const rows: RegionalAggregate[] = await this.dataSource.query(
+      regionalAggregatesSql(scope),
       params,
+    );
+    return rows.flatMap(
+      ({ regionCode, countries, programmes, perPhase, atRisk, offTrack, overdueMilestones }) =>
+        regionCode === null
+          ? []
+          : [{ regionCode, countries, programmes, perPhase, atRisk, offTrack, overdueMilestones }],
     );
   }
 }
