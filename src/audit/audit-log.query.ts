@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
-import { type Page, pageFromCountedRows } from '../common/pagination.js';
+import { type Page, paginate } from '../common/pagination.js';
 import type { AuditEventResponse, AuditQuery } from './dto/audit.dto.js';
 
 /**
@@ -41,18 +41,18 @@ export class AuditLogQuery {
     filter('a.actor_id = ?', query.actorId);
     filter('a.occurred_at >= ?::timestamptz', query.from);
     filter('a.occurred_at < ?::timestamptz', query.to);
-    params.push(query.pageSize, query.offset);
-
-    const rows: (AuditEventResponse & { total: number })[] = await this.dataSource.query(
-      `SELECT count(*) OVER ()::int AS total, a.id::text AS id, a.occurred_at AS "occurredAt",
+    return paginate<AuditEventResponse>(
+      this.dataSource,
+      query,
+      {
+        rows: `SELECT a.id::text AS id, a.occurred_at AS "occurredAt",
               a.actor_id AS "actorId", a.action, a.entity_type AS "entityType", a.entity_id AS "entityId",
               a.country_code AS "countryCode", a.before, a.after, a.request_id AS "requestId"
        FROM audit_events a LEFT JOIN countries c ON c.code = a.country_code
-       WHERE ${where.join(' AND ')}
-       ORDER BY a.id DESC
-       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+       WHERE ${where.join(' AND ')}`,
+        orderBy: 'a.id DESC',
+      },
       params,
     );
-    return pageFromCountedRows(rows, query);
   }
 }

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { addDays, localDate } from '../common/dates.js';
 import { notFound } from '../common/domain-error.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
-import type { Page } from '../common/pagination.js';
+import { type Page, paginate } from '../common/pagination.js';
 import { assertVersion } from '../common/versioning.js';
 import type { Phase } from '../programmes/programme.constants.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
@@ -20,7 +20,7 @@ import type {
   MilestonesQuery,
   UpdateMilestoneDto,
 } from './dto/milestone.dto.js';
-import { OPEN_MILESTONE_STATUSES } from './milestone.constants.js';
+import { isOverdueMilestone, overdueMilestoneSql } from './milestone.sql.js';
 import { Milestone } from './milestone.entity.js';
 
 interface PlanItem {
@@ -44,7 +44,7 @@ function toResponse(milestone: Milestone, today: string): MilestoneResponse {
   const { planKey: _planKey, ...fields } = milestone;
   return {
     ...fields,
-    overdue: OPEN_MILESTONE_STATUSES.includes(milestone.status) && milestone.dueDate < today,
+    overdue: isOverdueMilestone(milestone, today),
   };
 }
 
@@ -85,35 +85,26 @@ export class MilestonesService {
   ): Promise<Page<MilestoneResponse>> {
     this.policy.assertMayRead(actor.user, 'milestones');
     const programme = await this.programmes.forRead(actor.user, programmeId);
-    const today = localDate(this.clock.now(), programme.timezone);
-    const builder = this.dataSource
-      .getRepository(Milestone)
-      .createQueryBuilder('m')
-      .where('m.programme_id = :programmeId', { programmeId })
-      .orderBy('m.due_date')
-      .addOrderBy('m.created_at')
-      .offset((query.page - 1) * query.pageSize)
-      .limit(query.pageSize);
-    if (query.phase) builder.andWhere('m.phase = :phase', { phase: query.phase });
-    if (query.status) builder.andWhere('m.status = :status', { status: query.status });
-    if (query.overdue === 'true') {
-      builder.andWhere('m.status IN (:...open) AND m.due_date < :today', {
-        open: OPEN_MILESTONE_STATUSES,
-        today,
-      });
-    } else if (query.overdue === 'false') {
-      builder.andWhere('NOT (m.status IN (:...open) AND m.due_date < :today)', {
-        open: OPEN_MILESTONE_STATUSES,
-        today,
-      });
-    }
-    const [milestones, total] = await builder.getManyAndCount();
-    return {
-      items: milestones.map((milestone) => toResponse(milestone, today)),
-      total,
-      page: query.page,
-      pageSize: query.pageSize,
-    };
+    const params: unknown[] = [programmeId, programme.timezone, this.clock.now()];
+    const overdue = overdueMilestoneSql('m', '$2::text', '$3');
+    const where = ['m.programme_id = $1'];
+    if (query.phase) where.push(`m.phase = $${params.push(query.phase)}`);
+    if (query.status) where.push(`m.status = $${params.push(query.status)}`);
+    if (query.overdue === 'true') where.push(overdue);
+    else if (query.overdue === 'false') where.push(`NOT ${overdue}`);
+    return paginate<MilestoneResponse>(
+      this.dataSource,
+      query,
+      {
+        rows: `SELECT m.id, m.programme_id AS "programmeId", m.phase, m.title, m.description,
+                to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate", m.status,
+                m.owner_stakeholder_id AS "ownerStakeholderId", m.completed_at AS "completedAt",
+                ${overdue} AS overdue, m.version, m.created_at AS "createdAt", m.updated_at AS "updatedAt"
+         FROM milestones m WHERE ${where.join(' AND ')}`,
+        orderBy: 'm.due_date, m.created_at, m.id',
+      },
+      params,
+    );
   }
 
   async create(

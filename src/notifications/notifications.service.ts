@@ -6,7 +6,7 @@ import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField, notFound } from '../common/domain-error.js';
-import { type Page, pageFromCountedRows } from '../common/pagination.js';
+import { type Page, paginate } from '../common/pagination.js';
 import { PermanentDeliveryError, TransientDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel, newWebhookSecret } from './channels/webhook.channel.js';
@@ -57,16 +57,17 @@ export class NotificationsService {
     equal('n.status', query.status);
     equal('n.kind', query.kind);
     equal('n.channel', query.channel);
-    params.push(query.pageSize, query.offset);
-    const rows: (NotificationResponse & { total: number })[] = await this.dataSource.query(
-      `SELECT count(*) OVER ()::int AS total, ${COLUMNS}
+    return paginate<NotificationResponse>(
+      this.dataSource,
+      query,
+      {
+        rows: `SELECT ${COLUMNS}
        FROM notifications n LEFT JOIN countries c ON c.code = n.country_code
-       WHERE ${where.join(' AND ')}
-       ORDER BY n.created_at DESC, n.id
-       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+       WHERE ${where.join(' AND ')}`,
+        orderBy: 'n.created_at DESC, n.id',
+      },
       params,
     );
-    return pageFromCountedRows(rows, query);
   }
 
   /** A dead or failed notification goes back to pending; the relay queues it again. */

@@ -4,13 +4,15 @@ import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
-import type { Page } from '../common/pagination.js';
+import { type Page, paginate } from '../common/pagination.js';
 import type {
   ProgrammeDetail,
   ProgrammeSort,
   ProgrammeSummary,
   ProgrammesQuery,
 } from './dto/programme.dto.js';
+import { countryDaysSinceSql } from '../common/country-calendar.sql.js';
+import { overdueMilestoneSql } from '../milestones/milestone.sql.js';
 import { PHASES } from './programme.constants.js';
 
 const ORDER: Record<ProgrammeSort, string> = {
@@ -23,8 +25,6 @@ const ORDER: Record<ProgrammeSort, string> = {
   updatedAt: 'updated_at ASC',
   '-updatedAt': 'updated_at DESC',
 };
-
-type Row = ProgrammeDetail & { total: number };
 
 /**
  * The programme list in one SQL statement: the caller's scope and the filters select the
@@ -40,26 +40,21 @@ export class ProgrammeListQuery {
   ) {}
 
   async list(user: Principal, query: ProgrammesQuery): Promise<Page<ProgrammeSummary>> {
-    const rows = await this.run(user, query, query.pageSize, query.offset);
-    const total = rows[0]?.total ?? 0;
-    const items = rows.filter((row) => row.id !== null).map(({ total: _total, ...item }) => item);
-    return { items: items.map(summary), total, page: query.page, pageSize: query.pageSize };
+    const page = await this.run(user, query, query);
+    return { ...page, items: page.items.map(summary) };
   }
 
   /** One programme with the list's figures and its own fields; undefined when out of scope. */
   async one(user: Principal, id: string): Promise<ProgrammeDetail | undefined> {
-    const [row] = await this.run(user, { id, sort: 'country' }, 1, 0);
-    if (!row?.id) return undefined;
-    const { total: _total, ...detail } = row;
-    return detail;
+    const { items } = await this.run(user, { id, sort: 'country' }, { page: 1, pageSize: 1 });
+    return items[0];
   }
 
-  private async run(
+  private run(
     user: Principal,
     filters: Partial<ProgrammesQuery> & { id?: string; sort: ProgrammeSort },
-    limit: number,
-    offset: number,
-  ): Promise<Row[]> {
+    page: { page: number; pageSize: number },
+  ): Promise<Page<ProgrammeDetail>> {
     const params: unknown[] = [this.clock.now(), PHASES];
     const where = [
       this.policy.scopeSql(
@@ -86,47 +81,41 @@ export class ProgrammeListQuery {
           OR p.country_code = $${params.length})`,
       );
     }
-    params.push(limit, offset);
-    const order = `${ORDER[filters.sort]}, id`;
-
-    // Not materialised, so the count reads only the narrow columns and the page only its rows.
-    return this.dataSource.query(
-      `WITH matching AS NOT MATERIALIZED (
-         SELECT p.id, p.country_code, c.region_code, c.timezone, c.names ->> 'en' AS country_name,
+    // The count reads only the narrow columns, and the milestone figures and the readiness
+    // score are read for the page's rows only.
+    return paginate<ProgrammeDetail>(
+      this.dataSource,
+      page,
+      {
+        rows: `SELECT p.id, p.country_code, c.region_code, c.timezone, c.names ->> 'en' AS country_name,
                 p.cirt_type, p.sector, p.title, p.phase, array_position($2::text[], p.phase) AS phase_rank,
                 p.status, p.hold_reason, p.phase_entered_at, p.health, p.start_date, p.target_date,
                 p.version, p.created_at, p.updated_at
          FROM programmes p JOIN countries c ON c.code = p.country_code
-         WHERE ${where.join(' AND ')}
-       ), page AS (
-         SELECT * FROM matching ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}
-       )
-       SELECT counted.total, page.id, page.country_code AS "countryCode", page.region_code AS "regionCode",
+         WHERE ${where.join(' AND ')}`,
+        orderBy: `${ORDER[filters.sort]}, id`,
+        select: `page.id, page.country_code AS "countryCode", page.region_code AS "regionCode",
               page.cirt_type AS "cirtType", page.sector, page.title, page.phase, page.status,
               page.hold_reason AS "holdReason", page.phase_entered_at AS "phaseEnteredAt",
-              (($1::timestamptz AT TIME ZONE page.timezone)::date
-                - (page.phase_entered_at AT TIME ZONE page.timezone)::date) AS "daysInPhase",
+              ${countryDaysSinceSql('page.phase_entered_at', '$1', 'page.timezone')} AS "daysInPhase",
               page.health, readiness.overall_score::float AS "readinessScore", readiness.band AS "readinessBand",
               coalesce(figures.done, 0) AS "milestonesDone", coalesce(figures.total, 0) AS "milestonesTotal",
               coalesce(figures.overdue, 0) AS "overdueMilestones",
               to_char(page.start_date, 'YYYY-MM-DD') AS "startDate",
               to_char(page.target_date, 'YYYY-MM-DD') AS "targetDate",
-              page.version, page.created_at AS "createdAt", page.updated_at AS "updatedAt"
-       FROM (SELECT count(*)::int AS total FROM matching) counted
-       LEFT JOIN page ON true
-       LEFT JOIN LATERAL (
+              page.version, page.created_at AS "createdAt", page.updated_at AS "updatedAt"`,
+        join: `LEFT JOIN LATERAL (
          SELECT count(*) FILTER (WHERE m.status = 'done')::int AS done,
                 count(*) FILTER (WHERE m.status <> 'cancelled')::int AS total,
-                count(*) FILTER (WHERE m.status IN ('planned', 'in_progress', 'blocked')
-                  AND m.due_date < ($1::timestamptz AT TIME ZONE page.timezone)::date)::int AS overdue
+                count(*) FILTER (WHERE ${overdueMilestoneSql('m', 'page.timezone', '$1')})::int AS overdue
          FROM milestones m WHERE m.programme_id = page.id
        ) figures ON page.id IS NOT NULL
        LEFT JOIN LATERAL (
          SELECT a.overall_score, a.band FROM assessments a
          WHERE a.programme_id = page.id AND a.kind = 'readiness' AND a.status = 'validated'
          ORDER BY a.validated_at DESC LIMIT 1
-       ) readiness ON page.id IS NOT NULL
-       ORDER BY ${order.replace(/(^|, )/g, '$1page.')}`,
+       ) readiness ON page.id IS NOT NULL`,
+      },
       params,
     );
   }

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor, Principal, Role } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField, notFound } from '../common/domain-error.js';
-import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
+import { type Page, type PageQuery, paginate } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { UserChanges } from '../users/user-changes.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
@@ -117,14 +117,16 @@ export class ReportSchedulesService implements OnModuleInit {
   async list(user: Principal, query: PageQuery): Promise<Page<ReportScheduleResponse>> {
     const params: unknown[] = [];
     const where = this.scopes.visibleTo(user, params, 's.scope');
-    params.push(query.pageSize, query.offset);
-    const rows: { total: number }[] = await this.dataSource.query(
-      `SELECT count(*) OVER ()::int AS total, ${COLUMNS} FROM report_schedules s WHERE ${where}
-       ORDER BY s.created_at DESC, s.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    const page = await paginate<ScheduleRow>(
+      this.dataSource,
+      query,
+      {
+        rows: `SELECT ${COLUMNS} FROM report_schedules s WHERE ${where}`,
+        orderBy: 's.created_at DESC, s.id',
+      },
       params,
     );
-    const page = pageFromCountedRows(rows, query);
-    return { ...page, items: page.items.map((row) => this.withNextRun(row as ScheduleRow)) };
+    return { ...page, items: page.items.map((row) => this.withNextRun(row)) };
   }
 
   async get(user: Principal, id: string): Promise<ReportScheduleResponse> {

@@ -7,7 +7,7 @@ import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { notFound } from '../common/domain-error.js';
-import { type Page, type PageQuery, pageFromCountedRows } from '../common/pagination.js';
+import { type Page, type PageQuery, paginate } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import type {
@@ -87,13 +87,15 @@ export class ReportsService {
   async list(user: Principal, query: PageQuery): Promise<Page<ReportResponse>> {
     const params: unknown[] = [];
     const where = this.scopes.visibleTo(user, params, 'r.scope');
-    params.push(query.pageSize, query.offset);
-    const rows: (ReportResponse & { total: number })[] = await this.dataSource.query(
-      `SELECT count(*) OVER ()::int AS total, ${COLUMNS} FROM reports r WHERE ${where}
-       ORDER BY r.created_at DESC, r.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    return paginate<ReportResponse>(
+      this.dataSource,
+      query,
+      {
+        rows: `SELECT ${COLUMNS} FROM reports r WHERE ${where}`,
+        orderBy: 'r.created_at DESC, r.id',
+      },
       params,
     );
-    return pageFromCountedRows(rows, query);
   }
 
   async get(user: Principal, id: string): Promise<ReportResponse> {

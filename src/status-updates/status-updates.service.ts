@@ -6,7 +6,7 @@ import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
-import type { Page, PageQuery } from '../common/pagination.js';
+import { type Page, type PageQuery, paginate } from '../common/pagination.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
 import type { CreateStatusUpdateDto, StatusUpdateResponse } from './dto/status-update.dto.js';
 import { StatusUpdate } from './status-update.entity.js';
@@ -29,13 +29,17 @@ export class StatusUpdatesService {
   ): Promise<Page<StatusUpdateResponse>> {
     this.policy.assertMayRead(actor.user, 'statusUpdates');
     await this.programmes.forRead(actor.user, programmeId);
-    const [items, total] = await this.dataSource.getRepository(StatusUpdate).findAndCount({
-      where: { programmeId },
-      order: { seq: 'DESC' },
-      skip: query.offset,
-      take: query.pageSize,
-    });
-    return { items, total, page: query.page, pageSize: query.pageSize };
+    return paginate<StatusUpdateResponse>(
+      this.dataSource,
+      query,
+      {
+        rows: `SELECT s.id, s.programme_id AS "programmeId", s.health, s.summary, s.next_steps AS "nextSteps",
+                s.author_id AS "authorId", s.created_at AS "createdAt"
+         FROM status_updates s WHERE s.programme_id = $1`,
+        orderBy: 's.seq DESC',
+      },
+      [programmeId],
+    );
   }
 
   /** The newest update sets the programme's health, in the same transaction. */

@@ -14,7 +14,7 @@ import {
   validationFailed,
 } from '../common/domain-error.js';
 import { UserErrors, UserFieldErrors } from './user.errors.js';
-import type { Page } from '../common/pagination.js';
+import { type Page, paginate } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
 import { UserChanges } from './user-changes.js';
@@ -84,20 +84,27 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly changes: UserChanges,
   ) {}
 
-  async list(query: UsersQuery): Promise<Page<UserResponse>> {
-    const builder = this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .orderBy('u.email')
-      .offset(query.offset)
-      .limit(query.pageSize);
-    if (query.role) builder.andWhere('u.role = :role', { role: query.role });
+  list(query: UsersQuery): Promise<Page<UserResponse>> {
+    const params: unknown[] = [];
+    const where = ['TRUE'];
+    if (query.role) where.push(`u.role = $${params.push(query.role)}`);
     if (query.q) {
       const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
-      builder.andWhere('(u.email ILIKE :pattern OR u.display_name ILIKE :pattern)', { pattern });
+      const at = params.push(pattern);
+      where.push(`(u.email ILIKE $${at} OR u.display_name ILIKE $${at})`);
     }
-    const [users, total] = await builder.getManyAndCount();
-    return { items: users.map(toResponse), total, page: query.page, pageSize: query.pageSize };
+    return paginate<UserResponse>(
+      this.dataSource,
+      query,
+      {
+        rows: `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.country_code AS "countryCode",
+                u.region_code AS "regionCode", u.locale, u.disabled, u.created_at AS "createdAt",
+                u.updated_at AS "updatedAt"
+         FROM users u WHERE ${where.join(' AND ')}`,
+        orderBy: 'u.email, u.id',
+      },
+      params,
+    );
   }
 
   async get(id: string): Promise<UserResponse> {
