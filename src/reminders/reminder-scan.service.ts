@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { countryTodaySql } from '../common/country-calendar.sql.js';
+import { countryDaysSinceSql, countryTodaySql } from '../common/country-calendar.sql.js';
 import { AppConfig } from '../config/app-config.js';
 import { openMilestoneSql } from '../milestones/milestone.sql.js';
 import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
@@ -187,9 +187,9 @@ export class ReminderScan {
     const { firstAfterDays, everyDays } = this.rules.transitionWaiting;
     const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
       `SELECT t.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
-              t.to_phase AS phase, (${TODAY} - (t.requested_at AT TIME ZONE c.timezone)::date)::int AS days
+              t.to_phase AS phase, ${countryDaysSinceSql('t.requested_at', '$1', 'c.timezone')}::int AS days
        FROM phase_transitions t JOIN programmes p ON p.id = t.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE t.status = 'pending' AND ${TODAY} - (t.requested_at AT TIME ZONE c.timezone)::date >= $2`,
+       WHERE t.status = 'pending' AND ${countryDaysSinceSql('t.requested_at', '$1', 'c.timezone')} >= $2`,
       [now, firstAfterDays],
     );
     return rows.map((row) => ({
@@ -225,10 +225,10 @@ export class ReminderScan {
     const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
       `SELECT a.id || ':' || to_char(a.updated_at, 'YYYYMMDDHH24MISS') AS subject, p.id AS "programmeId",
               p.country_code AS "countryCode", p.title AS "programmeTitle",
-              (${TODAY} - (a.updated_at AT TIME ZONE c.timezone)::date)::int AS days
+              ${countryDaysSinceSql('a.updated_at', '$1', 'c.timezone')}::int AS days
        FROM assessments a JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
        WHERE p.status = 'active' AND a.status IN ('draft', 'returned')
-         AND ${TODAY} - (a.updated_at AT TIME ZONE c.timezone)::date >= $2`,
+         AND ${countryDaysSinceSql('a.updated_at', '$1', 'c.timezone')} >= $2`,
       [now, this.rules.assessmentDraftStale.afterDays],
     );
     return rows.map((row) => ({
@@ -244,11 +244,11 @@ export class ReminderScan {
     const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
       `SELECT p.id || ':' || p.phase || ':' || to_char(p.phase_entered_at, 'YYYYMMDDHH24MISS') AS subject,
               p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle", p.phase,
-              (${TODAY} - (p.phase_entered_at AT TIME ZONE c.timezone)::date)::int AS days
+              ${countryDaysSinceSql('p.phase_entered_at', '$1', 'c.timezone')}::int AS days
        FROM programmes p JOIN countries c ON c.code = p.country_code
        JOIN jsonb_each_text($2::jsonb) AS threshold(phase, days) ON threshold.phase = p.phase
        WHERE p.status = 'active'
-         AND ${TODAY} - (p.phase_entered_at AT TIME ZONE c.timezone)::date >= threshold.days::int`,
+         AND ${countryDaysSinceSql('p.phase_entered_at', '$1', 'c.timezone')} >= threshold.days::int`,
       [now, JSON.stringify(thresholdDays)],
     );
     return rows.map((row) => {
