@@ -37,7 +37,7 @@ function bandOf(score: number): Band {
 }
 
 /**
- * DOMAIN.md §2: an area scores the mean level of its answered indicators over 4, as a percentage;
+ * docs/domain.md §2: an area scores the mean level of its answered indicators over 4, as a percentage;
  * the overall score is the weighted mean of the areas that have one. N/A answers count nowhere.
  * A critical indicator below 3 caps the band at conditionally ready. Gaps are the indicators below
  * 3, critical first, then by the weight of their area, then in questionnaire order.

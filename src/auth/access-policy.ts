@@ -15,7 +15,7 @@ export interface CountryRef {
   regionCode: string;
 }
 
-/** Those who work on the rollouts, as against observers (DOMAIN.md §3). */
+/** Those who work on the rollouts, as against observers (docs/domain.md §3). */
 const WORKERS = ['admin', 'itu_pm', 'regional_coordinator', 'national_team'] as const;
 
 /** Those who follow many countries at once, as against a national team (its own country). */

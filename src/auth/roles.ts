@@ -1,4 +1,4 @@
-/** The kinds of users of the product (DOMAIN.md §3). */
+/** The kinds of users of the product (docs/domain.md §3). */
 export const ROLES = [
   'admin',
   'itu_pm',

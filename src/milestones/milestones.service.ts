@@ -60,7 +60,7 @@ export class MilestonesService {
     private readonly clock: Clock,
   ) {}
 
-  /** A phase's default plan (DOMAIN.md), due relative to the day the phase was entered. */
+  /** A phase's default plan (docs/domain.md), due relative to the day the phase was entered. */
   async createDefaults(
     manager: EntityManager,
     programme: { id: string; timezone: string },

@@ -31,7 +31,7 @@ export interface GateResult {
   checks: GateCheck[];
 }
 
-/** What must hold to leave each phase (DOMAIN.md §1 "Gates"). Maintenance is never left forward. */
+/** What must hold to leave each phase (docs/domain.md §1 "Gates"). Maintenance is never left forward. */
 export const GATES: Record<Phase, GateCheckKey[]> = {
   readiness_assessment: [
     'readiness_assessment_validated',

@@ -13,7 +13,7 @@ export interface MoveRequest {
   note?: string;
 }
 
-/** Who may send a programme back to an earlier phase (DOMAIN.md §1 "Gates"). */
+/** Who may send a programme back to an earlier phase (docs/domain.md §1 "Gates"). */
 const MAY_MOVE_BACK: readonly Role[] = ['itu_pm', 'admin'];
 
 /**

@@ -1,4 +1,4 @@
-/** The five phases of a national CIRT rollout, in order (DOMAIN.md §1). */
+/** The five phases of a national CIRT rollout, in order (docs/domain.md §1). */
 export const PHASES = [
   'readiness_assessment',
   'planning',

@@ -1,6 +1,6 @@
 import type { MessageKind } from '../messages/message-renderer.js';
 
-/** The reminder ladders' rules (DOMAIN.md §5), and `test`, the message an operator sends to try a channel. */
+/** The reminder ladders' rules (docs/domain.md §5), and `test`, the message an operator sends to try a channel. */
 export const REMINDER_KINDS = [
   'milestone_due_soon',
   'milestone_overdue',

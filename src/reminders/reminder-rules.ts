@@ -1,6 +1,6 @@
 import type { Phase } from '../programmes/programme.constants.js';
 
-/** The reminder ladders of DOMAIN.md §5: when each step falls due (a product rule, configurable). */
+/** The reminder ladders of docs/domain.md §5: when each step falls due (a product rule, configurable). */
 export interface ReminderRules {
   milestoneDueSoon: { daysBefore: number[] };
   milestoneOverdue: { daysAfter: number[]; escalateFromDay: number };

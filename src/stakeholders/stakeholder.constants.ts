@@ -1,4 +1,4 @@
-/** The people of a country's rollout who receive reminders; most are not users (DOMAIN.md §3). */
+/** The people of a country's rollout who receive reminders; most are not users (docs/domain.md §3). */
 export const STAKEHOLDER_ROLES = [
   'national_focal_point',
   'host_approver',
