@@ -55,7 +55,7 @@ function reached(steps: number[], value: number): number | undefined {
 }
 
 /**
- * Finds, for the whole portfolio at once, the reminder steps that have fallen due (DOMAIN.md §5)
+ * Finds, for the whole portfolio at once, the reminder steps that have fallen due (docs/domain.md §5)
  * and writes one notification per step, recipient and channel into the outbox. The dedupe key
  * (rule, subject, step, recipient, channel) makes any number of scans write each reminder once.
  */
