@@ -43,8 +43,8 @@ export class SessionsService {
 
   /**
    * The active user of a live session, or null. One statement, since it runs on every request:
-   * it also notes the use (at most once a minute), which is what keeps a page session from idling
-   * out.
+   * for a page session it also notes the use (at most once a minute), which keeps it from idling
+   * out; API sessions do not idle, so they are never written to.
    */
   async principal(sessionId: string, userId: string): Promise<Principal | null> {
     const [row] = await this.dataSource.query(
@@ -54,7 +54,7 @@ export class SessionsService {
            AND (kind <> 'page' OR last_seen_at > $3 - make_interval(mins => $4))
        ), touched AS (
          UPDATE auth_sessions s SET last_seen_at = $3 FROM live
-         WHERE s.id = live.id AND live.last_seen_at < $3 - interval '1 minute'
+         WHERE s.id = live.id AND s.kind = 'page' AND live.last_seen_at < $3 - interval '1 minute'
        )
        SELECT u.id, u.email, u.display_name AS "displayName", u.role,
               u.country_code AS "countryCode", u.region_code AS "regionCode", u.locale
