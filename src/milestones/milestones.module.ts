@@ -5,6 +5,7 @@ import { ProgrammeAccessModule } from '../programmes/programme-access.service.js
 import { StakeholdersModule } from '../stakeholders/stakeholders.module.js';
 import { Milestone } from './milestone.entity.js';
 import { MilestonesController } from './milestones.controller.js';
+import { MilestonesRepository } from './milestones.repository.js';
 import { MilestonesService } from './milestones.service.js';
 
 @Module({
@@ -15,7 +16,7 @@ import { MilestonesService } from './milestones.service.js';
     EventsModule,
   ],
   controllers: [MilestonesController],
-  providers: [MilestonesService],
+  providers: [MilestonesRepository, MilestonesService],
   exports: [MilestonesService],
 })
 export class MilestonesModule {}

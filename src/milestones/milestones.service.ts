@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { addDays, localDate } from '../common/dates.js';
 import { notFound } from '../common/domain-error.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
-import { type Page, paginate } from '../common/pagination.js';
+import type { Page } from '../common/pagination.js';
 import { assertVersion } from '../common/versioning.js';
 import type { Phase } from '../programmes/programme.constants.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
@@ -20,8 +20,9 @@ import type {
   MilestonesQuery,
   UpdateMilestoneDto,
 } from './dto/milestone.dto.js';
-import { isOverdueMilestone, overdueMilestoneSql } from './milestone.sql.js';
-import { Milestone } from './milestone.entity.js';
+import { isOverdueMilestone } from './milestone.sql.js';
+import type { Milestone } from './milestone.entity.js';
+import { type MilestoneChanges, MilestonesRepository } from './milestones.repository.js';
 
 interface PlanItem {
   key: string;
@@ -30,15 +31,6 @@ interface PlanItem {
 }
 
 const PLAN = defaultPlan as Record<Phase, PlanItem[]>;
-
-const UPDATABLE_COLUMNS = {
-  title: 'title',
-  description: 'description',
-  dueDate: 'due_date',
-  status: 'status',
-  ownerStakeholderId: 'owner_stakeholder_id',
-  completedAt: 'completed_at',
-} as const;
 
 function toResponse(milestone: Milestone, today: string): MilestoneResponse {
   const { planKey: _planKey, ...fields } = milestone;
@@ -52,6 +44,7 @@ function toResponse(milestone: Milestone, today: string): MilestoneResponse {
 export class MilestonesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: MilestonesRepository,
     private readonly programmes: ProgrammeAccess,
     private readonly policy: AccessPolicy,
     private readonly stakeholders: StakeholdersService,
@@ -75,7 +68,19 @@ export class MilestonesService {
       dueDate: addDays(entered, item.offsetDays),
       planKey: item.key,
     }));
-    if (items.length > 0) await manager.insert(Milestone, items);
+    if (items.length > 0) await this.repository.insertMany(items, manager);
+  }
+
+  /**
+   * The titles of a phase's open milestones (milestone.sql.ts), by due date and title: what
+   * keeps a programme's phase gate closed. In the caller's transaction.
+   */
+  openInPhase(
+    programmeId: string,
+    phase: Phase,
+    manager?: EntityManager,
+  ): Promise<{ title: string }[]> {
+    return this.repository.findOpenTitles(programmeId, phase, manager);
   }
 
   async list(
@@ -85,26 +90,7 @@ export class MilestonesService {
   ): Promise<Page<MilestoneResponse>> {
     this.policy.assertMayRead(actor.user, 'milestones');
     const programme = await this.programmes.forRead(actor.user, programmeId);
-    const params: unknown[] = [programmeId, programme.timezone, this.clock.now()];
-    const overdue = overdueMilestoneSql('m', '$2::text', '$3');
-    const where = ['m.programme_id = $1'];
-    if (query.phase) where.push(`m.phase = $${params.push(query.phase)}`);
-    if (query.status) where.push(`m.status = $${params.push(query.status)}`);
-    if (query.overdue === 'true') where.push(overdue);
-    else if (query.overdue === 'false') where.push(`NOT ${overdue}`);
-    return paginate<MilestoneResponse>(
-      this.dataSource,
-      query,
-      {
-        rows: `SELECT m.id, m.programme_id AS "programmeId", m.phase, m.title, m.description,
-                to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate", m.status,
-                m.owner_stakeholder_id AS "ownerStakeholderId", m.completed_at AS "completedAt",
-                ${overdue} AS overdue, m.version, m.created_at AS "createdAt", m.updated_at AS "updatedAt"
-         FROM milestones m WHERE ${where.join(' AND ')}`,
-        orderBy: 'm.due_date, m.created_at, m.id',
-      },
-      params,
-    );
+    return this.repository.page(programmeId, programme.timezone, this.clock.now(), query);
   }
 
   async create(
@@ -121,7 +107,7 @@ export class MilestonesService {
         programme.countryCode,
         'ownerStakeholderId',
       );
-      const milestone = await manager.save(manager.create(Milestone, { ...dto, programmeId }));
+      const milestone = await this.repository.insert({ ...dto, programmeId }, manager);
       const created = toResponse(milestone, localDate(this.clock.now(), programme.timezone));
       await this.audit.record(manager, {
         actorId: actor.user.id,
@@ -143,7 +129,7 @@ export class MilestonesService {
    * change to `blocked` takes a transaction, so that its notifications commit with it.
    */
   async update(actor: Actor, id: string, dto: UpdateMilestoneDto): Promise<MilestoneResponse> {
-    const milestone = await this.dataSource.getRepository(Milestone).findOne({ where: { id } });
+    const milestone = await this.repository.findById(id);
     if (!milestone) throw notFound(`Milestone ${id}`);
     const programme = await this.programmes.forWrite(
       actor.user,
@@ -163,7 +149,7 @@ export class MilestonesService {
     const now = this.clock.now();
     const today = localDate(now, programme.timezone);
     const { version: _version, ...given } = dto;
-    const changes: Partial<Milestone> = Object.fromEntries(
+    const changes: MilestoneChanges = Object.fromEntries(
       Object.entries(given).filter(([, value]) => value !== undefined),
     );
     if (dto.status && dto.status !== milestone.status) {
@@ -175,39 +161,31 @@ export class MilestonesService {
       today,
     );
 
-    const columns = Object.keys(changes) as (keyof typeof UPDATABLE_COLUMNS)[];
-    const parameters: unknown[] = [id, dto.version, milestone.programmeId, now];
-    const assignments = columns.map((field) => {
-      parameters.push(changes[field]);
-      return `${UPDATABLE_COLUMNS[field]} = $${parameters.length}`;
-    });
-    const audit = this.audit.insertPerRow(
-      'updated',
-      {
-        actorId: actor.user.id,
-        action: 'milestone.updated',
-        entityType: 'milestone',
-        entityId: id,
-        countryCode: programme.countryCode,
-        before,
-        after,
-        requestId: actor.requestId,
-      },
-      parameters.length + 1,
-    );
+    const audit = (firstParameter: number) =>
+      this.audit.insertPerRow(
+        'updated',
+        {
+          actorId: actor.user.id,
+          action: 'milestone.updated',
+          entityType: 'milestone',
+          entityId: id,
+          countryCode: programme.countryCode,
+          before,
+          after,
+          requestId: actor.requestId,
+        },
+        firstParameter,
+      );
     const blocked = dto.status === 'blocked' && milestone.status !== 'blocked';
     const write = async (manager: EntityManager): Promise<unknown[]> => {
-      const written: unknown[] = await manager.query(
-        `WITH open_programme AS (
-         SELECT id FROM programmes WHERE id = $3 AND status <> 'cancelled' FOR SHARE
-       ), updated AS (
-         UPDATE milestones SET ${[...assignments, 'version = version + 1', 'updated_at = $4'].join(', ')}
-         WHERE id = $1 AND version = $2 AND programme_id IN (SELECT id FROM open_programme)
-         RETURNING id
-       )
-       ${audit.sql}
-       RETURNING entity_id`,
-        [...parameters, ...audit.parameters],
+      const written = await this.repository.updateAtVersion(
+        id,
+        dto.version,
+        milestone.programmeId,
+        changes,
+        now,
+        audit,
+        manager,
       );
       if (written.length > 0 && blocked) {
         await this.events.notify(manager, {
