@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AssessmentsService } from '../assessments/assessments.service.js';
-import { openMilestoneSql } from '../milestones/milestone.sql.js';
+import { MilestonesService } from '../milestones/milestones.service.js';
+import { GateStakeholdersQuery } from './gate-stakeholders.query.js';
 import type { Phase } from './programme.constants.js';
 import { type MessageParams, formatError } from '../messages/errors/index.js';
 import { GateCheckErrors } from './programme.errors.js';
@@ -55,7 +56,11 @@ export interface GateSubject {
 /** Evaluates a phase's gate: each check is independent and says in words why it passed or not. */
 @Injectable()
 export class GateChecks {
-  constructor(private readonly assessments: AssessmentsService) {}
+  constructor(
+    private readonly assessments: AssessmentsService,
+    private readonly milestones: MilestonesService,
+    private readonly stakeholders: GateStakeholdersQuery,
+  ) {}
 
   async evaluate(manager: EntityManager, programme: GateSubject): Promise<GateResult> {
     // One after another: the checks share the transaction's single connection.
@@ -100,12 +105,7 @@ export class GateChecks {
         };
       }
       case 'phase_milestones_closed': {
-        const open: { title: string }[] = await manager.query(
-          `SELECT title FROM milestones
-           WHERE programme_id = $1 AND phase = $2 AND ${openMilestoneSql()}
-           ORDER BY due_date, title`,
-          [programme.id, programme.phase],
-        );
+        const open = await this.milestones.openInPhase(programme.id, programme.phase, manager);
         return {
           key,
           passed: open.length === 0,
@@ -145,10 +145,7 @@ export class GateChecks {
     role: string,
     label: string,
   ): Promise<GateCheck> {
-    const [found] = await manager.query(
-      `SELECT name FROM stakeholders WHERE country_code = $1 AND role = $2 AND removed_at IS NULL LIMIT 1`,
-      [countryCode, role],
-    );
+    const found = await this.stakeholders.presentInRole(countryCode, role, manager);
     return {
       key,
       passed: found !== undefined,

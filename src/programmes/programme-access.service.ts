@@ -1,10 +1,10 @@
 import { Injectable, Module } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/roles.js';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { ProgrammeErrors } from './programme.errors.js';
+import { ProgrammesRepository } from './programmes.repository.js';
 import type { Phase, ProgrammeStatus } from './programme.constants.js';
 
 /** What authorisation and dating need to know of a programme. */
@@ -36,7 +36,7 @@ export function assertNotCancelled(programme: { id: string; status: ProgrammeSta
 @Injectable()
 export class ProgrammeAccess {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ProgrammesRepository,
     private readonly policy: AccessPolicy,
   ) {}
 
@@ -46,7 +46,7 @@ export class ProgrammeAccess {
     manager?: EntityManager,
     asked = `Programme ${id}`,
   ): Promise<ProgrammeRef> {
-    const programme = await this.find(id, manager ?? this.dataSource.manager, false, asked);
+    const programme = await this.find(id, manager, false, asked);
     this.policy.assertCanRead(
       user,
       { code: programme.countryCode, regionCode: programme.regionCode },
@@ -62,12 +62,7 @@ export class ProgrammeAccess {
     manager?: EntityManager,
     asked = `Programme ${id}`,
   ): Promise<ProgrammeRef> {
-    const programme = await this.find(
-      id,
-      manager ?? this.dataSource.manager,
-      manager !== undefined,
-      asked,
-    );
+    const programme = await this.find(id, manager, manager !== undefined, asked);
     this.policy.assertCanWrite(
       user,
       { code: programme.countryCode, regionCode: programme.regionCode },
@@ -78,21 +73,23 @@ export class ProgrammeAccess {
 
   private async find(
     id: string,
-    manager: EntityManager,
+    manager: EntityManager | undefined,
     lock: boolean,
     asked: string,
   ): Promise<ProgrammeRef> {
-    const [programme] = await manager.query(
-      `SELECT p.id, p.country_code AS "countryCode", c.region_code AS "regionCode", c.timezone,
-              p.phase, p.status
-       FROM programmes p JOIN countries c ON c.code = p.country_code
-       WHERE p.id = $1 ${lock ? 'FOR UPDATE OF p' : ''}`,
-      [id],
-    );
+    const programme = await this.repository.findRef(id, lock, manager);
     if (!programme) throw notFound(asked);
     return programme;
   }
 }
 
-@Module({ providers: [ProgrammeAccess], exports: [ProgrammeAccess] })
+/**
+ * What other modules import of programmes without the whole ProgrammesModule (which imports
+ * some of them): access checks, and the programmes' repository for the writes to a programme
+ * they make in their own transactions (a status update sets its health).
+ */
+@Module({
+  providers: [ProgrammesRepository, ProgrammeAccess],
+  exports: [ProgrammesRepository, ProgrammeAccess],
+})
 export class ProgrammeAccessModule {}

@@ -4,8 +4,10 @@ import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { CountriesModule } from '../countries/countries.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MilestonesModule } from '../milestones/milestones.module.js';
+import { GateStakeholdersQuery } from './gate-stakeholders.query.js';
 import { GateChecks } from './gates.js';
 import { ProgrammeAccessModule } from './programme-access.service.js';
+import { ProgrammeDetailQuery } from './programme-detail.query.js';
 import { ProgrammeHistoryQuery } from './programme-history.query.js';
 import { ProgrammeListQuery } from './programme-list.query.js';
 import { Programme } from './programme.entity.js';
@@ -21,6 +23,7 @@ import { TransitionsService } from './transitions.service.js';
     CountriesModule,
     MilestonesModule,
     AssessmentsModule,
+    // Provides ProgrammesRepository too, which other modules reach the same way.
     ProgrammeAccessModule,
     EventsModule,
   ],
@@ -28,8 +31,10 @@ import { TransitionsService } from './transitions.service.js';
   providers: [
     ProgrammesService,
     ProgrammeListQuery,
+    ProgrammeDetailQuery,
     TransitionsService,
     GateChecks,
+    GateStakeholdersQuery,
     ProgrammeHistoryQuery,
   ],
   exports: [ProgrammesService, TransitionsService, ProgrammeHistoryQuery],

@@ -22,9 +22,10 @@ import type {
   UpdateProgrammeDto,
 } from './dto/programme.dto.js';
 import { assertNotCancelled } from './programme-access.service.js';
+import { ProgrammeDetailQuery } from './programme-detail.query.js';
 import { ProgrammeListQuery } from './programme-list.query.js';
-import { Programme } from './programme.entity.js';
 import { ProgrammeErrors, ProgrammeFieldErrors } from './programme.errors.js';
+import { ProgrammesRepository } from './programmes.repository.js';
 
 function defaultTitle(dto: CreateProgrammeDto): string {
   const country = isoCountries.getName(dto.countryCode, 'en') ?? dto.countryCode;
@@ -55,7 +56,9 @@ const ACTIVE_EXISTS = (dto: { countryCode: string; cirtType: string; sector?: st
 export class ProgrammesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ProgrammesRepository,
     private readonly listQuery: ProgrammeListQuery,
+    private readonly detailQuery: ProgrammeDetailQuery,
     private readonly countries: CountriesService,
     private readonly milestones: MilestonesService,
     private readonly policy: AccessPolicy,
@@ -70,29 +73,14 @@ export class ProgrammesService {
   async get(user: Principal, id: string): Promise<ProgrammeDetail> {
     const programme = await this.listQuery.one(user, id);
     if (!programme) throw notFound(`Programme ${id}`);
-    const [latest] = await this.dataSource.query(
-      `SELECT id, health, summary, next_steps AS "nextSteps", author_id AS "authorId", created_at AS "createdAt"
-       FROM status_updates WHERE programme_id = $1 ORDER BY seq DESC LIMIT 1`,
-      [id],
-    );
+    const latest = await this.detailQuery.latestStatusUpdate(id);
     // Everyone sees how a programme is doing; what its team wrote, only those who may read it.
     const latestStatusUpdate =
       latest && !this.policy.mayRead(user, 'statusUpdates')
         ? { health: latest.health, createdAt: latest.createdAt }
         : (latest ?? null);
-    const latestAssessments = await this.dataSource.query(
-      `SELECT DISTINCT ON (kind) id, template_key AS "templateKey", template_version AS "templateVersion",
-              kind, status, overall_score::float AS score, band, created_at AS "createdAt",
-              validated_at AS "validatedAt"
-       FROM assessments WHERE programme_id = $1 ORDER BY kind, created_at DESC`,
-      [id],
-    );
-    const [pendingTransition] = await this.dataSource.query(
-      `SELECT id, from_phase AS "fromPhase", to_phase AS "toPhase", requested_by AS "requestedBy",
-              requested_at AS "requestedAt", note, gate_at_request AS gate
-       FROM phase_transitions WHERE programme_id = $1 AND status = 'pending'`,
-      [id],
-    );
+    const latestAssessments = await this.detailQuery.latestAssessments(id);
+    const pendingTransition = await this.detailQuery.pendingTransition(id);
     return {
       ...programme,
       pendingTransition: pendingTransition ?? null,
@@ -117,8 +105,8 @@ export class ProgrammesService {
     let id: string;
     try {
       id = await this.dataSource.transaction(async (manager) => {
-        const programme = await manager.save(
-          manager.create(Programme, {
+        const programme = await this.repository.insert(
+          {
             countryCode: dto.countryCode,
             cirtType: dto.cirtType,
             sector: dto.sector ?? null,
@@ -127,7 +115,8 @@ export class ProgrammesService {
             phaseEnteredAt: now,
             startDate: dto.startDate ?? localDate(now, country.timezone),
             targetDate: dto.targetDate ?? null,
-          }),
+          },
+          manager,
         );
         await this.milestones.createDefaults(
           manager,
@@ -156,9 +145,7 @@ export class ProgrammesService {
   async update(actor: Actor, id: string, dto: UpdateProgrammeDto): Promise<ProgrammeDetail> {
     try {
       await this.dataSource.transaction(async (manager) => {
-        const programme = await manager
-          .getRepository(Programme)
-          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        const programme = await this.repository.findAndLock(id, manager);
         if (!programme) throw notFound(`Programme ${id}`);
         const country = await this.countries.getRef(programme.countryCode);
         this.policy.assertCanWrite(actor.user, country, `Programme ${id}`);
@@ -185,7 +172,7 @@ export class ProgrammesService {
           startDate,
           targetDate,
         });
-        const after = await manager.save(programme);
+        const after = await this.repository.save(programme, manager);
         await this.audit.record(manager, {
           actorId: actor.user.id,
           action: 'programme.updated',

@@ -16,9 +16,10 @@ import type {
 } from './dto/transition.dto.js';
 import { GateChecks, type GateResult } from './gates.js';
 import { planMove } from './lifecycle.js';
-import { PhaseTransition } from './phase-transition.entity.js';
+import type { PhaseTransition } from './phase-transition.entity.js';
 import { ProgrammeAccess, type ProgrammeRef } from './programme-access.service.js';
-import { Programme } from './programme.entity.js';
+import type { Programme } from './programme.entity.js';
+import { ProgrammesRepository } from './programmes.repository.js';
 
 export function toResponse(transition: PhaseTransition): TransitionResponse {
   const { gateAtRequest, fromPhaseEnteredAt: _entered, ...fields } = transition;
@@ -50,6 +51,7 @@ function gateRefusal(gate: GateResult): DomainError {
 export class TransitionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ProgrammesRepository,
     private readonly programmes: ProgrammeAccess,
     private readonly gates: GateChecks,
     private readonly milestones: MilestonesService,
@@ -66,9 +68,7 @@ export class TransitionsService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const ref = await this.programmes.forWrite(actor.user, programmeId, manager);
-        const programme = await manager
-          .getRepository(Programme)
-          .findOneByOrFail({ id: programmeId });
+        const programme = await this.repository.findOrFail(programmeId, manager);
         const direction = planMove({
           from: programme.phase,
           to: dto.toPhase,
@@ -77,10 +77,9 @@ export class TransitionsService {
           note: dto.note,
         });
         const now = this.clock.now();
-        const repository = manager.getRepository(PhaseTransition);
 
         if (direction === 'backward') {
-          const superseded = await repository.findOneBy({ programmeId, status: 'pending' });
+          const superseded = await this.repository.findPendingTransition(programmeId, manager);
           if (superseded) {
             Object.assign(superseded, {
               status: 'withdrawn',
@@ -88,11 +87,11 @@ export class TransitionsService {
               decidedAt: now,
               decisionNote: 'Superseded by a move back',
             });
-            await repository.save(superseded);
+            await this.repository.saveTransition(superseded, manager);
             await this.record(manager, actor, 'transition.withdrawn', superseded, ref);
           }
-          const transition = await repository.save(
-            repository.create({
+          const transition = await this.repository.insertTransition(
+            {
               programmeId,
               fromPhase: programme.phase,
               toPhase: dto.toPhase,
@@ -105,18 +104,19 @@ export class TransitionsService {
               decidedAt: now,
               decisionNote: dto.note ?? null,
               fromPhaseEnteredAt: programme.phaseEnteredAt,
-            }),
+            },
+            manager,
           );
           await this.enterPhase(manager, actor, programme, transition, ref, false);
           return toResponse(transition);
         }
 
-        if (await repository.existsBy({ programmeId, status: 'pending' }))
+        if (await this.repository.hasPendingTransition(programmeId, manager))
           throw this.alreadyPending();
         const gate = await this.gates.evaluate(manager, programme);
         if (!gate.passed) throw gateRefusal(gate);
-        const transition = await repository.save(
-          repository.create({
+        const transition = await this.repository.insertTransition(
+          {
             programmeId,
             fromPhase: programme.phase,
             toPhase: dto.toPhase,
@@ -126,7 +126,8 @@ export class TransitionsService {
             requestedAt: now,
             note: dto.note ?? null,
             gateAtRequest: gate,
-          }),
+          },
+          manager,
         );
         await this.record(manager, actor, 'transition.requested', transition, ref);
         await this.tell(manager, actor, 'transition_requested', transition);
@@ -151,7 +152,7 @@ export class TransitionsService {
         gateAtDecision: gate,
         fromPhaseEnteredAt: programme.phaseEnteredAt,
       });
-      await manager.getRepository(PhaseTransition).save(transition);
+      await this.repository.saveTransition(transition, manager);
       await this.enterPhase(manager, actor, programme, transition, ref, true);
       await this.tell(manager, actor, 'transition_approved', transition);
       return toResponse(transition);
@@ -167,7 +168,7 @@ export class TransitionsService {
         decidedAt: this.clock.now(),
         decisionNote: note,
       });
-      await manager.getRepository(PhaseTransition).save(transition);
+      await this.repository.saveTransition(transition, manager);
       await this.record(manager, actor, 'transition.rejected', transition, ref);
       await this.tell(manager, actor, 'transition_rejected', transition);
       return toResponse(transition);
@@ -176,9 +177,7 @@ export class TransitionsService {
 
   async list(actor: Actor, programmeId: string): Promise<TransitionResponse[]> {
     await this.programmes.forRead(actor.user, programmeId);
-    const transitions = await this.dataSource
-      .getRepository(PhaseTransition)
-      .find({ where: { programmeId }, order: { requestedAt: 'DESC' } });
+    const transitions = await this.repository.listTransitions(programmeId);
     return transitions.map(toResponse);
   }
 
@@ -187,8 +186,7 @@ export class TransitionsService {
    * The programme is locked first, as every other write to it does, so that locks never cross.
    */
   private async lockForDecision(actor: Actor, id: string, manager: EntityManager) {
-    const repository = manager.getRepository(PhaseTransition);
-    const found = await repository.findOneBy({ id });
+    const found = await this.repository.findTransition(id, manager);
     if (!found) throw notFound(`Transition ${id}`);
     const ref = await this.programmes.forRead(
       actor.user,
@@ -196,13 +194,8 @@ export class TransitionsService {
       manager,
       `Transition ${id}`,
     );
-    const programme = await manager
-      .getRepository(Programme)
-      .findOneOrFail({ where: { id: found.programmeId }, lock: { mode: 'pessimistic_write' } });
-    const transition = await repository.findOneOrFail({
-      where: { id },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const programme = await this.repository.findAndLockOrFail(found.programmeId, manager);
+    const transition = await this.repository.findAndLockTransitionOrFail(id, manager);
     if (transition.requestedBy === actor.user.id) {
       throw new DomainError(ProgrammeErrors.own_request);
     }
@@ -233,7 +226,7 @@ export class TransitionsService {
     };
     programme.phase = transition.toPhase;
     programme.phaseEnteredAt = transition.decidedAt!;
-    await manager.getRepository(Programme).save(programme);
+    await this.repository.save(programme, manager);
     if (withDefaultMilestones) {
       await this.milestones.createDefaults(
         manager,
