@@ -343,6 +343,42 @@ describe('programmes', () => {
         version: 2,
       });
     });
+
+    it("should count a status update as a change to its programme: the health's write makes the version read before stale", async () => {
+      const programme = await createProgramme(t, staff.admin, { countryCode: 'ET' });
+      const read = (await admin('GET', `/api/v1/programmes/${programme.id}`)).json();
+      expect(read).toMatchObject({ health: null, version: 1 });
+      const posted = await admin('POST', `/api/v1/programmes/${programme.id}/status-updates`, {
+        health: 'at_risk',
+        summary: 'Funding delayed',
+      });
+      expect(posted.statusCode).toBe(201);
+      const changed = (await admin('GET', `/api/v1/programmes/${programme.id}`)).json();
+      expect(changed).toMatchObject({ health: 'at_risk', version: 2 });
+
+      const before = await rowCounts();
+      const stale = await admin('PATCH', `/api/v1/programmes/${programme.id}`, {
+        version: read.version,
+        status: 'on_hold',
+        holdReason: 'funding',
+      });
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().code).toBe('version_conflict');
+      expect(await rowCounts()).toEqual(before);
+      expect((await admin('GET', `/api/v1/programmes/${programme.id}`)).json()).toMatchObject({
+        status: 'active',
+        health: 'at_risk',
+        version: 2,
+      });
+
+      const current = await admin('PATCH', `/api/v1/programmes/${programme.id}`, {
+        version: changed.version,
+        status: 'on_hold',
+        holdReason: 'funding',
+      });
+      expect(current.statusCode).toBe(200);
+      expect(current.json()).toMatchObject({ status: 'on_hold', health: 'at_risk', version: 3 });
+    });
   });
 
   describe('milestones', () => {

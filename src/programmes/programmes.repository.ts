@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type DeepPartial, type EntityManager } from 'typeorm';
 import type { ProgrammeRef } from './programme-access.service.js';
+import type { Health } from './programme.constants.js';
 import { PhaseTransition } from './phase-transition.entity.js';
 import { Programme } from './programme.entity.js';
 
@@ -61,6 +62,23 @@ export class ProgrammesRepository {
   /** Writes a changed programme; the entity's version column goes up by one. */
   save(programme: Programme, manager: EntityManager): Promise<Programme> {
     return manager.getRepository(Programme).save(programme);
+  }
+
+  /**
+   * Sets the health of the programme's latest status update. A write to the programme like any
+   * other: its version goes up, so a PATCH that carries the version read before is stale.
+   */
+  async recordHealth(
+    programmeId: string,
+    health: Health,
+    at: Date,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE programmes SET health = $2, health_updated_at = $3, updated_at = $3, version = version + 1
+       WHERE id = $1`,
+      [programmeId, health, at],
+    );
   }
 
   findPendingTransition(

@@ -6,16 +6,19 @@ import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
-import { type Page, type PageQuery, paginate } from '../common/pagination.js';
+import type { Page, PageQuery } from '../common/pagination.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
+import { ProgrammesRepository } from '../programmes/programmes.repository.js';
 import type { CreateStatusUpdateDto, StatusUpdateResponse } from './dto/status-update.dto.js';
-import { StatusUpdate } from './status-update.entity.js';
+import { StatusUpdatesRepository } from './status-updates.repository.js';
 
 @Injectable()
 export class StatusUpdatesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: StatusUpdatesRepository,
     private readonly programmes: ProgrammeAccess,
+    private readonly programmeRecords: ProgrammesRepository,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
     private readonly events: EventNotifier,
@@ -29,20 +32,13 @@ export class StatusUpdatesService {
   ): Promise<Page<StatusUpdateResponse>> {
     this.policy.assertMayRead(actor.user, 'statusUpdates');
     await this.programmes.forRead(actor.user, programmeId);
-    return paginate<StatusUpdateResponse>(
-      this.dataSource,
-      query,
-      {
-        rows: `SELECT s.id, s.programme_id AS "programmeId", s.health, s.summary, s.next_steps AS "nextSteps",
-                s.author_id AS "authorId", s.created_at AS "createdAt"
-         FROM status_updates s WHERE s.programme_id = $1`,
-        orderBy: 's.seq DESC',
-      },
-      [programmeId],
-    );
+    return this.repository.page(programmeId, query);
   }
 
-  /** The newest update sets the programme's health, in the same transaction. */
+  /**
+   * The newest update sets the programme's health, in the same transaction: a write to the
+   * programme, whose version goes up.
+   */
   async create(
     actor: Actor,
     programmeId: string,
@@ -52,20 +48,18 @@ export class StatusUpdatesService {
       const programme = await this.programmes.forWrite(actor.user, programmeId, manager);
       assertNotCancelled(programme);
       const now = this.clock.now();
-      const update = await manager.save(
-        manager.create(StatusUpdate, {
+      const update = await this.repository.insert(
+        {
           programmeId,
           health: dto.health,
           summary: dto.summary,
           nextSteps: dto.nextSteps ?? null,
           authorId: actor.user.id,
           createdAt: now,
-        }),
+        },
+        manager,
       );
-      await manager.query(
-        `UPDATE programmes SET health = $2, health_updated_at = $3, updated_at = $3 WHERE id = $1`,
-        [programmeId, dto.health, now],
-      );
+      await this.programmeRecords.recordHealth(programmeId, dto.health, now, manager);
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'status_update.created',
