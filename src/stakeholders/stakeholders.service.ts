@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
@@ -16,8 +16,9 @@ import type {
   StakeholderResponse,
   UpdateStakeholderDto,
 } from './dto/stakeholder.dto.js';
-import { Stakeholder } from './stakeholder.entity.js';
+import type { Stakeholder } from './stakeholder.entity.js';
 import { StakeholderErrors, StakeholderFieldErrors } from './stakeholder.errors.js';
+import { StakeholdersRepository } from './stakeholders.repository.js';
 
 function toResponse(stakeholder: Stakeholder): StakeholderResponse {
   const { removedAt: _removed, webhookSecret: _secret, ...response } = stakeholder;
@@ -30,6 +31,7 @@ const DUPLICATE = () => new DomainError(StakeholderErrors.stakeholder_exists);
 export class StakeholdersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stakeholders: StakeholdersRepository,
     private readonly countries: CountriesService,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
@@ -41,10 +43,7 @@ export class StakeholdersService {
     this.policy.assertMayRead(actor.user, 'stakeholders');
     const country = await this.countries.getRef(countryCode);
     this.policy.assertCanRead(actor.user, country, `Country ${countryCode}`);
-    const stakeholders = await this.dataSource.getRepository(Stakeholder).find({
-      where: { countryCode, removedAt: IsNull() },
-      order: { role: 'ASC', name: 'ASC' },
-    });
+    const stakeholders = await this.stakeholders.currentOfCountry(countryCode);
     return stakeholders.map(toResponse);
   }
 
@@ -60,7 +59,7 @@ export class StakeholdersService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const saved = toResponse(
-          await manager.save(manager.create(Stakeholder, { ...dto, countryCode, webhookSecret })),
+          await this.stakeholders.insert({ ...dto, countryCode, webhookSecret }, manager),
         );
         await this.audit.record(manager, {
           actorId: actor.user.id,
@@ -88,13 +87,10 @@ export class StakeholdersService {
         for (const [key, value] of Object.entries(dto)) {
           if (value !== undefined) Object.assign(stakeholder, { [key]: value });
         }
-        const [{ secret }] = await manager.query(
-          'SELECT webhook_secret AS secret FROM stakeholders WHERE id = $1',
-          [id],
-        );
+        const secret = await this.stakeholders.webhookSecretOf(id, manager);
         const webhookSecret = stakeholder.webhookUrl && !secret ? newWebhookSecret() : undefined;
         if (webhookSecret) stakeholder.webhookSecret = webhookSecret;
-        const after = toResponse(await manager.save(stakeholder));
+        const after = toResponse(await this.stakeholders.save(stakeholder, manager));
         await this.audit.record(manager, {
           actorId: actor.user.id,
           action: 'stakeholder.updated',
@@ -118,7 +114,7 @@ export class StakeholdersService {
     await this.dataSource.transaction(async (manager) => {
       const stakeholder = await this.findForWrite(actor, id, manager);
       stakeholder.removedAt = this.clock.now();
-      await manager.save(stakeholder);
+      await this.stakeholders.save(stakeholder, manager);
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'stakeholder.removed',
@@ -139,15 +135,19 @@ export class StakeholdersService {
     field: string,
   ): Promise<void> {
     if (!stakeholderId) return;
-    const [found] = await manager.query(
-      `SELECT 1 FROM stakeholders WHERE id = $1 AND country_code = $2 AND removed_at IS NULL`,
-      [stakeholderId, countryCode],
-    );
-    if (!found) {
+    if (!(await this.stakeholders.isCurrentOfCountry(stakeholderId, countryCode, manager))) {
       throw invalidField(field, StakeholderFieldErrors.not_a_stakeholder_of, {
         country: countryCode,
       });
     }
+  }
+
+  /**
+   * The secret that signs the stakeholder's webhooks, for the notifications that delivery sends
+   * them (a stakeholder removed since keeps it); null if none.
+   */
+  webhookSecretOf(stakeholderId: string | null): Promise<string | null> {
+    return this.stakeholders.webhookSecretOf(stakeholderId);
   }
 
   /** Refuses (400) a webhook inside private networks, unless WEBHOOK_ALLOW_PRIVATE. */
@@ -166,10 +166,7 @@ export class StakeholdersService {
     id: string,
     manager: EntityManager,
   ): Promise<Stakeholder> {
-    const stakeholder = await manager.getRepository(Stakeholder).findOne({
-      where: { id, removedAt: IsNull() },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const stakeholder = await this.stakeholders.lockCurrent(id, manager);
     if (!stakeholder) throw notFound(`Stakeholder ${id}`);
     const country = await this.countries.getRef(stakeholder.countryCode);
     this.policy.assertCanWrite(actor.user, country, `Stakeholder ${id}`);
