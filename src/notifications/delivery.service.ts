@@ -1,35 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
 import { HostBusyError, PermanentDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 import { GroupedStatement } from './grouped-statement.js';
-import type { Notification } from './notification.entity.js';
-
-/** What sending a notification reads of its row. */
-type Outgoing = Pick<
-  Notification,
-  | 'id'
-  | 'channel'
-  | 'status'
-  | 'recipient'
-  | 'subject'
-  | 'bodyText'
-  | 'bodyHtml'
-  | 'payload'
-  | 'stakeholderId'
-  | 'reportId'
->;
-
-interface Sent {
-  id: string;
-  at: Date;
-  attempt: number;
-  response: string;
-}
+import {
+  NotificationsRepository,
+  type OutgoingNotification,
+  type SentNotification,
+} from './notifications.repository.js';
+import { ReportAttachmentsQuery } from './report-attachments.query.js';
 
 /**
  * Sends one notification and records the outcome. Safe to run twice for the same row: a sent or
@@ -46,37 +28,24 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsRepository,
+    private readonly stakeholders: StakeholdersService,
+    private readonly attachments: ReportAttachmentsQuery,
     private readonly email: EmailChannel,
     private readonly webhook: WebhookChannel,
     private readonly clock: Clock,
   ) {}
 
-  private readonly rows = new GroupedStatement<string, Outgoing | undefined>(async (ids) => {
-    const rows: Outgoing[] = await this.dataSource.query(
-      `SELECT id, channel, status, recipient, subject, body_text AS "bodyText", body_html AS "bodyHtml",
-              payload, stakeholder_id AS "stakeholderId", report_id AS "reportId"
-       FROM notifications WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id));
-  });
+  private readonly rows = new GroupedStatement<string, OutgoingNotification | undefined>(
+    async (ids) => {
+      const rows = await this.notifications.outgoing(ids);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id));
+    },
+  );
 
-  private readonly sent = new GroupedStatement<Sent, void>(async (sent) => {
-    await this.dataSource.query(
-      `UPDATE notifications n
-       SET status = 'sent', sent_at = s.at, attempts = s.attempt, provider_response = s.response,
-           last_error = NULL, updated_at = s.at
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::text[]) AS s(id, at, attempt, response)
-       WHERE n.id = s.id`,
-      [
-        sent.map((row) => row.id),
-        sent.map((row) => row.at.toISOString()),
-        sent.map((row) => row.attempt),
-        sent.map((row) => row.response),
-      ],
-    );
+  private readonly sent = new GroupedStatement<SentNotification, void>(async (sent) => {
+    await this.notifications.markSent(sent);
     return sent.map(() => undefined);
   });
 
@@ -95,9 +64,12 @@ export class DeliveryService {
       if (error instanceof HostBusyError) throw error;
       const message = (error as Error).message.slice(0, 1000);
       const final = error instanceof PermanentDeliveryError || attempt >= maxAttempts;
-      await this.dataSource.query(
-        `UPDATE notifications SET status = $2, attempts = $3, last_error = $4, updated_at = $5 WHERE id = $1`,
-        [id, final ? 'dead' : 'failed', attempt, message, this.clock.now()],
+      await this.notifications.markUndelivered(
+        id,
+        final ? 'dead' : 'failed',
+        attempt,
+        message,
+        this.clock.now(),
       );
       if (final) {
         this.logger.warn(`Notification ${id} is dead after ${attempt} attempt(s): ${message}`);
@@ -107,7 +79,7 @@ export class DeliveryService {
     }
   }
 
-  private async send(notification: Outgoing): Promise<string> {
+  private async send(notification: OutgoingNotification): Promise<string> {
     if (notification.channel === 'email') {
       return this.email.send({
         id: notification.id,
@@ -118,16 +90,12 @@ export class DeliveryService {
         attachments: notification.reportId ? await this.reportFiles(notification.reportId) : [],
       });
     }
-    const [stakeholder] = await this.dataSource.query(
-      `SELECT webhook_secret AS secret FROM stakeholders WHERE id = $1`,
-      [notification.stakeholderId],
-    );
-    if (!stakeholder?.secret)
-      throw new PermanentDeliveryError('The stakeholder has no webhook secret');
+    const secret = await this.stakeholders.webhookSecretOf(notification.stakeholderId);
+    if (!secret) throw new PermanentDeliveryError('The stakeholder has no webhook secret');
     return this.webhook.send({
       id: notification.id,
       url: notification.recipient,
-      secret: stakeholder.secret,
+      secret,
       payload: notification.payload ?? {
         subject: notification.subject,
         text: notification.bodyText,
@@ -136,12 +104,7 @@ export class DeliveryService {
   }
 
   private async reportFiles(reportId: string) {
-    const files: { filename: string; content: Buffer; contentType: string }[] =
-      await this.dataSource.query(
-        `SELECT file_name AS filename, content, content_type AS "contentType" FROM report_files
-         WHERE report_id = $1 ORDER BY format`,
-        [reportId],
-      );
+    const files = await this.attachments.filesOf(reportId);
     if (files.length === 0) throw new PermanentDeliveryError(`Report ${reportId} has no files`);
     return files;
   }

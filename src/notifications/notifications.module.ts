@@ -8,14 +8,19 @@ import { WebhookChannel } from './channels/webhook.channel.js';
 import { DeliveryService } from './delivery.service.js';
 import { Notification } from './notification.entity.js';
 import { recurringJobs } from '../queues/job-schedule.js';
+import { StakeholdersModule } from '../stakeholders/stakeholders.module.js';
 import { DeliveryProcessor, OutboxProcessor } from './notification.processors.js';
+import { NotificationLogQuery } from './notification-log.query.js';
 import { NotificationsController } from './notifications.controller.js';
+import { NotificationsRepository } from './notifications.repository.js';
 import { NotificationsService } from './notifications.service.js';
 import { Outbox } from './outbox.service.js';
+import { ReportAttachmentsQuery } from './report-attachments.query.js';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([Notification]),
+    StakeholdersModule,
     BullModule.registerQueueAsync({
       name: QueueName.Notifications,
       inject: [AppConfig],
@@ -35,6 +40,9 @@ import { Outbox } from './outbox.service.js';
   ],
   controllers: [NotificationsController],
   providers: [
+    NotificationsRepository,
+    NotificationLogQuery,
+    ReportAttachmentsQuery,
     Outbox,
     DeliveryService,
     NotificationsService,

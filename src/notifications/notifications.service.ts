@@ -6,7 +6,7 @@ import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField, notFound } from '../common/domain-error.js';
-import { type Page, paginate } from '../common/pagination.js';
+import type { Page } from '../common/pagination.js';
 import { PermanentDeliveryError, TransientDeliveryError } from './channels/delivery-error.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel, newWebhookSecret } from './channels/webhook.channel.js';
@@ -17,17 +17,16 @@ import type {
   TestNotificationResult,
 } from './dto/notification.dto.js';
 import { NotificationErrors, NotificationFieldErrors } from './notification.errors.js';
-
-const COLUMNS = `n.id, n.kind, n.channel, n.recipient, n.locale, n.subject, n.status, n.attempts,
-  n.last_error AS "lastError", n.provider_response AS "providerResponse", n.not_before AS "notBefore",
-  n.queued_at AS "queuedAt", n.sent_at AS "sentAt", n.programme_id AS "programmeId",
-  n.country_code AS "countryCode", n.stakeholder_id AS "stakeholderId", n.created_at AS "createdAt"`;
+import { NotificationLogQuery } from './notification-log.query.js';
+import { NotificationsRepository } from './notifications.repository.js';
 
 /** The delivery log and its operations: list, retry, and a test message sent at once. */
 @Injectable()
 export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsRepository,
+    private readonly log: NotificationLogQuery,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
     private readonly email: EmailChannel,
@@ -37,54 +36,18 @@ export class NotificationsService {
 
   async list(actor: Actor, query: NotificationsQuery): Promise<Page<NotificationResponse>> {
     this.policy.assertMayRead(actor.user, 'notifications');
-    const params: unknown[] = [];
-    const scope = this.policy.readScope(actor.user);
-    const where = [
-      scope.kind === 'all'
-        ? 'TRUE'
-        : this.policy.scopeSql(
-            scope,
-            { country: 'n.country_code', region: 'c.region_code' },
-            params,
-          ),
-    ];
-    const equal = (column: string, value: string | undefined) => {
-      if (value === undefined) return;
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    };
-    equal('n.programme_id', query.programmeId);
-    equal('n.status', query.status);
-    equal('n.kind', query.kind);
-    equal('n.channel', query.channel);
-    return paginate<NotificationResponse>(
-      this.dataSource,
-      query,
-      {
-        rows: `SELECT ${COLUMNS}
-       FROM notifications n LEFT JOIN countries c ON c.code = n.country_code
-       WHERE ${where.join(' AND ')}`,
-        orderBy: 'n.created_at DESC, n.id',
-      },
-      params,
-    );
+    return this.log.page(actor.user, query);
   }
 
   /** A dead or failed notification goes back to pending; the relay queues it again. */
   async retry(actor: Actor, id: string): Promise<NotificationResponse> {
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(
-        `SELECT id, status, country_code AS "countryCode" FROM notifications WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      const row = await this.notifications.lockStatus(id, manager);
       if (!row) throw notFound(`Notification ${id}`);
       if (row.status !== 'dead' && row.status !== 'failed') {
         throw new DomainError(NotificationErrors.not_retryable, { id, status: row.status });
       }
-      await manager.query(
-        `UPDATE notifications SET status = 'pending', attempts = 0, queued_at = NULL, updated_at = $2 WHERE id = $1`,
-        [id, this.clock.now()],
-      );
+      await this.notifications.resetToPending(id, this.clock.now(), manager);
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'notification.retried',
@@ -95,11 +58,7 @@ export class NotificationsService {
         after: { status: 'pending' },
         requestId: actor.requestId,
       });
-      const [after] = await manager.query(
-        `SELECT ${COLUMNS} FROM notifications n WHERE n.id = $1`,
-        [id],
-      );
-      return after;
+      return (await this.notifications.findResponse(id, manager))!;
     });
   }
 

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DeliveryJob, QueueName, type TypedQueue, jobOf } from '../queues/queue-names.js';
+import { NotificationsRepository } from './notifications.repository.js';
 
 export interface NotificationDraft {
   kind: string;
@@ -35,6 +36,7 @@ const RECONCILE_AFTER_SECONDS = 60;
 export class Outbox {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsRepository,
     @InjectQueue(QueueName.Notifications)
     private readonly deliveries: TypedQueue<QueueName.Notifications>,
     private readonly clock: Clock,
@@ -43,19 +45,7 @@ export class Outbox {
   /** Writes drafts in the caller's transaction; a dedupe key already written is skipped. Returns how many were new. */
   async add(manager: EntityManager, drafts: NotificationDraft[]): Promise<number> {
     if (drafts.length === 0) return 0;
-    const rows = await manager.query(
-      `INSERT INTO notifications (kind, channel, dedupe_key, recipient, locale, subject, body_text, body_html,
-                                  payload, not_before, programme_id, country_code, stakeholder_id, report_id)
-       SELECT kind, channel, "dedupeKey", recipient, locale, subject, "bodyText", "bodyHtml", payload,
-              "notBefore", "programmeId", "countryCode", "stakeholderId", "reportId"
-       FROM json_to_recordset($1::json) AS d(kind text, channel text, "dedupeKey" text, recipient text,
-         locale text, subject text, "bodyText" text, "bodyHtml" text, payload jsonb, "notBefore" timestamptz,
-         "programmeId" uuid, "countryCode" text, "stakeholderId" uuid, "reportId" uuid)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
-      [JSON.stringify(drafts)],
-    );
-    return rows.length;
+    return this.notifications.insertDrafts(drafts, manager);
   }
 
   /**
@@ -76,16 +66,7 @@ export class Outbox {
   private async relayBatch(limit: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
-      const moved: { id: string; notBefore: Date }[] = await manager.query(
-        `WITH picked AS (
-           SELECT id FROM notifications WHERE status = 'pending' ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
-         ), moved AS (
-           UPDATE notifications n SET status = 'queued', queued_at = $1, updated_at = $1
-           FROM picked WHERE n.id = picked.id RETURNING n.id, n.not_before AS "notBefore"
-         )
-         SELECT * FROM moved`,
-        [now, limit],
-      );
+      const moved = await this.notifications.markPendingQueued(limit, now, manager);
       // Inside the transaction: if Redis refuses, the rows stay pending for the next tick.
       if (moved.length > 0) {
         await this.deliveries.addBulk(
@@ -107,22 +88,17 @@ export class Outbox {
   }
 
   async reconcile(limit = 1000): Promise<number> {
-    const waiting: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM notifications
-       WHERE status IN ('queued', 'failed') AND queued_at < $1::timestamptz - make_interval(secs => $2)
-       ORDER BY queued_at LIMIT $3`,
-      [this.clock.now(), RECONCILE_AFTER_SECONDS, limit],
+    const waiting = await this.notifications.queuedLongerThan(
+      this.clock.now(),
+      RECONCILE_AFTER_SECONDS,
+      limit,
     );
     const lost: string[] = [];
     for (const { id } of waiting) {
       if ((await this.deliveries.getJobState(id)) === 'unknown') lost.push(id);
     }
     if (lost.length > 0) {
-      await this.dataSource.query(
-        `UPDATE notifications SET status = 'pending', queued_at = NULL, updated_at = $2
-         WHERE id = ANY($1) AND status IN ('queued', 'failed')`,
-        [lost, this.clock.now()],
-      );
+      await this.notifications.requeue(lost, this.clock.now());
     }
     return lost.length;
   }
