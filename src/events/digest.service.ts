@@ -4,19 +4,11 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { Outbox } from '../notifications/outbox.service.js';
 import { renderDigest } from '../messages/message-renderer.js';
-import { DIGEST_TIMEZONE } from './notification-preferences.service.js';
+import { EventsRepository } from './events.repository.js';
+import { UserPreferencesQuery } from './user-preferences.query.js';
 
 /** The local hour from which a user's digest of the days before is sent. */
 export const DIGEST_HOUR = 8;
-
-interface DueDigest {
-  id: string;
-  email: string;
-  name: string;
-  locale: string;
-  timezone: string;
-  today: string;
-}
 
 /**
  * The daily digests: from 08:00 in each user's time zone, one e-mail listing the events they
@@ -31,38 +23,19 @@ export class DigestService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventsRepository,
+    private readonly users: UserPreferencesQuery,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
   ) {}
 
   async sendDue(): Promise<number> {
     const now = this.clock.now();
-    const due: DueDigest[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.display_name AS name, u.locale, z.timezone,
-              to_char(($1::timestamptz AT TIME ZONE z.timezone)::date, 'YYYY-MM-DD') AS today
-       FROM users u
-       LEFT JOIN notification_preferences p ON p.user_id = u.id
-       CROSS JOIN LATERAL (SELECT ${DIGEST_TIMEZONE} AS timezone) z
-       WHERE NOT u.disabled
-         AND extract(hour FROM $1::timestamptz AT TIME ZONE z.timezone) >= $2
-         AND EXISTS (
-           SELECT 1 FROM digest_items i
-           WHERE i.user_id = u.id AND i.digested_on IS NULL
-             AND i.occurred_at < ($1::timestamptz AT TIME ZONE z.timezone)::date::timestamp AT TIME ZONE z.timezone)`,
-      [now, DIGEST_HOUR],
-    );
+    const due = await this.users.dueDigests(now, DIGEST_HOUR);
     let sent = 0;
     for (const user of due) {
       sent += await this.dataSource.transaction(async (manager) => {
-        const entries: { subject: string; url: string }[] = await manager.query(
-          `WITH listed AS (
-             UPDATE digest_items SET digested_on = $2::date
-             WHERE user_id = $1 AND digested_on IS NULL AND occurred_at < $2::date::timestamp AT TIME ZONE $3::text
-             RETURNING subject, url, occurred_at
-           )
-           SELECT subject, url FROM listed ORDER BY occurred_at, subject`,
-          [user.id, user.today, user.timezone],
-        );
+        const entries = await this.events.markDigested(user.id, user.today, user.timezone, manager);
         if (entries.length === 0) return 0; // another tick listed them first
         const message = renderDigest(user.locale, {
           recipientName: user.name,

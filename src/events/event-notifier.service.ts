@@ -11,15 +11,12 @@ import {
   type WorkingHours,
 } from '../messages/working-hours.js';
 import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
-import {
-  stakeholderDrafts,
-  stakeholderRecipients,
-} from '../notifications/stakeholder-recipients.js';
+import { stakeholderDrafts } from '../notifications/stakeholder-recipients.js';
 import type { StakeholderRole } from '../stakeholders/stakeholder.constants.js';
-import type { DeliveryMode, EventKind } from './event-kinds.js';
-
-/** Users who hear of an event: by role in the event's scope, or as the user it concerns. */
-type UserAudience = 'itu_pm' | 'regional_coordinator' | 'national_team' | 'concerned';
+import { stakeholderRecipients } from '../stakeholders/stakeholder-recipients.query.js';
+import { EventAudienceQuery, type UserAudience } from './event-audience.query.js';
+import type { EventKind } from './event-kinds.js';
+import { EventsRepository, type NewDigestItem } from './events.repository.js';
 
 /** Who hears of each kind of event (issue 12). */
 const AUDIENCE: Record<EventKind, { users: UserAudience[]; stakeholders: StakeholderRole[] }> = {
@@ -64,24 +61,6 @@ export interface EventNotice {
   params?: Pick<MessageParams, 'phase' | 'milestoneTitle' | 'note' | 'scope'>;
 }
 
-interface UserRecipient {
-  id: string;
-  email: string;
-  name: string;
-  locale: string;
-  mode: DeliveryMode;
-  countryName: string | null;
-}
-
-interface DigestItem {
-  userId: string;
-  dedupeKey: string;
-  kind: EventKind;
-  subject: string;
-  url: string;
-  occurredAt: Date;
-}
-
 /**
  * Tells the people concerned of an event, in the transaction of the change that caused it: a
  * change that is refused or rolled back tells nobody. Users hear of it as their preferences
@@ -95,6 +74,8 @@ export class EventNotifier {
   private readonly links: Links;
 
   constructor(
+    private readonly events: EventsRepository,
+    private readonly audiences: EventAudienceQuery,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     config: AppConfig,
@@ -106,12 +87,9 @@ export class EventNotifier {
   async notify(manager: EntityManager, event: EventNotice): Promise<void> {
     const audience = AUDIENCE[event.kind];
     const now = this.clock.now();
-    const [programme]: { title: string; countryCode: string }[] = event.programmeId
-      ? await manager.query(
-          `SELECT title, country_code AS "countryCode" FROM programmes WHERE id = $1`,
-          [event.programmeId],
-        )
-      : [];
+    const programme = event.programmeId
+      ? await this.audiences.programme(event.programmeId, manager)
+      : undefined;
     const url = event.link ?? this.links.countryPage(programme?.countryCode ?? '');
     const key = (email: string) => `event:${event.kind}:${event.subject}:${email.toLowerCase()}`;
     const message = (
@@ -139,9 +117,18 @@ export class EventNotifier {
       countryCode: programme?.countryCode ?? null,
     };
 
-    const users = await this.users(manager, event, programme?.countryCode ?? null, audience.users);
+    const users = await this.audiences.users(
+      {
+        kind: event.kind,
+        countryCode: programme?.countryCode ?? null,
+        actorId: event.actor?.id ?? null,
+        concernedUserId: event.concernedUserId ?? null,
+      },
+      audience.users,
+      manager,
+    );
     const drafts: NotificationDraft[] = [];
-    const digest: DigestItem[] = [];
+    const digest: NewDigestItem[] = [];
     for (const user of users) {
       if (user.mode === 'off') continue;
       const rendered = message(user.name, user.countryName, user.locale, 'user');
@@ -212,39 +199,7 @@ export class EventNotifier {
 
     await this.outbox.add(manager, drafts);
     if (digest.length > 0) {
-      await manager.query(
-        `INSERT INTO digest_items (user_id, dedupe_key, kind, subject, url, occurred_at)
-         SELECT "userId", "dedupeKey", kind, subject, url, "occurredAt"
-         FROM json_to_recordset($1::json)
-           AS d("userId" uuid, "dedupeKey" text, kind text, subject text, url text, "occurredAt" timestamptz)
-         ON CONFLICT (dedupe_key) DO NOTHING`,
-        [JSON.stringify(digest)],
-      );
+      await this.events.insertDigestItems(digest, manager);
     }
-  }
-
-  /** The enabled users the event reaches, each with their mode for its kind; never the actor. */
-  private async users(
-    manager: EntityManager,
-    event: EventNotice,
-    countryCode: string | null,
-    audience: UserAudience[],
-  ): Promise<UserRecipient[]> {
-    return manager.query(
-      `SELECT u.id, u.email, u.display_name AS name, u.locale,
-              coalesce(p.modes ->> $1, 'immediate') AS mode,
-              coalesce(c.names ->> u.locale, c.names ->> 'en') AS "countryName"
-       FROM users u
-       LEFT JOIN notification_preferences p ON p.user_id = u.id
-       LEFT JOIN countries c ON c.code = $2::text
-       WHERE NOT u.disabled AND u.id IS DISTINCT FROM $3::uuid
-         AND ((u.id = $4::uuid AND 'concerned' = ANY($5::text[]))
-           OR (u.role = 'itu_pm' AND 'itu_pm' = ANY($5::text[]))
-           OR (u.role = 'regional_coordinator' AND u.region_code = c.region_code
-               AND 'regional_coordinator' = ANY($5::text[]))
-           OR (u.role = 'national_team' AND u.country_code = c.code AND 'national_team' = ANY($5::text[])))
-       ORDER BY u.id`,
-      [event.kind, countryCode, event.actor?.id ?? null, event.concernedUserId ?? null, audience],
-    );
   }
 }

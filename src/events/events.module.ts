@@ -5,9 +5,12 @@ import { recurringJobs } from '../queues/job-schedule.js';
 import { unknownJob } from '../queues/job-errors.js';
 import { DigestJob, QueueName, type QueueJob } from '../queues/queue-names.js';
 import { DigestService } from './digest.service.js';
+import { EventAudienceQuery } from './event-audience.query.js';
 import { EventNotifier } from './event-notifier.service.js';
+import { EventsRepository } from './events.repository.js';
 import { NotificationPreferencesController } from './notification-preferences.controller.js';
 import { NotificationPreferencesService } from './notification-preferences.service.js';
+import { UserPreferencesQuery } from './user-preferences.query.js';
 
 @Processor(QueueName.Digests, { runRetryDelay: 2_000 })
 export class DigestProcessor extends WorkerHost {
@@ -37,6 +40,9 @@ export class DigestProcessor extends WorkerHost {
   ],
   controllers: [NotificationPreferencesController],
   providers: [
+    EventsRepository,
+    EventAudienceQuery,
+    UserPreferencesQuery,
     EventNotifier,
     NotificationPreferencesService,
     DigestService,
