@@ -9,9 +9,10 @@ import { EventNotifier } from '../events/event-notifier.service.js';
 import { Links } from '../messages/links.js';
 import { Outbox } from '../notifications/outbox.service.js';
 import type { ReportFormat } from './dto/report.dto.js';
-import { type ProgrammeRow, ReportDataQuery, type ReportScope } from './report-data.query.js';
+import { type ProgrammeRow, ReportDataQuery } from './report-data.query.js';
 import { reportEmails } from './report-email.js';
-import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL, uncoveredReasonSql } from './report-scope.js';
+import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
+import { ReportsRepository } from './reports.repository.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderPdf } from './renderers/pdf.js';
 import {
@@ -88,6 +89,7 @@ export class ReportCompiler {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reports: ReportsRepository,
     private readonly data: ReportDataQuery,
     private readonly clock: Clock,
     private readonly outbox: Outbox,
@@ -98,24 +100,7 @@ export class ReportCompiler {
   }
 
   async compile(reportId: string): Promise<void> {
-    const [report]: {
-      scope: ReportScope;
-      scopeKey: string;
-      formats: ReportFormat[];
-      recipients: string[];
-      requestedBy: string | null;
-      scheduled: boolean;
-    }[] = await this.dataSource.query(
-      `WITH started AS (
-           UPDATE reports SET status = 'running', progress = 5, started_at = $2
-           WHERE id = $1 AND status IN ('queued', 'running')
-           RETURNING scope, scope_key, formats, recipients, requested_by, schedule_id
-         )
-         SELECT scope, scope_key AS "scopeKey", formats, recipients, requested_by AS "requestedBy",
-                schedule_id IS NOT NULL AS scheduled
-         FROM started`,
-      [reportId, this.clock.now()],
-    );
+    const report = await this.reports.startCompiling(reportId, this.clock.now());
     if (!report) return; // completed or failed already: a repeated job does nothing
     try {
       const asOf = this.clock.now();
@@ -126,15 +111,9 @@ export class ReportCompiler {
       const weakestIndicators = await this.data.weakestIndicators(scope);
       const indicatorAssessments = await this.data.indicatorAssessments(scope);
       await this.progress(reportId, 70);
-      const [previous] = await this.dataSource.query(
-        `SELECT id, snapshot -> 'programmes' AS programmes FROM reports
-         WHERE scope_key = $1 AND status = 'completed' AND id <> $2 ORDER BY completed_at DESC LIMIT 1`,
-        [report.scopeKey, reportId],
-      );
-      const templates = await this.dataSource.query(
-        `SELECT DISTINCT a.template_key AS key, a.template_version AS version FROM assessments a
-         WHERE a.status = 'validated' AND a.programme_id = ANY($1) ORDER BY 1, 2`,
-        [programmes.map((row) => row.programmeId)],
+      const previous = await this.reports.previousCompletedReport(report.scopeKey, reportId);
+      const templates = await this.reports.templateVersions(
+        programmes.map((row) => row.programmeId),
       );
       const full: ReportSnapshot = {
         asOf: asOf.toISOString(),
@@ -158,7 +137,7 @@ export class ReportCompiler {
           ? withIndicatorDetailWithheld(full)
           : null;
       const snapshot =
-        withheld && (await this.anyRecipientWithoutDetail(report.recipients, scope))
+        withheld && (await this.reports.anyRecipientNotCovering(report.recipients, scope))
           ? withheld
           : full;
       const observerCopy = snapshot === withheld ? null : withheld;
@@ -172,37 +151,32 @@ export class ReportCompiler {
       await this.progress(reportId, 90);
       await this.dataSource.transaction(async (manager) => {
         for (const format of report.formats) {
-          await manager.query(
-            `INSERT INTO report_files (report_id, format, content, content_type, file_name, observer_content)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (report_id, format) DO UPDATE
-             SET content = EXCLUDED.content, observer_content = EXCLUDED.observer_content`,
-            [
+          await this.reports.saveFile(
+            {
               reportId,
               format,
-              files.get(format),
-              CONTENT_TYPES[format],
-              `cirt-report-${asOf.toISOString().slice(0, 10)}-${reportId.slice(0, 8)}.${format}`,
-              observerFiles.get(format) ?? null,
-            ],
+              content: files.get(format),
+              contentType: CONTENT_TYPES[format],
+              fileName: `cirt-report-${asOf.toISOString().slice(0, 10)}-${reportId.slice(0, 8)}.${format}`,
+              observerContent: observerFiles.get(format) ?? null,
+            },
+            manager,
           );
         }
-        await manager.query(
-          `UPDATE reports SET status = 'completed', progress = 100, as_of = $2, snapshot = $3::jsonb,
-                  content_hash = $4, summary = $5, completed_at = $6
-           WHERE id = $1`,
-          [
-            reportId,
+        await this.reports.markCompleted(
+          reportId,
+          {
             asOf,
-            json,
-            createHash('sha256').update(json).digest('hex'),
-            {
+            snapshotJson: json,
+            contentHash: createHash('sha256').update(json).digest('hex'),
+            summary: {
               programmes: programmes.length,
               countries: snapshot.overall?.countries ?? 0,
               meanReadiness: snapshot.overall?.meanReadiness ?? null,
             },
-            this.clock.now(),
-          ],
+            completedAt: this.clock.now(),
+          },
+          manager,
         );
         await this.outbox.add(
           manager,
@@ -240,36 +214,13 @@ export class ReportCompiler {
    */
   async markFailed(reportId: string, error: unknown): Promise<void> {
     this.logger.error({ err: error, reportId }, 'Report failed');
-    await this.dataSource.query(
-      `UPDATE reports SET status = 'failed', error = $2 WHERE id = $1 AND status <> 'completed'`,
-      [reportId, `The report could not be compiled: ${(error as Error).message}`.slice(0, 1000)],
+    await this.reports.markFailed(
+      reportId,
+      `The report could not be compiled: ${(error as Error).message}`.slice(0, 1000),
     );
-  }
-
-  /** Whether a recipient is not a user who may ask for reports of this scope. */
-  private async anyRecipientWithoutDetail(
-    recipients: string[],
-    scope: ReportScope,
-  ): Promise<boolean> {
-    const covered = uncoveredReasonSql(
-      { id: 'u.id', role: 'u.role', regionCode: 'u.region_code', disabled: 'u.disabled' },
-      '$2::jsonb',
-    );
-    const [{ some }] = await this.dataSource.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM unnest($1::text[]) AS r(address)
-         WHERE NOT EXISTS (
-           SELECT 1 FROM users u WHERE lower(u.email) = lower(r.address) AND ${covered} IS NULL)
-       ) AS some`,
-      [recipients, scope],
-    );
-    return some;
   }
 
   private async progress(reportId: string, value: number): Promise<void> {
-    await this.dataSource.query('UPDATE reports SET progress = $2 WHERE id = $1', [
-      reportId,
-      value,
-    ]);
+    await this.reports.setProgress(reportId, value);
   }
 }

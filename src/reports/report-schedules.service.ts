@@ -8,26 +8,18 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor, Principal, Role } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField, notFound } from '../common/domain-error.js';
-import { type Page, type PageQuery, paginate } from '../common/pagination.js';
+import type { Page, PageQuery } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { UserChanges } from '../users/user-changes.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
 import type { CreateReportScheduleDto, ReportScheduleResponse } from './dto/report.dto.js';
-import { ReportScopes, scopeKey, uncoveredReasonSql } from './report-scope.js';
+import { ReportScopes, scopeKey } from './report-scope.js';
+import { type PauseReason, ReportsRepository, type ScheduleRow } from './reports.repository.js';
 import { firesMoreOftenThanHourly } from './schedule-frequency.js';
 import { ReportErrors, ReportFieldErrors } from './report.errors.js';
 
 /** Schedules a user may own, paused ones included. */
 export const MAX_SCHEDULES_PER_USER = 20;
-
-const COLUMNS = `s.id, s.cron, s.timezone, s.scope, s.formats, s.recipients, s.created_by AS "createdBy",
-  s.created_at AS "createdAt", s.paused, s.paused_reason AS "pausedReason", s.paused_at AS "pausedAt"`;
-
-/** Why a schedule stopped: its owner's state (see uncoveredReasonSql), or no recipient left. */
-type PauseReason = 'owner_missing' | 'owner_disabled' | 'owner_scope_changed' | 'no_recipients';
-
-/** A schedule as its columns (COLUMNS) read it. */
-type ScheduleRow = Omit<ReportScheduleResponse, 'nextRunAt'>;
 
 /** What users.service knows of a user it has just changed. */
 export interface ScheduleOwner {
@@ -37,12 +29,6 @@ export interface ScheduleOwner {
   regionCode: string | null;
   disabled: boolean;
 }
-
-/** The owner's columns, joined as `u` beside the schedule `s`. */
-const OWNER_REASON = uncoveredReasonSql(
-  { id: 'u.id', role: 'u.role', regionCode: 'u.region_code', disabled: 'u.disabled' },
-  's.scope',
-);
 
 /** Job schedulers of report schedules are named after them; other schedulers are left alone. */
 const schedulerId = (scheduleId: string) => `report-schedule:${scheduleId}`;
@@ -62,6 +48,7 @@ export class ReportSchedulesService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Reports) private readonly queue: Queue,
+    private readonly reports: ReportsRepository,
     private readonly audit: AuditService,
     private readonly scopes: ReportScopes,
     private readonly clock: Clock,
@@ -84,7 +71,10 @@ export class ReportSchedulesService implements OnModuleInit {
     if (firesMoreOftenThanHourly(cron, timezone, this.clock.now())) {
       throw invalidField('cron', ReportFieldErrors.schedule_too_frequent);
     }
-    const refused = await this.refusedRecipients(this.dataSource.manager, dto.recipients);
+    const refused = await this.reports.refusedRecipients(
+      dto.recipients,
+      this.config.reportRecipientDomains,
+    );
     if (refused.length > 0) {
       throw invalidField('recipients', ReportFieldErrors.recipients_refused, {
         refused: refused.join(', '),
@@ -92,13 +82,17 @@ export class ReportSchedulesService implements OnModuleInit {
     }
     const schedule = await this.dataSource.transaction(async (manager) => {
       await this.assertRoomFor(manager, actor.user.id);
-      const [row] = await manager.query(
-        `WITH s AS (
-           INSERT INTO report_schedules (created_by, cron, timezone, scope, scope_key, formats, recipients)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *
-         )
-         SELECT ${COLUMNS} FROM s`,
-        [actor.user.id, cron, timezone, scope, scopeKey(scope), dto.formats, dto.recipients],
+      const row = await this.reports.insertSchedule(
+        {
+          createdBy: actor.user.id,
+          cron,
+          timezone,
+          scope,
+          scopeKey: scopeKey(scope),
+          formats: dto.formats,
+          recipients: dto.recipients,
+        },
+        manager,
       );
       await this.audit.record(manager, {
         actorId: actor.user.id,
@@ -115,26 +109,12 @@ export class ReportSchedulesService implements OnModuleInit {
   }
 
   async list(user: Principal, query: PageQuery): Promise<Page<ReportScheduleResponse>> {
-    const params: unknown[] = [];
-    const where = this.scopes.visibleTo(user, params, 's.scope');
-    const page = await paginate<ScheduleRow>(
-      this.dataSource,
-      query,
-      {
-        rows: `SELECT ${COLUMNS} FROM report_schedules s WHERE ${where}`,
-        orderBy: 's.created_at DESC, s.id',
-      },
-      params,
-    );
+    const page = await this.reports.pageSchedules(this.scopes.visibility(user), query);
     return { ...page, items: page.items.map((row) => this.withNextRun(row)) };
   }
 
   async get(user: Principal, id: string): Promise<ReportScheduleResponse> {
-    const params: unknown[] = [id];
-    const [row] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM report_schedules s WHERE s.id = $1 AND ${this.scopes.visibleTo(user, params, 's.scope')}`,
-      params,
-    );
+    const row = await this.reports.findSchedule(id, this.scopes.visibility(user));
     if (!row) throw notFound(`Report schedule ${id}`);
     return this.withNextRun(row);
   }
@@ -143,7 +123,7 @@ export class ReportSchedulesService implements OnModuleInit {
   async remove(actor: Actor, id: string): Promise<void> {
     const before = await this.get(actor.user, id);
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM report_schedules WHERE id = $1', [id]);
+      await this.reports.deleteSchedule(id, manager);
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'report_schedule.deleted',
@@ -174,10 +154,7 @@ export class ReportSchedulesService implements OnModuleInit {
   async reassign(actor: Actor, id: string, userId: string): Promise<ReportScheduleResponse> {
     const schedule = await this.dataSource.transaction(async (manager) => {
       const current = await this.lockWithOwnerReason(manager, id);
-      const [owner]: { reason: PauseReason | null }[] = await manager.query(
-        `SELECT ${OWNER_REASON} AS reason FROM report_schedules s, users u WHERE s.id = $1 AND u.id = $2`,
-        [id, userId],
-      );
+      const owner = await this.reports.ownerReasonFor(id, userId, manager);
       if (!owner) throw invalidField('userId', ReportFieldErrors.no_such_user, { id: userId });
       if (owner.reason) throw this.ownerRefusal(owner.reason);
       if (userId !== current.createdBy) await this.assertRoomFor(manager, userId);
@@ -199,16 +176,7 @@ export class ReportSchedulesService implements OnModuleInit {
     requestId: string,
     actorId: string | null = null,
   ): Promise<void> {
-    const reason = uncoveredReasonSql(
-      { id: '$1::uuid', role: '$2::text', regionCode: '$3::text', disabled: '$4::boolean' },
-      's.scope',
-    );
-    const uncovered: { id: string; reason: PauseReason }[] = await manager.query(
-      `SELECT s.id, ${reason} AS reason FROM report_schedules s
-       WHERE s.created_by = $1 AND NOT s.paused AND ${reason} IS NOT NULL
-       ORDER BY s.id FOR UPDATE`,
-      [user.id, user.role, user.regionCode, user.disabled],
-    );
+    const uncovered = await this.reports.lockSchedulesUncoveredBy(user, manager);
     for (const schedule of uncovered) {
       await this.pause(manager, schedule.id, schedule.reason, actorId, requestId);
     }
@@ -216,9 +184,7 @@ export class ReportSchedulesService implements OnModuleInit {
 
   /** Makes Redis's job schedulers match the running schedules. */
   async syncSchedulers(): Promise<void> {
-    const schedules: ScheduleRow[] = await this.dataSource.query(
-      'SELECT id, cron, timezone, paused FROM report_schedules WHERE NOT paused',
-    );
+    const schedules = await this.reports.runningSchedules();
     const wanted = new Set(schedules.map((schedule) => schedulerId(schedule.id)));
     const existing = new Set(
       (await this.queue.getJobSchedulers(0, -1))
@@ -241,35 +207,29 @@ export class ReportSchedulesService implements OnModuleInit {
    */
   async run(job: ScheduledReportJobData, firedAt: Date): Promise<void> {
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const [schedule]: {
-        paused: boolean;
-        ownerReason: PauseReason | null;
-        recipients: string[];
-      }[] = await manager.query(
-        `SELECT s.paused, ${OWNER_REASON} AS "ownerReason", s.recipients
-         FROM report_schedules s LEFT JOIN users u ON u.id = s.created_by
-         WHERE s.id = $1 FOR UPDATE OF s`,
-        [job.scheduleId],
-      );
+      const schedule = await this.reports.lockScheduleForRun(job.scheduleId, manager);
       if (!schedule || schedule.paused) return { stop: true };
       if (schedule.ownerReason) {
         await this.pause(manager, job.scheduleId, schedule.ownerReason, null, null);
         return { stop: true };
       }
-      const refused = await this.refusedRecipients(manager, schedule.recipients);
+      const refused = await this.reports.refusedRecipients(
+        schedule.recipients,
+        this.config.reportRecipientDomains,
+        manager,
+      );
       const recipients = schedule.recipients.filter((address) => !refused.includes(address));
       if (recipients.length === 0) {
         await this.pause(manager, job.scheduleId, 'no_recipients', null, null);
         return { stop: true };
       }
-      const [report]: { id: string }[] = await manager.query(
-        `INSERT INTO reports (requested_by, scope, scope_key, formats, recipients, schedule_id, scheduled_for)
-         SELECT created_by, scope, scope_key, formats, $3, id, $2 FROM report_schedules WHERE id = $1
-         ON CONFLICT (schedule_id, scheduled_for) WHERE schedule_id IS NOT NULL DO NOTHING
-         RETURNING id`,
-        [job.scheduleId, firedAt, recipients],
+      const reportId = await this.reports.insertScheduledReport(
+        job.scheduleId,
+        firedAt,
+        recipients,
+        manager,
       );
-      return { stop: false, reportId: report?.id };
+      return { stop: false, reportId };
     });
     if (outcome.stop) await this.unregister(job.scheduleId);
     if (outcome.reportId) {
@@ -281,43 +241,16 @@ export class ReportSchedulesService implements OnModuleInit {
     }
   }
 
-  /**
-   * The addresses that may not receive reports: neither an enabled registered user (whatever
-   * the letter case) nor in a domain of REPORT_RECIPIENT_DOMAINS.
-   */
-  private async refusedRecipients(manager: EntityManager, recipients: string[]): Promise<string[]> {
-    const rows: { address: string }[] = await manager.query(
-      `SELECT r.address FROM unnest($1::text[]) WITH ORDINALITY AS r(address, n)
-       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE lower(u.email) = lower(r.address) AND NOT u.disabled)
-         AND NOT coalesce(lower(substring(r.address FROM '@([^@]*)$')) = ANY($2::text[]), false)
-       ORDER BY r.n`,
-      [recipients, this.config.reportRecipientDomains],
-    );
-    return rows.map((row) => row.address);
-  }
-
   /** 409 when the user owns MAX_SCHEDULES_PER_USER schedules; holds them to that until commit. */
   private async assertRoomFor(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('report_schedules:' || $1))`, [
-      userId,
-    ]);
-    const [{ owned }] = await manager.query(
-      'SELECT count(*)::int AS owned FROM report_schedules WHERE created_by = $1',
-      [userId],
-    );
+    const owned = await this.reports.lockAndCountSchedulesOf(userId, manager);
     if (owned >= MAX_SCHEDULES_PER_USER) {
       throw new DomainError(ReportErrors.schedule_limit_reached, { max: MAX_SCHEDULES_PER_USER });
     }
   }
 
   private async lockWithOwnerReason(manager: EntityManager, id: string) {
-    const [schedule]: { paused: boolean; createdBy: string; ownerReason: PauseReason | null }[] =
-      await manager.query(
-        `SELECT s.paused, s.created_by AS "createdBy", ${OWNER_REASON} AS "ownerReason"
-         FROM report_schedules s LEFT JOIN users u ON u.id = s.created_by
-         WHERE s.id = $1 FOR UPDATE OF s`,
-        [id],
-      );
+    const schedule = await this.reports.lockScheduleWithOwnerReason(id, manager);
     if (!schedule) throw notFound(`Report schedule ${id}`);
     return schedule;
   }
@@ -333,14 +266,7 @@ export class ReportSchedulesService implements OnModuleInit {
     actorId: string | null,
     requestId: string | null,
   ): Promise<void> {
-    const [after] = await manager.query(
-      `WITH s AS (
-         UPDATE report_schedules SET paused = true, paused_reason = $2, paused_at = $3
-         WHERE id = $1 RETURNING *
-       )
-       SELECT ${COLUMNS} FROM s`,
-      [id, reason, this.clock.now()],
-    );
+    const after = await this.reports.pauseSchedule(id, reason, this.clock.now(), manager);
     await this.audit.record(manager, {
       actorId,
       action: 'report_schedule.paused',
@@ -360,18 +286,8 @@ export class ReportSchedulesService implements OnModuleInit {
     action: string,
     ownerId: string,
   ): Promise<ScheduleRow> {
-    const [before] = await manager.query(
-      `SELECT ${COLUMNS} FROM report_schedules s WHERE s.id = $1`,
-      [id],
-    );
-    const [after] = await manager.query(
-      `WITH s AS (
-         UPDATE report_schedules SET created_by = $2, paused = false, paused_reason = NULL, paused_at = NULL
-         WHERE id = $1 RETURNING *
-       )
-       SELECT ${COLUMNS} FROM s`,
-      [id, ownerId],
-    );
+    const before = await this.reports.scheduleById(id, manager);
+    const after = await this.reports.unpauseSchedule(id, ownerId, manager);
     await this.audit.record(manager, {
       actorId: actor.user.id,
       action,

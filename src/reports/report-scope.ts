@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, AccessPolicy, READ_RIGHTS } from '../auth/access-policy.js';
 import type { Principal, Role } from '../auth/roles.js';
 import { invalidField, notFound } from '../common/domain-error.js';
 import { ReportFieldErrors } from './report.errors.js';
 import type { ReportScope } from './report-data.query.js';
+import type { ReportVisibility } from './report-scope.sql.js';
+import { ReportsRepository } from './reports.repository.js';
 
 /** "global", "region:AFR" or "countries:FR,KE": how reports of the same scope find each other. */
 export function scopeKey(scope: ReportScope): string {
@@ -14,15 +14,14 @@ export function scopeKey(scope: ReportScope): string {
   return 'global';
 }
 
-/** Who may ask for reports and schedule them: a coordinator for their own region only. */
-export const REPORT_REQUESTERS = [
-  'admin',
-  'itu_pm',
-  'regional_coordinator',
-] as const satisfies Role[];
+/**
+ * Who may ask for reports and schedule them (a coordinator for their own region only): the
+ * policy's `requestReports` right, under the name the reports module has always used.
+ */
+export const REPORT_REQUESTERS = ACTION_RIGHTS.requestReports;
 
-/** Observers read reports too, with scores only (as the assessments API shows them). */
-export const REPORT_READERS = [...REPORT_REQUESTERS, 'observer'] as const satisfies Role[];
+/** Observers read reports too, with scores only: the policy's `reports` read right. */
+export const REPORT_READERS = READ_RIGHTS.reports;
 
 /** Indicator-level figures are shown to observers only from this many assessments in a scope. */
 export const MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL = 5;
@@ -35,61 +34,31 @@ export function readsIndicatorDetail(user: Pick<Principal, 'role'>): boolean {
   return (READ_RIGHTS.assessmentAnswers as readonly Role[]).includes(user.role);
 }
 
-/** SQL: the scope in `scopeColumn` lies within the region `region` (an SQL expression). */
-function withinRegionSql(scopeColumn: string, region: string): string {
-  return `((${region})::text IS NOT NULL AND (${scopeColumn} ->> 'regionCode' = ${region}
-      OR (${scopeColumn} ? 'countryCodes' AND NOT EXISTS (
-        SELECT 1 FROM jsonb_array_elements_text(${scopeColumn} -> 'countryCodes') AS listed(code)
-        JOIN countries c ON c.code = listed.code WHERE c.region_code <> ${region}))))`;
-}
-
-/** SQL expressions of a user's columns (or of parameters standing for them). */
-export interface UserSql {
-  /** NULL when there is no such user. */
-  id: string;
-  role: string;
-  regionCode: string;
-  disabled: string;
-}
-
 /**
- * SQL: why this user may not (or no longer) report on the scope in `scopeColumn`, or NULL when
- * they may: 'owner_missing', 'owner_disabled' or 'owner_scope_changed' (a role that may not ask
- * for reports, or a coordinator's region that does not hold the scope). The same rule as
- * ReportScopes.authorise, for rows already stored.
+ * Who may report on what, for reports and their schedules alike. The reports a user asks for
+ * and reads are those of their read scope (AccessPolicy): everything for the ITU,
+ * administrators and observers; a coordinator's own region.
  */
-export function uncoveredReasonSql(user: UserSql, scopeColumn: string): string {
-  const global = REPORT_REQUESTERS.filter((role) => role !== 'regional_coordinator')
-    .map((role) => `'${role}'`)
-    .join(', ');
-  return `CASE
-      WHEN ${user.id} IS NULL THEN 'owner_missing'
-      WHEN ${user.disabled} THEN 'owner_disabled'
-      WHEN ${user.role} IN (${global}) THEN NULL
-      WHEN ${user.role} = 'regional_coordinator' AND ${withinRegionSql(scopeColumn, user.regionCode)} THEN NULL
-      ELSE 'owner_scope_changed'
-    END`;
-}
-
-/** Who may report on what, for reports and their schedules alike. */
 @Injectable()
 export class ReportScopes {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly reports: ReportsRepository,
+    private readonly policy: AccessPolicy,
+  ) {}
 
   /** A coordinator reports on their own region only; the ITU and administrators on anything. */
   async authorise(user: Principal, given: ReportScope): Promise<ReportScope> {
     if (given.regionCode && given.countryCodes) {
       throw invalidField('scope', ReportFieldErrors.region_or_countries);
     }
+    const readScope = this.policy.readScope(user);
+    const ownRegion = readScope.kind === 'region' ? readScope.regionCode : null;
     const scope: ReportScope =
-      user.role === 'regional_coordinator' && !given.regionCode && !given.countryCodes
-        ? { regionCode: user.regionCode! }
+      ownRegion && !given.regionCode && !given.countryCodes
+        ? { regionCode: ownRegion }
         : { ...given };
     if (scope.countryCodes) {
-      const known: { code: string; regionCode: string }[] = await this.dataSource.query(
-        `SELECT code, region_code AS "regionCode" FROM countries WHERE code = ANY($1)`,
-        [scope.countryCodes],
-      );
+      const known = await this.reports.countriesByCode(scope.countryCodes);
       const unknown = scope.countryCodes.filter(
         (code) => !known.some((country) => country.code === code),
       );
@@ -97,28 +66,26 @@ export class ReportScopes {
         throw invalidField('scope.countryCodes', ReportFieldErrors.countries_not_tracked, {
           codes: unknown.join(', '),
         });
-      const foreign = known.find(
-        (country) => user.role === 'regional_coordinator' && country.regionCode !== user.regionCode,
-      );
+      const foreign = known.find((country) => !this.policy.includes(readScope, country));
       if (foreign) throw notFound(`Country ${foreign.code}`);
     }
-    if (
-      scope.regionCode &&
-      user.role === 'regional_coordinator' &&
-      scope.regionCode !== user.regionCode
-    ) {
+    if (scope.regionCode && ownRegion && scope.regionCode !== ownRegion) {
       throw notFound(`Region ${scope.regionCode}`);
     }
     return scope;
   }
 
-  /**
-   * SQL condition on a scope column for what a user may read: everything for the ITU,
-   * administrators and observers; a coordinator's own region's.
-   */
-  visibleTo(user: Principal, params: unknown[], scopeColumn: string): string {
-    if (user.role !== 'regional_coordinator') return 'TRUE';
-    params.push(user.regionCode);
-    return withinRegionSql(scopeColumn, `$${params.length}`);
+  /** The reports (and schedules) a user may read, by their scope; see visibleScopeSql. */
+  visibility(user: Principal): ReportVisibility {
+    if (!this.policy.mayRead(user, 'reports')) return { kind: 'none' };
+    const readScope = this.policy.readScope(user);
+    switch (readScope.kind) {
+      case 'all':
+      case 'region':
+        return readScope;
+      case 'country':
+      case 'none':
+        return { kind: 'none' };
+    }
   }
 }

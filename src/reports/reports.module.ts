@@ -11,6 +11,7 @@ import { ReportSchedulesService } from './report-schedules.service.js';
 import { ReportScopes } from './report-scope.js';
 import { ReportSchedulesController, ReportsController } from './reports.controller.js';
 import { ReportsProcessor } from './reports.processor.js';
+import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
@@ -30,6 +31,7 @@ import { ReportsService } from './reports.service.js';
   ],
   controllers: [ReportsController, ReportSchedulesController],
   providers: [
+    ReportsRepository,
     ReportsService,
     ReportSchedulesService,
     ReportScopes,

@@ -7,7 +7,7 @@ import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { notFound } from '../common/domain-error.js';
-import { type Page, type PageQuery, paginate } from '../common/pagination.js';
+import type { Page, PageQuery } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import type {
@@ -17,13 +17,10 @@ import type {
   ReportResponse,
 } from './dto/report.dto.js';
 import { ReportScopes, readsIndicatorDetail, scopeKey } from './report-scope.js';
+import { ReportsRepository } from './reports.repository.js';
 
 /** Reports deleted per transaction by the retention job. */
 const RETENTION_BATCH = 500;
-
-const COLUMNS = `r.id, r.status, r.progress, r.as_of AS "asOf", r.scope, r.formats, r.summary, r.error,
-  r.content_hash AS "contentHash", r.requested_by AS "requestedBy", r.created_at AS "createdAt",
-  r.completed_at AS "completedAt", r.schedule_id AS "scheduleId"`;
 
 @Injectable()
 export class ReportsService {
@@ -31,6 +28,7 @@ export class ReportsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reports: ReportsRepository,
     @InjectQueue(QueueName.Reports) private readonly queue: Queue,
     private readonly audit: AuditService,
     private readonly scopes: ReportScopes,
@@ -45,19 +43,19 @@ export class ReportsService {
   async request(actor: Actor, dto: CreateReportDto): Promise<ReportAcceptedResponse> {
     const scope = await this.scopes.authorise(actor.user, dto.scope);
     const id = await this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(
-        `INSERT INTO reports (requested_by, scope, scope_key, formats) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [actor.user.id, scope, scopeKey(scope), dto.formats],
+      const reportId = await this.reports.insertReport(
+        { requestedBy: actor.user.id, scope, scopeKey: scopeKey(scope), formats: dto.formats },
+        manager,
       );
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'report.requested',
         entityType: 'report',
-        entityId: row.id,
+        entityId: reportId,
         after: { scope, formats: dto.formats },
         requestId: actor.requestId,
       });
-      return row.id as string;
+      return reportId;
     });
     await this.queue
       .add(ReportJob.Compile, { reportId: id }, { jobId: id })
@@ -69,12 +67,10 @@ export class ReportsService {
 
   /** Moves queued reports into the queue; a job already there for a report is left as it is. */
   async relayQueued(): Promise<number> {
-    const queued: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM reports WHERE status = 'queued' ORDER BY created_at LIMIT 100`,
-    );
+    const queued = await this.reports.queuedReports();
     if (queued.length > 0) {
       await this.queue.addBulk(
-        queued.map(({ id }) => ({
+        queued.map((id) => ({
           name: ReportJob.Compile,
           data: { reportId: id },
           opts: { jobId: id },
@@ -85,25 +81,11 @@ export class ReportsService {
   }
 
   async list(user: Principal, query: PageQuery): Promise<Page<ReportResponse>> {
-    const params: unknown[] = [];
-    const where = this.scopes.visibleTo(user, params, 'r.scope');
-    return paginate<ReportResponse>(
-      this.dataSource,
-      query,
-      {
-        rows: `SELECT ${COLUMNS} FROM reports r WHERE ${where}`,
-        orderBy: 'r.created_at DESC, r.id',
-      },
-      params,
-    );
+    return this.reports.pageReports(this.scopes.visibility(user), query);
   }
 
   async get(user: Principal, id: string): Promise<ReportResponse> {
-    const params: unknown[] = [id];
-    const [row] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM reports r WHERE r.id = $1 AND ${this.scopes.visibleTo(user, params, 'r.scope')}`,
-      params,
-    );
+    const row = await this.reports.findReport(id, this.scopes.visibility(user));
     if (!row) throw notFound(`Report ${id}`);
     return row;
   }
@@ -111,14 +93,9 @@ export class ReportsService {
   async file(user: Principal, id: string, format: ReportFormat) {
     await this.get(user, id);
     // Readers with scores only get the copy without indicator levels, where there is one.
-    const [file] = await this.dataSource.query(
-      `SELECT CASE WHEN $3 THEN content ELSE coalesce(observer_content, content) END AS content,
-              content_type AS "contentType", file_name AS "fileName"
-       FROM report_files WHERE report_id = $1 AND format = $2`,
-      [id, format, readsIndicatorDetail(user)],
-    );
+    const file = await this.reports.findFile(id, format, readsIndicatorDetail(user));
     if (!file) throw notFound(`The ${format} file of report ${id}`);
-    return file as { content: Buffer; contentType: string; fileName: string };
+    return file;
   }
 
   /**
@@ -132,14 +109,11 @@ export class ReportsService {
     let deleted = 0;
     for (;;) {
       const batch = await this.dataSource.transaction(async (manager) => {
-        const rows: { id: string; scope: object; createdAt: Date }[] = await manager.query(
-          `SELECT id, scope, created_at AS "createdAt" FROM reports WHERE created_at < $1
-           ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [before, RETENTION_BATCH],
+        const rows = await this.reports.lockReportsCreatedBefore(before, RETENTION_BATCH, manager);
+        await this.reports.deleteReportsWithFiles(
+          rows.map((row) => row.id),
+          manager,
         );
-        const ids = rows.map((row) => row.id);
-        await manager.query('DELETE FROM report_files WHERE report_id = ANY($1)', [ids]);
-        await manager.query('DELETE FROM reports WHERE id = ANY($1)', [ids]);
         for (const row of rows) {
           await this.audit.record(manager, {
             actorId: null,
