@@ -13,6 +13,7 @@ import { ProgrammeDaysInPhaseIndex1795398500000 } from './1795398500000-programm
 import { EventNotifications1795400000000 } from './1795400000000-event-notifications.js';
 import { SessionsAndSecrets1795401000000 } from './1795401000000-sessions-and-secrets.js';
 import { ReportSchedulePause1795402000000 } from './1795402000000-report-schedule-pause.js';
+import { ReportOutbox1795403000000 } from './1795403000000-report-outbox.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   EventNotifications1795400000000,
   SessionsAndSecrets1795401000000,
   ReportSchedulePause1795402000000,
+  ReportOutbox1795403000000,
 ];

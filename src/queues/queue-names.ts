@@ -10,7 +10,8 @@ export enum QueueName {
   Reminders = 'reminders',
   /**
    * One job per report row (jobId = row id): compile it; the runs of report schedules; the
-   * tick that queues waiting rows and repairs schedulers; the daily retention job.
+   * tick that queues waiting rows and repairs schedulers; the tick that puts back the rows whose
+   * job Redis lost; the daily retention job.
    */
   Reports = 'reports',
   /** The hourly tick that writes the daily digests of users whose morning it is. */
@@ -20,6 +21,8 @@ export enum QueueName {
 export enum ReportJob {
   Compile = 'compile',
   Relay = 'relay',
+  /** Puts back to the relay the queued or running reports whose compile job Redis lost. */
+  Reconcile = 'reconcile',
   Scheduled = 'scheduled',
   /** Daily: deletes the reports older than REPORT_RETENTION_DAYS. */
   Retention = 'retention',
@@ -66,6 +69,7 @@ export interface JobData {
   [QueueName.Reports]: {
     [ReportJob.Compile]: CompileReportJobData;
     [ReportJob.Relay]: TickJobData;
+    [ReportJob.Reconcile]: TickJobData;
     [ReportJob.Scheduled]: ScheduledReportJobData;
     [ReportJob.Retention]: TickJobData;
   };

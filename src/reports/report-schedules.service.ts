@@ -13,6 +13,7 @@ import { AppConfig } from '../config/app-config.js';
 import { UserChanges } from '../users/user-changes.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
 import type { CreateReportScheduleDto, ReportScheduleResponse } from './dto/report.dto.js';
+import { ReportOutbox } from './report-outbox.service.js';
 import { ReportScopes, scopeKey } from './report-scope.js';
 import { type PauseReason, ReportsRepository, type ScheduleRow } from './reports.repository.js';
 import { firesMoreOftenThanHourly } from './schedule-frequency.js';
@@ -49,6 +50,7 @@ export class ReportSchedulesService implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Reports) private readonly queue: Queue,
     private readonly reports: ReportsRepository,
+    private readonly outbox: ReportOutbox,
     private readonly audit: AuditService,
     private readonly scopes: ReportScopes,
     private readonly clock: Clock,
@@ -232,13 +234,8 @@ export class ReportSchedulesService implements OnModuleInit {
       return { stop: false, reportId };
     });
     if (outcome.stop) await this.unregister(job.scheduleId);
-    if (outcome.reportId) {
-      await this.queue.add(
-        ReportJob.Compile,
-        { reportId: outcome.reportId },
-        { jobId: outcome.reportId },
-      );
-    }
+    // As for a report asked by hand: if Redis refuses the job, the relay tick queues it later.
+    if (outcome.reportId) await this.outbox.queueCompile(outcome.reportId);
   }
 
   /** 409 when the user owns MAX_SCHEDULES_PER_USER schedules; holds them to that until commit. */

@@ -7,6 +7,7 @@ import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import { ReportCompiler } from './report-compiler.service.js';
 import { ReportDataQuery } from './report-data.query.js';
+import { ReportOutbox } from './report-outbox.service.js';
 import { ReportSchedulesService } from './report-schedules.service.js';
 import { ReportScopes } from './report-scope.js';
 import { ReportSchedulesController, ReportsController } from './reports.controller.js';
@@ -32,6 +33,7 @@ import { ReportsService } from './reports.service.js';
   controllers: [ReportsController, ReportSchedulesController],
   providers: [
     ReportsRepository,
+    ReportOutbox,
     ReportsService,
     ReportSchedulesService,
     ReportScopes,
@@ -40,6 +42,7 @@ import { ReportsService } from './reports.service.js';
     ReportsProcessor,
     recurringJobs(QueueName.Reports, () => [
       { name: ReportJob.Relay, every: 10_000 },
+      { name: ReportJob.Reconcile, every: 60_000 },
       { name: ReportJob.Retention, pattern: '17 3 * * *' },
     ]),
   ],

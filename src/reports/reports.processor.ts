@@ -3,6 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { isLastAttempt, isTransientError, unknownJob } from '../queues/job-errors.js';
 import { type NamedJob, QueueName, type QueueJob, ReportJob } from '../queues/queue-names.js';
 import { ReportCompiler } from './report-compiler.service.js';
+import { ReportOutbox } from './report-outbox.service.js';
 import { ReportSchedulesService } from './report-schedules.service.js';
 import { ReportsService } from './reports.service.js';
 
@@ -10,6 +11,7 @@ import { ReportsService } from './reports.service.js';
 export class ReportsProcessor extends WorkerHost {
   constructor(
     private readonly compiler: ReportCompiler,
+    private readonly outbox: ReportOutbox,
     private readonly reports: ReportsService,
     private readonly schedules: ReportSchedulesService,
   ) {
@@ -23,6 +25,8 @@ export class ReportsProcessor extends WorkerHost {
         return this.compile(job);
       case ReportJob.Relay:
         return this.relay();
+      case ReportJob.Reconcile:
+        return this.reconcile();
       case ReportJob.Scheduled:
         return this.scheduled(job);
       case ReportJob.Retention:
@@ -49,8 +53,12 @@ export class ReportsProcessor extends WorkerHost {
   }
 
   private async relay(): Promise<void> {
-    await this.reports.relayQueued();
+    await this.outbox.relay();
     await this.schedules.syncSchedulers();
+  }
+
+  private async reconcile(): Promise<void> {
+    await this.outbox.reconcile();
   }
 
   private async scheduled(job: NamedJob<QueueName.Reports, ReportJob.Scheduled>): Promise<void> {

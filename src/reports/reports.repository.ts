@@ -124,12 +124,63 @@ export class ReportsRepository {
     await manager.query('DELETE FROM reports WHERE id = ANY($1)', [ids]);
   }
 
-  /** The oldest queued reports, for the relay tick. */
-  async queuedReports(): Promise<string[]> {
-    const queued: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM reports WHERE status = 'queued' ORDER BY created_at LIMIT 100`,
+  // The reports outbox: a queued report's row waits for the relay until `queued_at` says its
+  // compile job was added (jobId = report id).
+
+  /** Notes that the report's compile job is in the queue, unless the relay did so already. */
+  async stampQueued(reportId: string, at: Date): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE reports SET queued_at = $2 WHERE id = $1 AND queued_at IS NULL',
+      [reportId, at],
     );
-    return queued.map((row) => row.id);
+  }
+
+  /**
+   * Stamps up to `limit` queued reports that no job was added for yet, oldest first, skipping
+   * those another relay holds; answers their ids. The caller adds their jobs before it commits.
+   */
+  async stampUnqueuedReports(at: Date, limit: number, manager: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `WITH picked AS (
+         SELECT id FROM reports WHERE status = 'queued' AND queued_at IS NULL
+         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), stamped AS (
+         UPDATE reports r SET queued_at = $1 FROM picked WHERE r.id = picked.id RETURNING r.id
+       )
+       SELECT id FROM stamped`,
+      [at, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Queued or running reports whose job was added more than `seconds` before `now`. */
+  async reportsInQueueSince(now: Date, seconds: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM reports
+       WHERE status IN ('queued', 'running') AND queued_at < $1::timestamptz - make_interval(secs => $2)
+       ORDER BY queued_at LIMIT $3`,
+      [now, seconds, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Puts these reports back to queued, unstamped, as they were before their first compile, if
+   * they are still queued or running on a job added more than `seconds` before `now` (a relay
+   * since then stamped them anew). Answers the ids put back.
+   */
+  async requeueReports(ids: string[], now: Date, seconds: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH requeued AS (
+         UPDATE reports SET status = 'queued', progress = 0, started_at = NULL, queued_at = NULL
+         WHERE id = ANY($1) AND status IN ('queued', 'running')
+           AND queued_at < $2::timestamptz - make_interval(secs => $3)
+         RETURNING id
+       )
+       SELECT id FROM requeued`,
+      [ids, now, seconds],
+    );
+    return rows.map((row) => row.id);
   }
 
   // Compiling

@@ -1,7 +1,5 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -9,13 +7,13 @@ import { Clock } from '../common/clock.js';
 import { notFound } from '../common/domain-error.js';
 import type { Page, PageQuery } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
-import { QueueName, ReportJob } from '../queues/queue-names.js';
 import type {
   CreateReportDto,
   ReportAcceptedResponse,
   ReportFormat,
   ReportResponse,
 } from './dto/report.dto.js';
+import { ReportOutbox } from './report-outbox.service.js';
 import { ReportScopes, readsIndicatorDetail, scopeKey } from './report-scope.js';
 import { ReportsRepository } from './reports.repository.js';
 
@@ -29,7 +27,7 @@ export class ReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reports: ReportsRepository,
-    @InjectQueue(QueueName.Reports) private readonly queue: Queue,
+    private readonly outbox: ReportOutbox,
     private readonly audit: AuditService,
     private readonly scopes: ReportScopes,
     private readonly clock: Clock,
@@ -57,27 +55,8 @@ export class ReportsService {
       });
       return reportId;
     });
-    await this.queue
-      .add(ReportJob.Compile, { reportId: id }, { jobId: id })
-      .catch((error: Error) => {
-        this.logger.warn(`Report ${id} waits for the relay: ${error.message}`);
-      });
+    await this.outbox.queueCompile(id);
     return { id, status: 'queued' };
-  }
-
-  /** Moves queued reports into the queue; a job already there for a report is left as it is. */
-  async relayQueued(): Promise<number> {
-    const queued = await this.reports.queuedReports();
-    if (queued.length > 0) {
-      await this.queue.addBulk(
-        queued.map((id) => ({
-          name: ReportJob.Compile,
-          data: { reportId: id },
-          opts: { jobId: id },
-        })),
-      );
-    }
-    return queued.length;
   }
 
   async list(user: Principal, query: PageQuery): Promise<Page<ReportResponse>> {
