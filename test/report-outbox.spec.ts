@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { QueueName, ReportJob } from '../src/queues/queue-names.js';
 import { ReportOutbox } from '../src/reports/report-outbox.service.js';
 import { ReportsProcessor } from '../src/reports/reports.processor.js';
+import { ReportsRepository } from '../src/reports/reports.repository.js';
 import { type TestUser, createUser } from './factories/users.js';
 import { type TestApp, client, controlClock, startTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -147,6 +148,24 @@ describe('the reports outbox', () => {
     expect(await outbox.reconcile()).toBe(0);
 
     // The relay's recurring tick takes it from there.
+    await worker().resume();
+    expect(await completed(id)).toMatchObject({ status: 'completed', progress: 100, error: null });
+  }, 60_000);
+
+  it('should look after a running report whose stamp was never written (the database away after its job was added)', async () => {
+    await worker().pause();
+    // What the request leaves when the job went in but the stamp did not.
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO reports (requested_by, scope, scope_key, formats)
+       VALUES ($1, '{"countryCodes": ["RW"]}', 'countries:RW', '{json}') RETURNING id`,
+      [pm.id],
+    );
+    // A worker starts compiling it (the compile's first step), then Redis loses the job.
+    expect(await t.app.get(ReportsRepository).startCompiling(id, clock.current)).toBeDefined();
+    expect(await row(id)).toMatchObject({ status: 'running', queuedAt: clock.current });
+
+    clock.current = new Date(clock.current.getTime() + 2 * 60_000);
+    expect(await t.app.get(ReportOutbox).reconcile()).toBe(1);
     await worker().resume();
     expect(await completed(id)).toMatchObject({ status: 'completed', progress: 100, error: null });
   }, 60_000);

@@ -187,12 +187,14 @@ export class ReportsRepository {
 
   /**
    * Marks a queued or running report running and answers what its compile needs; undefined
-   * when it is completed or failed already.
+   * when it is completed or failed already. A report whose stamp was not written after its job
+   * was added (the database away just then) gets it now, so that the reconciler looks after it.
    */
   async startCompiling(reportId: string, at: Date): Promise<CompileStart | undefined> {
     const [report]: CompileStart[] = await this.dataSource.query(
       `WITH started AS (
-           UPDATE reports SET status = 'running', progress = 5, started_at = $2
+           UPDATE reports SET status = 'running', progress = 5, started_at = $2,
+                              queued_at = coalesce(queued_at, $2)
            WHERE id = $1 AND status IN ('queued', 'running')
            RETURNING scope, scope_key, formats, recipients, requested_by, schedule_id
          )
