@@ -1,5 +1,4 @@
-import { REPORT_READERS, REPORT_REQUESTERS } from '../reports/report-scope.js';
-import { ACTION_RIGHTS, AccessPolicy, READ_RIGHTS } from './access-policy.js';
+import { AccessPolicy } from './access-policy.js';
 import { ROLES, type Principal, type Role } from './roles.js';
 
 function user(role: Role): Principal {
@@ -70,10 +69,5 @@ describe('ACTION_RIGHTS', () => {
         ]);
       }
     }
-  });
-
-  it("should agree with the reports module's own lists of who requests and reads reports", () => {
-    expect([...ACTION_RIGHTS.requestReports].sort()).toEqual([...REPORT_REQUESTERS].sort());
-    expect([...READ_RIGHTS.reports].sort()).toEqual([...REPORT_READERS].sort());
   });
 });

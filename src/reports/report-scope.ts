@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ACTION_RIGHTS, AccessPolicy, READ_RIGHTS } from '../auth/access-policy.js';
+import { AccessPolicy, READ_RIGHTS } from '../auth/access-policy.js';
 import type { Principal, Role } from '../auth/roles.js';
 import { invalidField, notFound } from '../common/domain-error.js';
 import { ReportFieldErrors } from './report.errors.js';
@@ -13,15 +13,6 @@ export function scopeKey(scope: ReportScope): string {
   if (scope.countryCodes) return `countries:${[...scope.countryCodes].sort().join(',')}`;
   return 'global';
 }
-
-/**
- * Who may ask for reports and schedule them (a coordinator for their own region only): the
- * policy's `requestReports` right, under the name the reports module has always used.
- */
-export const REPORT_REQUESTERS = ACTION_RIGHTS.requestReports;
-
-/** Observers read reports too, with scores only: the policy's `reports` read right. */
-export const REPORT_READERS = READ_RIGHTS.reports;
 
 /** Indicator-level figures are shown to observers only from this many assessments in a scope. */
 export const MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL = 5;
