@@ -1,40 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { type AuditEntry, AuditRepository } from './audit.repository.js';
 
-export interface AuditEntry {
-  actorId: string | null;
-  action: string;
-  entityType: string;
-  entityId?: string | null;
-  countryCode?: string | null;
-  before?: object | null;
-  after?: object | null;
-  requestId?: string | null;
-}
+export type { AuditEntry } from './audit.repository.js';
 
-const COLUMNS = `actor_id, action, entity_type, entity_id, country_code, before, after, request_id`;
-
-function valuesOf(entry: AuditEntry): unknown[] {
-  return [
-    entry.actorId,
-    entry.action,
-    entry.entityType,
-    entry.entityId ?? null,
-    entry.countryCode ?? null,
-    entry.before ? JSON.stringify(entry.before) : null,
-    entry.after ? JSON.stringify(entry.after) : null,
-    entry.requestId ?? null,
-  ];
-}
-
+/** How every module records its changes; the SQL is the audit repository's. */
 @Injectable()
 export class AuditService {
+  constructor(private readonly repository: AuditRepository) {}
+
   /** Records a change with the manager of the transaction that makes it. */
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      valuesOf(entry),
-    );
+    await this.repository.insert(entry, manager);
   }
 
   /**
@@ -47,11 +24,6 @@ export class AuditService {
     entry: AuditEntry,
     firstParameter: number,
   ): { sql: string; parameters: unknown[] } {
-    const parameters = valuesOf(entry);
-    const placeholders = parameters.map((_, index) => `$${firstParameter + index}`).join(', ');
-    return {
-      sql: `INSERT INTO audit_events (${COLUMNS}) SELECT ${placeholders} FROM ${source}`,
-      parameters,
-    };
+    return this.repository.insertPerRowSql(source, entry, firstParameter);
   }
 }
