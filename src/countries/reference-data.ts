@@ -2,6 +2,7 @@ import ct from 'countries-and-timezones';
 import isoCountries from 'i18n-iso-countries';
 import type { EntityManager } from 'typeorm';
 import { LOCALES, type LocalisedNames } from '../common/locales.js';
+import { CountriesRepository } from './countries.repository.js';
 import countrySeed from './seed/countries.json' with { type: 'json' };
 import regionSeed from './seed/regions.json' with { type: 'json' };
 
@@ -11,6 +12,12 @@ interface CountrySeed {
   ituMember: boolean;
   /** The capital's zone, for countries that span several. */
   timezone?: string;
+}
+
+export interface ReferenceRegion {
+  code: string;
+  names: LocalisedNames;
+  timezone: string;
 }
 
 export interface ReferenceCountry {
@@ -57,18 +64,8 @@ export function referenceCountries(): ReferenceCountry[] {
  * region mapping is data an administrator may change, and a restart must not undo that.
  */
 export async function loadReferenceData(manager: EntityManager): Promise<void> {
-  await manager.query(
-    `INSERT INTO regions (code, names, timezone)
-     SELECT code, names, timezone FROM jsonb_to_recordset($1::jsonb) AS r(code text, names jsonb, timezone text)
-     ON CONFLICT (code) DO NOTHING`,
-    [JSON.stringify(regionSeed)],
-  );
-  await manager.query(
-    `INSERT INTO countries (code, iso3, region_code, itu_member, timezone, names)
-     SELECT code, iso3, "regionCode", "ituMember", timezone, names
-     FROM jsonb_to_recordset($1::jsonb)
-       AS c(code text, iso3 text, "regionCode" text, "ituMember" boolean, timezone text, names jsonb)
-     ON CONFLICT (code) DO NOTHING`,
-    [JSON.stringify(referenceCountries())],
-  );
+  // Runs before the application (and its dependency injection) starts: the repository is made here.
+  const repository = new CountriesRepository(manager.dataSource);
+  await repository.insertMissingRegions(regionSeed as ReferenceRegion[], manager);
+  await repository.insertMissingCountries(referenceCountries(), manager);
 }
