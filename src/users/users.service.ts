@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CountriesService } from '../countries/countries.service.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashPassword, passwordProblems } from '../auth/passwords.js';
@@ -14,11 +15,12 @@ import {
   validationFailed,
 } from '../common/domain-error.js';
 import { UserErrors, UserFieldErrors } from './user.errors.js';
-import { type Page, paginate } from '../common/pagination.js';
+import type { Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
 import { UserChanges } from './user-changes.js';
-import { User } from './user.entity.js';
+import type { User } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
 
 interface Scope {
   role: Role;
@@ -79,32 +81,15 @@ export class UsersService implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: UsersRepository,
+    private readonly countries: CountriesService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly changes: UserChanges,
   ) {}
 
   list(query: UsersQuery): Promise<Page<UserResponse>> {
-    const params: unknown[] = [];
-    const where = ['TRUE'];
-    if (query.role) where.push(`u.role = $${params.push(query.role)}`);
-    if (query.q) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
-      const at = params.push(pattern);
-      where.push(`(u.email ILIKE $${at} OR u.display_name ILIKE $${at})`);
-    }
-    return paginate<UserResponse>(
-      this.dataSource,
-      query,
-      {
-        rows: `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.country_code AS "countryCode",
-                u.region_code AS "regionCode", u.locale, u.disabled, u.created_at AS "createdAt",
-                u.updated_at AS "updatedAt"
-         FROM users u WHERE ${where.join(' AND ')}`,
-        orderBy: 'u.email, u.id',
-      },
-      params,
-    );
+    return this.repository.listPage(query);
   }
 
   async get(id: string): Promise<UserResponse> {
@@ -157,7 +142,7 @@ export class UsersService implements OnApplicationBootstrap {
         disabled: dto.disabled ?? user.disabled,
         ...(passwordHash ? { passwordHash } : {}),
       });
-      const saved = toResponse(await manager.save(user));
+      const saved = toResponse(await this.repository.save(user, manager));
       await this.changes.publish(manager, {
         user: saved,
         passwordChanged: passwordHash !== undefined,
@@ -185,7 +170,7 @@ export class UsersService implements OnApplicationBootstrap {
    */
   async setOwnPassword(actor: Actor, passwordHash: string, keepSession: string | null) {
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(User, { id: actor.user.id }, { passwordHash });
+      await this.repository.updatePasswordHash(actor.user.id, passwordHash, manager);
       await this.changes.publish(manager, {
         user: { ...actor.user, disabled: false },
         passwordChanged: true,
@@ -220,14 +205,15 @@ export class UsersService implements OnApplicationBootstrap {
     const passwordHash = await hashPassword(dto.password);
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const user = await manager.save(
-          manager.create(User, {
+        const user = await this.repository.insert(
+          {
             email: dto.email,
             displayName: dto.displayName,
             ...scope,
             locale: dto.locale ?? 'en',
             passwordHash,
-          }),
+          },
+          manager,
         );
         const created = toResponse(user);
         await this.audit.record(manager, {
@@ -250,9 +236,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** The signed-in user behind a token, or null when there is none or they are disabled. */
   async findActive(id: string): Promise<Principal | null> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .findOne({ where: { id, disabled: false } });
+    const user = await this.repository.findActiveById(id);
     return user
       ? {
           id: user.id,
@@ -270,35 +254,24 @@ export class UsersService implements OnApplicationBootstrap {
   async findCredentials(
     email: string,
   ): Promise<{ id: string; passwordHash: string; disabled: boolean } | null> {
-    return this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .select(['u.id', 'u.disabled'])
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email: email.trim() })
-      .getOne();
+    return this.repository.findCredentialsByEmail(email);
   }
 
   /** With ADMIN_EMAIL and ADMIN_PASSWORD set, the first start creates the first administrator. */
   async onApplicationBootstrap(): Promise<void> {
     const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
     if (!email || !password) return;
-    if ((await this.dataSource.getRepository(User).count()) > 0) return;
+    if ((await this.repository.count()) > 0) return;
     const passwordHash = await hashPassword(password);
-    const [created] = await this.dataSource.query(
-      `INSERT INTO users (email, display_name, role, password_hash)
-       SELECT $1, 'Administrator', 'admin', $2 WHERE NOT EXISTS (SELECT 1 FROM users)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [email.trim().toLowerCase(), passwordHash],
+    const created = await this.repository.insertFirstAdministrator(
+      email.trim().toLowerCase(),
+      passwordHash,
     );
     if (created) this.logger.log(`Created the first administrator, ${email}`);
   }
 
   private async find(manager: EntityManager, id: string, forUpdate = false): Promise<User> {
-    const user = await manager.getRepository(User).findOne({
-      where: { id },
-      ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const user = await this.repository.findById(id, manager, forUpdate);
     if (!user) throw notFound(`User ${id}`);
     return user;
   }
@@ -312,10 +285,7 @@ export class UsersService implements OnApplicationBootstrap {
   private async assertValidScope(scope: Scope, manager: EntityManager = this.dataSource.manager) {
     const problems = scopeProblems(scope);
     if (problems.length === 0 && scope.countryCode) {
-      const [country] = await manager.query('SELECT 1 FROM countries WHERE code = $1', [
-        scope.countryCode,
-      ]);
-      if (!country) {
+      if (!(await this.countries.isTracked(scope.countryCode, manager))) {
         problems.push(
           fieldError('countryCode', ValidationFieldErrors.country_not_tracked, {
             country: scope.countryCode,
