@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { notFound } from '../common/domain-error.js';
-import { ApiToken } from './api-token.entity.js';
+import type { ApiToken } from './api-token.entity.js';
+import { AuthRepository } from './auth.repository.js';
 import type { Actor } from './roles.js';
 import type {
   ApiTokenResponse,
@@ -35,6 +36,7 @@ function toResponse(token: ApiToken): ApiTokenResponse {
 export class ApiTokensService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AuthRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -45,13 +47,9 @@ export class ApiTokensService {
     const days = dto.expiresInDays ?? DEFAULT_LIFETIME_DAYS;
     const expiresAt = new Date(this.clock.now().getTime() + days * 86_400_000);
     return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.save(
-        manager.create(ApiToken, {
-          userId: actor.user.id,
-          name: dto.name,
-          tokenHash: digest(token),
-          expiresAt,
-        }),
+      const saved = await this.repository.insertApiToken(
+        { userId: actor.user.id, name: dto.name, tokenHash: digest(token), expiresAt },
+        manager,
       );
       const created = toResponse(saved);
       await this.audit.record(manager, {
@@ -68,9 +66,7 @@ export class ApiTokensService {
 
   /** The tokens of a user: the caller's own, or anyone's for an administrator (admin routes). */
   async list(userId: string): Promise<ApiTokenResponse[]> {
-    const tokens = await this.dataSource
-      .getRepository(ApiToken)
-      .find({ where: { userId }, order: { createdAt: 'DESC' } });
+    const tokens = await this.repository.listApiTokens(userId);
     return tokens.map(toResponse);
   }
 
@@ -80,14 +76,11 @@ export class ApiTokensService {
    */
   async revoke(actor: Actor, id: string, ownerId: string = actor.user.id): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const token = await manager.getRepository(ApiToken).findOne({
-        where: { id, userId: ownerId, revokedAt: IsNull() },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const token = await this.repository.findUnrevokedApiTokenForUpdate(id, ownerId, manager);
       if (!token) throw notFound(`API token ${id}`);
       const before = toResponse(token);
       token.revokedAt = this.clock.now();
-      await manager.save(token);
+      await this.repository.saveApiToken(token, manager);
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'api_token.revoked',
@@ -102,10 +95,7 @@ export class ApiTokensService {
 
   /** Revokes every live token of the user, in the caller's transaction (a password change). */
   async revokeAll(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(
-      `UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, this.clock.now()],
-    );
+    await this.repository.revokeAllApiTokens(userId, this.clock.now(), manager);
   }
 
   /**
@@ -113,18 +103,6 @@ export class ApiTokensService {
    * minute so that a busy script does not write on every request.
    */
   async find(token: string): Promise<{ id: string; userId: string } | null> {
-    const [row] = await this.dataSource.query(
-      `WITH live AS (
-         SELECT id, user_id, last_used_at FROM api_tokens
-         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
-       ), touched AS (
-         UPDATE api_tokens t SET last_used_at = $2 FROM live
-         WHERE t.id = live.id
-           AND (live.last_used_at IS NULL OR live.last_used_at < $2 - interval '1 minute')
-       )
-       SELECT id, user_id AS "userId" FROM live`,
-      [digest(token), this.clock.now()],
-    );
-    return row ?? null;
+    return this.repository.findLiveApiTokenNotingUse(digest(token), this.clock.now());
   }
 }

@@ -11,6 +11,7 @@ import { AccessPolicy } from './access-policy.js';
 import { ApiToken } from './api-token.entity.js';
 import { ApiTokensService } from './api-tokens.service.js';
 import { AuthController } from './auth.controller.js';
+import { AuthRepository } from './auth.repository.js';
 import { AuthService } from './auth.service.js';
 import { LoginLimiter } from './login-limiter.js';
 import { ServerSecrets, loadServerSecrets } from './server-secrets.js';
@@ -27,7 +28,7 @@ const ISSUER = 'cirt-tracker';
       provide: ServerSecrets,
       inject: [getDataSourceToken(), AppConfig],
       useFactory: (dataSource: DataSource, config: AppConfig) =>
-        loadServerSecrets(dataSource, config),
+        loadServerSecrets(new AuthRepository(dataSource), config),
     },
   ],
   exports: [ServerSecrets],
@@ -58,6 +59,7 @@ class ServerSecretsModule {}
   ],
   controllers: [AuthController, UserTokensController],
   providers: [
+    AuthRepository,
     AuthService,
     ApiTokensService,
     SessionsService,

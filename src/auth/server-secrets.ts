@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import type { AuthRepository } from './auth.repository.js';
 
 /** The secrets the service signs with: never constants of the source code. */
 export class ServerSecrets {
@@ -16,25 +16,19 @@ export class ServerSecrets {
  * The secret of that name from the database, made at random the first time it is asked for.
  * Concurrent first starts of several replicas agree: the insert that loses keeps the winner's.
  */
-async function storedSecret(dataSource: DataSource, name: string): Promise<Buffer> {
-  const [row] = await dataSource.query(
-    `WITH made AS (
-       INSERT INTO server_secrets (name, value) VALUES ($1, $2)
-       ON CONFLICT (name) DO NOTHING RETURNING value
-     )
-     SELECT value FROM made UNION ALL SELECT value FROM server_secrets WHERE name = $1`,
-    [name, randomBytes(48).toString('base64')],
-  );
-  if (!row) return storedSecret(dataSource, name);
-  return Buffer.from(row.value, 'base64');
+async function storedSecret(repository: AuthRepository, name: string): Promise<Buffer> {
+  const value = await repository.insertOrReadSecret(name, randomBytes(48).toString('base64'));
+  if (value === null) return storedSecret(repository, name);
+  return Buffer.from(value, 'base64');
 }
 
+/** Read before the rest of the application starts, so with a repository made by hand. */
 export async function loadServerSecrets(
-  dataSource: DataSource,
+  repository: AuthRepository,
   config: AppConfig,
 ): Promise<ServerSecrets> {
   return new ServerSecrets(
-    config.JWT_SECRET ? Buffer.from(config.JWT_SECRET) : await storedSecret(dataSource, 'jwt'),
-    await storedSecret(dataSource, 'csrf'),
+    config.JWT_SECRET ? Buffer.from(config.JWT_SECRET) : await storedSecret(repository, 'jwt'),
+    await storedSecret(repository, 'csrf'),
   );
 }
