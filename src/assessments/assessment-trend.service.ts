@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/roles.js';
 import { ProgrammeAccess } from '../programmes/programme-access.service.js';
+import { AssessmentsRepository } from './assessments.repository.js';
 import { AssessmentsService } from './assessments.service.js';
 import { carryAnswersForward, scoreAssessment, type Band } from './scoring.js';
 import type { AssessmentKind } from './template.types.js';
@@ -34,7 +33,7 @@ export interface Trend {
 @Injectable()
 export class AssessmentTrendService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AssessmentsRepository,
     private readonly programmes: ProgrammeAccess,
     private readonly assessments: AssessmentsService,
     private readonly templates: TemplatesService,
@@ -42,17 +41,7 @@ export class AssessmentTrendService {
 
   async trend(actor: Actor, programmeId: string, kind: AssessmentKind): Promise<Trend> {
     await this.programmes.forRead(actor.user, programmeId);
-    const validated: {
-      id: string;
-      templateKey: string;
-      templateVersion: string;
-      validatedAt: Date;
-    }[] = await this.dataSource.query(
-      `SELECT id, template_key AS "templateKey", template_version AS "templateVersion", validated_at AS "validatedAt"
-         FROM assessments WHERE programme_id = $1 AND kind = $2 AND status = 'validated'
-         ORDER BY validated_at`,
-      [programmeId, kind],
-    );
+    const validated = await this.repository.listValidated(programmeId, kind);
     if (validated.length === 0)
       return { kind, templateKey: null, templateVersion: null, areas: [], points: [] };
 

@@ -4,6 +4,7 @@ import { EventsModule } from '../events/events.module.js';
 import { ProgrammeAccessModule } from '../programmes/programme-access.service.js';
 import { Assessment, AssessmentResponse } from './assessment.entity.js';
 import { AssessmentTrendService } from './assessment-trend.service.js';
+import { AssessmentsRepository } from './assessments.repository.js';
 import { AssessmentsController } from './assessments.controller.js';
 import { AssessmentsService } from './assessments.service.js';
 import { TemplatesService } from './templates.service.js';
@@ -15,7 +16,7 @@ import { TemplatesService } from './templates.service.js';
     EventsModule,
   ],
   controllers: [AssessmentsController],
-  providers: [TemplatesService, AssessmentsService, AssessmentTrendService],
+  providers: [AssessmentsRepository, TemplatesService, AssessmentsService, AssessmentTrendService],
   exports: [AssessmentsService, TemplatesService],
 })
 export class AssessmentsModule {}

@@ -11,7 +11,8 @@ import { AssessmentErrors, AssessmentFieldErrors } from './assessment.errors.js'
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
-import { Assessment, AssessmentResponse, type AssessmentStatus } from './assessment.entity.js';
+import type { Assessment, AssessmentResponse, AssessmentStatus } from './assessment.entity.js';
+import { AssessmentsRepository } from './assessments.repository.js';
 import type { AnswerDto, CreateAssessmentDto } from './dto/assessment.dto.js';
 import { type Score, scoreAssessment } from './scoring.js';
 import type { Answers, AssessmentKind, AssessmentTemplate } from './template.types.js';
@@ -86,6 +87,7 @@ export function missingAnswers(
 export class AssessmentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AssessmentsRepository,
     private readonly templates: TemplatesService,
     private readonly programmes: ProgrammeAccess,
     private readonly policy: AccessPolicy,
@@ -113,14 +115,15 @@ export class AssessmentsService {
       return await this.dataSource.transaction(async (manager) => {
         const programme = await this.programmes.forWrite(actor.user, programmeId, manager);
         assertNotCancelled(programme);
-        const assessment = await manager.save(
-          manager.create(Assessment, {
+        const assessment = await this.repository.insertAssessment(
+          {
             programmeId,
             templateKey: template.key,
             templateVersion: template.version,
             kind: template.kind,
             createdBy: actor.user.id,
-          }),
+          },
+          manager,
         );
         await this.record(
           manager,
@@ -143,13 +146,9 @@ export class AssessmentsService {
 
   async listForProgramme(actor: Actor, programmeId: string): Promise<AssessmentSummary[]> {
     await this.programmes.forRead(actor.user, programmeId);
-    const assessments = await this.dataSource
-      .getRepository(Assessment)
-      .find({ where: { programmeId }, order: { createdAt: 'DESC' } });
-    const counts: { id: string; answered: number }[] = await this.dataSource.query(
-      `SELECT assessment_id AS id, count(*)::int AS answered FROM assessment_responses
-       WHERE assessment_id = ANY($1) GROUP BY assessment_id`,
-      [assessments.map((assessment) => assessment.id)],
+    const assessments = await this.repository.listForProgramme(programmeId);
+    const counts = await this.repository.countAnswersByAssessment(
+      assessments.map((assessment) => assessment.id),
     );
     const answered = new Map(counts.map((count) => [count.id, count.answered]));
     return assessments.map((assessment) =>
@@ -192,18 +191,20 @@ export class AssessmentsService {
           `Indicator ${indicatorKey} of ${assessment.templateKey} ${assessment.templateVersion}`,
         );
 
-      const repository = manager.getRepository(AssessmentResponse);
-      const before = await repository.findOne({ where: { assessmentId: id, indicatorKey } });
-      const saved = await repository.save({
-        assessmentId: id,
-        indicatorKey,
-        level: dto.level,
-        naReason: dto.level === null ? dto.naReason! : null,
-        evidence: dto.evidence ?? [],
-        note: dto.note ?? null,
-        updatedBy: actor.user.id,
-      });
-      await manager.update(Assessment, { id }, { updatedAt: this.clock.now() });
+      const before = await this.repository.findResponse(id, indicatorKey, manager);
+      const saved = await this.repository.saveResponse(
+        {
+          assessmentId: id,
+          indicatorKey,
+          level: dto.level,
+          naReason: dto.level === null ? dto.naReason! : null,
+          evidence: dto.evidence ?? [],
+          note: dto.note ?? null,
+          updatedBy: actor.user.id,
+        },
+        manager,
+      );
+      await this.repository.touchAssessment(id, this.clock.now(), manager);
       await this.record(
         manager,
         actor,
@@ -222,9 +223,7 @@ export class AssessmentsService {
     return this.dataSource.transaction(async (manager) => {
       const { assessment, countryCode } = await this.lockForWrite(actor, id, manager);
       this.assertStatus(assessment, EDITABLE, AssessmentErrors.assessment_not_submittable);
-      const responses = await manager
-        .getRepository(AssessmentResponse)
-        .find({ where: { assessmentId: id } });
+      const responses = await this.repository.listResponses(id, manager);
       const problems = missingAnswers(this.template(assessment), responses).map((missing) =>
         fieldError(
           `responses.${missing.key}`,
@@ -251,7 +250,7 @@ export class AssessmentsService {
         submittedAt: this.clock.now(),
         returnNote: null,
       });
-      await manager.save(assessment);
+      await this.repository.saveAssessment(assessment, manager);
       await this.record(
         manager,
         actor,
@@ -302,20 +301,12 @@ export class AssessmentsService {
     since?: Date,
     manager?: EntityManager,
   ): Promise<boolean> {
-    const [row] = await (manager ?? this.dataSource.manager).query(
-      `SELECT 1 FROM assessments
-       WHERE programme_id = $1 AND kind = $2 AND status = 'validated' AND validated_at >= $3 LIMIT 1`,
-      [programmeId, kind, since ?? new Date(0)],
-    );
-    return row !== undefined;
+    return this.repository.hasValidated(programmeId, kind, since ?? new Date(0), manager);
   }
 
   /** The answers of an assessment, for the trend across template versions. */
   async answersOf(assessmentId: string): Promise<Answers> {
-    const responses = await this.dataSource
-      .getRepository(AssessmentResponse)
-      .find({ where: { assessmentId } });
-    return this.answers(responses);
+    return this.answers(await this.repository.listResponses(assessmentId));
   }
 
   private async review(
@@ -330,7 +321,7 @@ export class AssessmentsService {
       this.assertStatus(assessment, ['submitted'], AssessmentErrors.assessment_not_submitted);
       const before = { ...assessment };
       change(assessment);
-      await manager.save(assessment);
+      await this.repository.saveAssessment(assessment, manager);
       await this.record(manager, actor, action, assessment, countryCode, before, assessment);
       await this.events.notify(manager, {
         kind,
@@ -339,28 +330,20 @@ export class AssessmentsService {
         programmeId: assessment.programmeId,
         params: { note: assessment.returnNote ?? undefined },
       });
-      const [{ answered }] = await manager.query(
-        'SELECT count(*)::int AS answered FROM assessment_responses WHERE assessment_id = $1',
-        [id],
-      );
-      return this.summary(assessment, answered);
+      return this.summary(assessment, await this.repository.countAnswers(id, manager));
     });
   }
 
   private async load(user: Principal, id: string) {
-    const assessment = await this.dataSource.getRepository(Assessment).findOne({ where: { id } });
+    const assessment = await this.repository.findById(id);
     if (!assessment) throw notFound(`Assessment ${id}`);
     await this.programmes.forRead(user, assessment.programmeId, undefined, `Assessment ${id}`);
-    const responses = await this.dataSource
-      .getRepository(AssessmentResponse)
-      .find({ where: { assessmentId: id }, order: { indicatorKey: 'ASC' } });
+    const responses = await this.repository.listResponsesByIndicator(id);
     return { assessment, responses };
   }
 
   private async lockForWrite(actor: Actor, id: string, manager: EntityManager) {
-    const assessment = await manager
-      .getRepository(Assessment)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const assessment = await this.repository.findByIdForUpdate(id, manager);
     if (!assessment) throw notFound(`Assessment ${id}`);
     const programme = await this.programmes.forWrite(
       actor.user,

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json.js';
 import { notFound } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { AssessmentsRepository } from './assessments.repository.js';
 import { ASSESSMENT_KINDS, type AssessmentTemplate } from './template.types.js';
 
 const BUILT_IN = join(import.meta.dirname, 'templates');
@@ -63,7 +62,7 @@ export class TemplatesService implements OnModuleInit {
   private templates = new Map<string, AssessmentTemplate>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AssessmentsRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -77,11 +76,9 @@ export class TemplatesService implements OnModuleInit {
       for (const file of files)
         await this.publish(JSON.parse(await readFile(join(folder, file), 'utf8')), file);
     }
-    const rows: { content: AssessmentTemplate }[] = await this.dataSource.query(
-      'SELECT content FROM assessment_templates',
-    );
+    const published = await this.repository.listTemplates();
     this.templates = new Map(
-      rows.map(({ content }) => [`${content.key}@${content.version}`, content]),
+      published.map((content) => [`${content.key}@${content.version}`, content]),
     );
     for (const template of this.templates.values()) this.checkMapping(template);
   }
@@ -114,28 +111,11 @@ export class TemplatesService implements OnModuleInit {
   private async publish(content: AssessmentTemplate, file: string): Promise<void> {
     checkTemplate(content, file);
     const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
-    const inserted = await this.dataSource.query(
-      `INSERT INTO assessment_templates (key, version, kind, title, content, content_hash, published_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key, version) DO NOTHING RETURNING key`,
-      [
-        content.key,
-        content.version,
-        content.kind,
-        content.title,
-        content,
-        hash,
-        content.publishedAt,
-      ],
-    );
-    if (inserted.length > 0) {
+    if (await this.repository.insertTemplateUnlessPublished(content, hash)) {
       this.logger.log(`Published assessment template ${content.key} ${content.version}`);
       return;
     }
-    const [stored] = await this.dataSource.query(
-      'SELECT content_hash FROM assessment_templates WHERE key = $1 AND version = $2',
-      [content.key, content.version],
-    );
-    if (stored.content_hash !== hash) {
+    if ((await this.repository.findTemplateHash(content.key, content.version)) !== hash) {
       throw new Error(
         `Assessment template ${content.key} ${content.version} (${file}) differs from the published ` +
           'version in the database. A published template is immutable: publish a new version instead.',

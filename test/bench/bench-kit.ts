@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { AssessmentsRepository } from '../../src/assessments/assessments.repository.js';
 import { TemplatesService } from '../../src/assessments/templates.service.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
@@ -135,7 +136,8 @@ export async function createBenchDatabase(
      VALUES ($1, 'Bench administrator', 'admin', $2) RETURNING id, email`,
     [email, await hashPassword(BENCH_PASSWORD)],
   );
-  await new TemplatesService(dataSource, config).onModuleInit(); // as the service's start does
+  // as the service's start does
+  await new TemplatesService(new AssessmentsRepository(dataSource), config).onModuleInit();
   await generatePortfolio(dataSource, admin.id, { programmes });
   return {
     name,
