@@ -2,16 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { countryDaysSinceSql, countryTodaySql } from '../common/country-calendar.sql.js';
 import { AppConfig } from '../config/app-config.js';
-import { openMilestoneSql } from '../milestones/milestone.sql.js';
 import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
 import { type ReminderRules, reminderRules } from './reminder-rules.js';
-import {
-  daysWithoutStatusUpdateSql,
-  lastStatusUpdateSql,
-  staleStatusUpdateSql,
-} from './status-update-stale.sql.js';
+import { type ReminderCandidate, ReminderScanQuery } from './reminder-scan.query.js';
 import { Links } from '../messages/links.js';
 import { renderMessage } from '../messages/message-renderer.js';
 import {
@@ -27,24 +21,12 @@ import {
 import type { ReminderKind } from './reminder-kinds.js';
 
 /** A reminder step that has fallen due for a subject (a milestone, a transition, a programme...). */
-interface DueReminder {
+interface DueReminder extends ReminderCandidate {
   rule: ReminderKind;
-  subject: string;
   step: number;
-  countryCode: string;
-  programmeId: string;
-  programmeTitle: string;
-  days: number;
-  milestoneTitle?: string;
-  dueDate?: string;
-  phase?: string;
-  ownerId?: string | null;
   /** Stakeholder roles to remind; the milestone owner is named by ownerId. */
   roles: string[];
 }
-
-/** The country's calendar date now: reminders count days as the country lives them. */
-const TODAY = countryTodaySql('$1', 'c.timezone');
 
 /** Due reminders rendered and written per statement of a scan. */
 const SCAN_CHUNK = 500;
@@ -68,6 +50,7 @@ export class ReminderScan {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly query: ReminderScanQuery,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     config: AppConfig,
@@ -129,12 +112,7 @@ export class ReminderScan {
 
   private async milestonesDueSoon(now: Date): Promise<DueReminder[]> {
     const steps = this.rules.milestoneDueSoon.daysBefore;
-    const rows = await this.milestones(
-      now,
-      `m.due_date - ${TODAY} BETWEEN 0 AND $2`,
-      Math.max(...steps),
-      `m.due_date - ${TODAY}`,
-    );
+    const rows = await this.query.milestonesDueWithin(now, Math.max(...steps));
     return rows.flatMap((row) => {
       // The nearest step already reached: 10 days before due is the 14-day reminder.
       const step = steps.filter((s) => row.days <= s).sort((a, b) => a - b)[0];
@@ -153,12 +131,7 @@ export class ReminderScan {
 
   private async milestonesOverdue(now: Date): Promise<DueReminder[]> {
     const { daysAfter, escalateFromDay } = this.rules.milestoneOverdue;
-    const rows = await this.milestones(
-      now,
-      `${TODAY} - m.due_date >= $2`,
-      Math.min(...daysAfter),
-      `${TODAY} - m.due_date`,
-    );
+    const rows = await this.query.milestonesOverdueBy(now, Math.min(...daysAfter));
     return rows.flatMap((row) => {
       const step = reached(daysAfter, row.days);
       if (step === undefined) return [];
@@ -170,28 +143,9 @@ export class ReminderScan {
     });
   }
 
-  private async milestones(now: Date, condition: string, bound: number, days: string) {
-    const rows: (Omit<DueReminder, 'rule' | 'step' | 'roles'> & { days: number })[] =
-      await this.dataSource.query(
-        `SELECT m.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
-              m.title AS "milestoneTitle", to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
-              m.owner_stakeholder_id AS "ownerId", (${days})::int AS days
-       FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE p.status = 'active' AND ${openMilestoneSql('m.status')} AND ${condition}`,
-        [now, bound],
-      );
-    return rows;
-  }
-
   private async transitionsWaiting(now: Date): Promise<DueReminder[]> {
     const { firstAfterDays, everyDays } = this.rules.transitionWaiting;
-    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
-      `SELECT t.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
-              t.to_phase AS phase, ${countryDaysSinceSql('t.requested_at', '$1', 'c.timezone')}::int AS days
-       FROM phase_transitions t JOIN programmes p ON p.id = t.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE t.status = 'pending' AND ${countryDaysSinceSql('t.requested_at', '$1', 'c.timezone')} >= $2`,
-      [now, firstAfterDays],
-    );
+    const rows = await this.query.transitionsWaiting(now, firstAfterDays);
     return rows.map((row) => ({
       ...row,
       rule: 'transition_waiting',
@@ -202,14 +156,7 @@ export class ReminderScan {
 
   private async staleStatusUpdates(now: Date): Promise<DueReminder[]> {
     const { afterDays, escalateAfterDays } = this.rules.statusUpdateStale;
-    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
-      `SELECT p.id || ':' || to_char(${lastStatusUpdateSql('p')}, 'YYYYMMDDHH24MISS') AS subject,
-              p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
-              ${daysWithoutStatusUpdateSql('p', 'c.timezone', '$1')}::int AS days
-       FROM programmes p JOIN countries c ON c.code = p.country_code
-       WHERE p.status = 'active' AND ${staleStatusUpdateSql('p', 'c.timezone', '$1', '$2')}`,
-      [now, afterDays],
-    );
+    const rows = await this.query.staleStatusUpdates(now, afterDays);
     return rows.map((row) => {
       const escalated = row.days >= escalateAfterDays;
       return {
@@ -222,15 +169,7 @@ export class ReminderScan {
   }
 
   private async staleDrafts(now: Date): Promise<DueReminder[]> {
-    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
-      `SELECT a.id || ':' || to_char(a.updated_at, 'YYYYMMDDHH24MISS') AS subject, p.id AS "programmeId",
-              p.country_code AS "countryCode", p.title AS "programmeTitle",
-              ${countryDaysSinceSql('a.updated_at', '$1', 'c.timezone')}::int AS days
-       FROM assessments a JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE p.status = 'active' AND a.status IN ('draft', 'returned')
-         AND ${countryDaysSinceSql('a.updated_at', '$1', 'c.timezone')} >= $2`,
-      [now, this.rules.assessmentDraftStale.afterDays],
-    );
+    const rows = await this.query.staleDrafts(now, this.rules.assessmentDraftStale.afterDays);
     return rows.map((row) => ({
       ...row,
       rule: 'assessment_draft_stale',
@@ -241,16 +180,7 @@ export class ReminderScan {
 
   private async agingPhases(now: Date): Promise<DueReminder[]> {
     const { thresholdDays, everyDays } = this.rules.phaseAging;
-    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
-      `SELECT p.id || ':' || p.phase || ':' || to_char(p.phase_entered_at, 'YYYYMMDDHH24MISS') AS subject,
-              p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle", p.phase,
-              ${countryDaysSinceSql('p.phase_entered_at', '$1', 'c.timezone')}::int AS days
-       FROM programmes p JOIN countries c ON c.code = p.country_code
-       JOIN jsonb_each_text($2::jsonb) AS threshold(phase, days) ON threshold.phase = p.phase
-       WHERE p.status = 'active'
-         AND ${countryDaysSinceSql('p.phase_entered_at', '$1', 'c.timezone')} >= threshold.days::int`,
-      [now, JSON.stringify(thresholdDays)],
-    );
+    const rows = await this.query.agingPhases(now, thresholdDays);
     return rows.map((row) => {
       const threshold = thresholdDays[row.phase as keyof typeof thresholdDays]!;
       return {
@@ -263,17 +193,7 @@ export class ReminderScan {
   }
 
   private async reassessmentsDue(now: Date): Promise<DueReminder[]> {
-    const rows: (DueReminder & { days: number })[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (p.id) a.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode",
-              p.title AS "programmeTitle",
-              to_char((a.validated_at AT TIME ZONE c.timezone) + make_interval(months => $2), 'YYYY-MM-DD') AS "dueDate",
-              0 AS days
-       FROM assessments a JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE p.status = 'active' AND a.kind = 'maturity' AND a.status = 'validated'
-         AND a.validated_at + make_interval(months => $2) <= $1::timestamptz
-       ORDER BY p.id, a.validated_at DESC`,
-      [now, this.rules.reassessmentDue.afterMonths],
-    );
+    const rows = await this.query.reassessmentsDue(now, this.rules.reassessmentDue.afterMonths);
     return rows.map((row) => ({
       ...row,
       rule: 'reassessment_due',

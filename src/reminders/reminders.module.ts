@@ -10,6 +10,7 @@ import { recurringJobs } from '../queues/job-schedule.js';
 import { unknownJob } from '../queues/job-errors.js';
 import { QueueName, type QueueJob, ReminderJob, type TypedQueue } from '../queues/queue-names.js';
 import { ReminderScanAccepted } from './dto/reminder.dto.js';
+import { ReminderScanQuery } from './reminder-scan.query.js';
 import { ReminderScan } from './reminder-scan.service.js';
 import { CommonErrors } from '../common/common.errors.js';
 
@@ -71,6 +72,7 @@ export class RemindersController {
   ],
   controllers: [RemindersController],
   providers: [
+    ReminderScanQuery,
     ReminderScan,
     ReminderScanProcessor,
     recurringJobs(QueueName.Reminders, (config) => [
