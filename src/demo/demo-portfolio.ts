@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { addDays, localDate } from '../common/dates.js';
 import { DomainError, invalidField } from '../common/domain-error.js';
 import { DemoErrors, DemoFieldErrors } from './demo.errors.js';
+import { DemoQuery } from './demo.query.js';
 import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
 import type { MilestoneStatus } from '../milestones/milestone.constants.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
@@ -115,10 +116,8 @@ export async function loadDemoPortfolio(
   app: INestApplicationContext,
   options: { countries: number },
 ): Promise<DemoSummary> {
-  const dataSource = app.get<DataSource>(getDataSourceToken());
-  const countries: DemoCountry[] = await dataSource.query(
-    `SELECT code, names ->> 'en' AS name, region_code AS "regionCode", timezone FROM countries`,
-  );
+  const query = new DemoQuery(app.get<DataSource>(getDataSourceToken()));
+  const countries = await query.countries();
   if (
     !Number.isInteger(options.countries) ||
     options.countries < 1 ||
@@ -126,12 +125,10 @@ export async function loadDemoPortfolio(
   ) {
     throw invalidField('countries', DemoFieldErrors.demo_country_count, { max: countries.length });
   }
-  const [{ users, programmes }] = await dataSource.query(
-    `SELECT (SELECT count(*)::int FROM users WHERE email = ANY($1)) AS users,
-            (SELECT count(*)::int FROM programmes) AS programmes`,
-    [Object.values(DEMO_USERS).map((user) => user.email)],
+  const { users, programmes } = await query.usersAndProgrammes(
+    Object.values(DEMO_USERS).map((user) => user.email),
   );
-  if (users === Object.keys(DEMO_USERS).length) return summarise(dataSource, true);
+  if (users === Object.keys(DEMO_USERS).length) return summarise(query, true);
   if (users > 0) {
     throw new DomainError(DemoErrors.demo_incomplete);
   }
@@ -162,7 +159,7 @@ export async function loadDemoPortfolio(
   }
   // Created last, once the portfolio is in: all five users present means a load that finished.
   await createUser(usersService, DEMO_USERS.observer);
-  return summarise(dataSource, false);
+  return summarise(query, false);
 }
 
 async function createUser(
@@ -177,17 +174,11 @@ async function createUser(
   };
 }
 
-async function summarise(dataSource: DataSource, alreadyLoaded: boolean): Promise<DemoSummary> {
-  const rows: { phase: Phase; countries: number }[] = await dataSource.query(
-    `SELECT phase, count(DISTINCT country_code)::int AS countries
-     FROM programmes WHERE cirt_type = 'national' GROUP BY phase`,
-  );
-  const [{ programmes }] = await dataSource.query(
-    'SELECT count(*)::int AS programmes FROM programmes',
-  );
+async function summarise(query: DemoQuery, alreadyLoaded: boolean): Promise<DemoSummary> {
+  const rows = await query.nationalCountriesPerPhase();
   return {
     alreadyLoaded,
-    programmes,
+    programmes: await query.programmeCount(),
     countriesPerPhase: PHASES.map((phase) => ({
       phase,
       countries: rows.find((row) => row.phase === phase)?.countries ?? 0,
