@@ -45,7 +45,8 @@ const DATA_ACCESS = [
   /\b(manager|em|entityManager)\.(?!transaction\b)\w+\(/,
 ];
 
-const WRITE = /\b(?:INSERT INTO|DELETE FROM)\s+"?(\w+)|\bUPDATE\s+"?(\w+)"?\s+(?:AS\s+\w+\s+)?SET\b/g;
+const WRITE =
+  /\b(?:INSERT INTO|DELETE FROM)\s+"?(\w+)|\bUPDATE\s+"?(\w+)"?\s+(?:AS\s+\w+\s+)?SET\b/g;
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -112,5 +113,23 @@ describe('house rules for data', () => {
       ),
     );
     expect(created.filter((table) => !OWNERS[table])).toEqual([]);
+  });
+});
+
+describe('house rules for Nest', () => {
+  it('uses only the public API of Nest', () => {
+    const privateImports = files.filter(({ text }) =>
+      /from '@nestjs\/[\w-]+\/(?!index\.js')[^']+'/.test(text),
+    );
+    expect(privateImports.map(({ path }) => path)).toEqual([]);
+  });
+
+  it('reads request bodies with the Body that marks the route for UnreadBodyInterceptor', () => {
+    const nestBody = files.filter(
+      ({ path, text }) =>
+        path !== 'common/body.decorator.ts' &&
+        /import \{[^}]*\bBody\b[^}]*\} from '@nestjs\/common'/.test(text),
+    );
+    expect(nestBody.map(({ path }) => path)).toEqual([]);
   });
 });

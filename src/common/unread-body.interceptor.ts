@@ -4,10 +4,9 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
+import { readsBody } from './body.decorator.js';
 import { ValidationFieldErrors } from './common.errors.js';
 import { invalidField } from './domain-error.js';
 
@@ -27,14 +26,8 @@ function isEmpty(body: unknown): boolean {
 export class UnreadBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const { body } = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!isEmpty(body)) {
-      const parameters: Record<string, unknown> =
-        Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ??
-        {};
-      const readsBody = Object.keys(parameters).some((key) =>
-        key.startsWith(`${RouteParamtypes.BODY}:`),
-      );
-      if (!readsBody) throw invalidField('body', ValidationFieldErrors.body_not_expected);
+    if (!isEmpty(body) && !readsBody(context.getHandler())) {
+      throw invalidField('body', ValidationFieldErrors.body_not_expected);
     }
     return next.handle();
   }

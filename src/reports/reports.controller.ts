@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -10,6 +9,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
+import { Body } from '../common/body.decorator.js';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -9,6 +8,7 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
+import { Body } from '../common/body.decorator.js';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
