@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { lostJobs } from '../queues/lost-jobs.js';
 import { DeliveryJob, QueueName, type TypedQueue, jobOf } from '../queues/queue-names.js';
 import { NotificationsRepository } from './notifications.repository.js';
 
@@ -93,10 +94,10 @@ export class Outbox {
       RECONCILE_AFTER_SECONDS,
       limit,
     );
-    const lost: string[] = [];
-    for (const { id } of waiting) {
-      if ((await this.deliveries.getJobState(id)) === 'unknown') lost.push(id);
-    }
+    const lost = await lostJobs(
+      this.deliveries,
+      waiting.map(({ id }) => id),
+    );
     if (lost.length > 0) {
       await this.notifications.requeue(lost, this.clock.now());
     }
