@@ -138,16 +138,16 @@ describe('the reports outbox', () => {
 
     clock.current = new Date(clock.current.getTime() + 60_000);
     expect(await outbox.reconcile()).toBe(1);
-    // As it was asked for: queued, without a job, for the relay.
+    // As it was asked for, and queued again at once: a new job, the row stamped with it.
     expect(await row(id)).toMatchObject({
       status: 'queued',
       progress: 0,
       startedAt: null,
-      queuedAt: null,
+      queuedAt: clock.current,
     });
+    expect(await queue.getJobState(id)).toBe('waiting');
     expect(await outbox.reconcile()).toBe(0);
 
-    // The relay's recurring tick takes it from there.
     await worker().resume();
     expect(await completed(id)).toMatchObject({ status: 'completed', progress: 100, error: null });
   }, 60_000);

@@ -65,7 +65,7 @@ export class ReportOutbox {
   }
 
   /**
-   * Puts back to the relay, as queued reports that never started, the queued or running reports
+   * Queues again, as reports that never started, the queued or running reports
    * whose job Redis lost or ended while the report did not (a failure could not be recorded,
    * say). Answers how many went back.
    */
@@ -76,7 +76,9 @@ export class ReportOutbox {
     if (lost.length === 0) return 0;
     const requeued = await this.reports.requeueReports(lost, now, RECONCILE_AFTER_SECONDS);
     if (requeued.length > 0) {
-      this.logger.warn(`Reports whose compile job was lost go back to the relay: ${requeued}`);
+      this.logger.warn(`Reports whose compile job was lost are queued again: ${requeued}`);
+      // At once rather than at the next relay tick: their readers have waited long enough.
+      await this.relay();
     }
     return requeued.length;
   }
