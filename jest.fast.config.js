@@ -8,6 +8,8 @@ const SLOW = ['web-browser', 'delivery-crash', 'demo', 'redis-restart', 'report-
 
 export default {
   ...base,
+  // The specs wait on PostgreSQL and Redis more than they compute: two workers on two cores.
+  maxWorkers: 2,
   projects: base.projects.map((project) => ({
     ...project,
     testPathIgnorePatterns: ['/node_modules/', `/test/(${SLOW.join('|')})\\.spec\\.ts$`],
