@@ -1,13 +1,6 @@
 import type { StakeholderRecipient } from '../stakeholders/stakeholder-recipients.query.js';
 import type { NotificationDraft } from './outbox.service.js';
 
-// The recipients are read by the stakeholders module, which owns the table; re-exported for the
-// callers that address them through this file.
-export {
-  type StakeholderRecipient,
-  stakeholderRecipients,
-} from '../stakeholders/stakeholder-recipients.query.js';
-
 /**
  * One message to a stakeholder: an e-mail, and a webhook call too when the stakeholder has a
  * webhook. `key` names the message and the recipient; the channel completes the dedupe key.

@@ -8,11 +8,11 @@ import { type ReminderRules, reminderRules } from './reminder-rules.js';
 import { type ReminderCandidate, ReminderScanQuery } from './reminder-scan.query.js';
 import { Links } from '../messages/links.js';
 import { renderMessage } from '../messages/message-renderer.js';
+import { stakeholderDrafts } from '../notifications/stakeholder-recipients.js';
 import {
   type StakeholderRecipient,
-  stakeholderDrafts,
   stakeholderRecipients,
-} from '../notifications/stakeholder-recipients.js';
+} from '../stakeholders/stakeholder-recipients.query.js';
 import {
   nextWorkingTime,
   parseWorkingHours,
