@@ -89,7 +89,12 @@ describe('the demo portfolio', () => {
 
   it('should refuse to run in production', () => {
     const run = spawnSync(process.execPath, ['dist/src/cli.js', 'demo:load'], {
-      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) },
+      env: {
+        ...process.env,
+        DATABASE_URL: t.database.url,
+        NODE_ENV: 'production',
+        JWT_SECRET: 'p'.repeat(40),
+      },
       encoding: 'utf8',
     });
     expect(run.status).toBe(1);

@@ -77,9 +77,19 @@ export function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
+/** The PostgreSQL server benchmarks run on: DATABASE_URL, or the local one, never the embedded one. */
+const BENCH_SERVER_URL =
+  process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/cirt_tracker';
+
 /** The service's settings for a bench database: the developer's environment underneath. */
 export function benchConfig(overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig({ ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...overrides });
+  return loadConfig({
+    ...process.env,
+    DATABASE_URL: BENCH_SERVER_URL,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    ...overrides,
+  });
 }
 
 export interface BenchDatabase {
@@ -91,7 +101,7 @@ export interface BenchDatabase {
 }
 
 /** The URL of database `name` on the server of `serverUrl` (by default the service's own). */
-function urlOf(name: string, serverUrl = benchConfig().DATABASE_URL): string {
+function urlOf(name: string, serverUrl = BENCH_SERVER_URL): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();

@@ -7,14 +7,26 @@ const RUN = process.env.CIRT_TEST_RUN ?? `r${process.pid}`;
 const TEMPLATE_DATABASE = `cirt_test_template_${RUN}`;
 const TEMPLATE_LOCK_KEY = 4_187_264_302;
 
+/**
+ * The PostgreSQL server the tests run on: DATABASE_URL, or the local one the README names. Tests
+ * never fall back to the embedded database, which the service starts when DATABASE_URL is unset.
+ */
+export const TEST_SERVER_URL =
+  process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/cirt_tracker';
+
 /** The settings of a test process: the developer's environment, quiet logs, overrides on top. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig({ ...process.env, LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({
+    ...process.env,
+    DATABASE_URL: TEST_SERVER_URL,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
 }
 
-/** The URL of another database on the server that DATABASE_URL names. */
+/** The URL of another database on the test server. */
 export function databaseUrl(name: string): string {
-  const url = new URL(testConfig().DATABASE_URL);
+  const url = new URL(TEST_SERVER_URL);
   url.pathname = `/${name}`;
   return url.toString();
 }
