@@ -4,7 +4,15 @@ import base from './jest.config.js';
  * The inner loop: unit and in-process integration specs, without a build. Left out, and run by
  * `npm test`: specs that drive a browser or start the built service, a Redis or crash workers.
  */
-const SLOW = ['web-browser', 'delivery-crash', 'demo', 'redis-restart', 'report-memory', 'startup'];
+const SLOW = [
+  'web-browser',
+  'delivery-crash',
+  'demo',
+  'redis-restart',
+  'report-memory',
+  'startup',
+  'embedded-database',
+];
 
 export default {
   ...base,

@@ -4,6 +4,7 @@ import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CommonModule } from './common/common.module.js';
@@ -12,6 +13,7 @@ import { createValidationPipe } from './common/validation.js';
 import { AppConfig, ConfigError, loadConfig, loadDotEnv } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { openEmbeddedDatabase } from './database/embedded-database.js';
 import { type DemoSummary, loadDemoPortfolio } from './demo/demo-portfolio.js';
 import { CreateUserDto } from './users/dto/user.dto.js';
 import { UsersModule } from './users/users.module.js';
@@ -41,6 +43,21 @@ class CliModule {
   }
 }
 
+/**
+ * Runs `work` on the configured database. Without DATABASE_URL that is the embedded one: the
+ * service's while it runs, else started for the command and stopped after it.
+ */
+async function withDatabase(config: AppConfig, work: () => Promise<void>): Promise<void> {
+  if (config.DATABASE_URL !== undefined) return work();
+  const database = await openEmbeddedDatabase(config.DATA_DIR, pino({ level: 'warn' }));
+  config.useEmbeddedDatabase(database.url);
+  try {
+    await work();
+  } finally {
+    await database.stop();
+  }
+}
+
 async function createUser(args: string[], config: AppConfig): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -67,16 +84,18 @@ async function createUser(args: string[], config: AppConfig): Promise<void> {
     },
     { type: 'body', metatype: CreateUserDto },
   );
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
-    logger: ['error', 'warn'],
-    abortOnError: false,
+  await withDatabase(config, async () => {
+    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    });
+    try {
+      const user = await app.get(UsersService).createByOperator(dto);
+      console.log(`Created ${user.role} ${user.email} (${user.id})`);
+    } finally {
+      await app.close();
+    }
   });
-  try {
-    const user = await app.get(UsersService).createByOperator(dto);
-    console.log(`Created ${user.role} ${user.email} (${user.id})`);
-  } finally {
-    await app.close();
-  }
 }
 
 /** Columns padded to their widest cell. */
@@ -127,17 +146,19 @@ async function loadDemo(args: string[], config: AppConfig): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  // The demo needs every feature module; as an api process, it starts no queue workers.
-  const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot(Object.assign(new AppConfig(), config, { PROCESS_ROLE: 'api' as const })),
-    { logger: ['error', 'warn'], abortOnError: false },
-  );
-  try {
-    const summary = await loadDemoPortfolio(app, { countries: Number(values.countries) });
-    console.log(describeDemo(summary, config.PUBLIC_URL));
-  } finally {
-    await app.close();
-  }
+  await withDatabase(config, async () => {
+    // The demo needs every feature module; as an api process, it starts no queue workers.
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forRoot(Object.assign(new AppConfig(), config, { PROCESS_ROLE: 'api' as const })),
+      { logger: ['error', 'warn'], abortOnError: false },
+    );
+    try {
+      const summary = await loadDemoPortfolio(app, { countries: Number(values.countries) });
+      console.log(describeDemo(summary, config.PUBLIC_URL));
+    } finally {
+      await app.close();
+    }
+  });
 }
 
 async function main(): Promise<void> {

@@ -19,12 +19,12 @@ describe('health', () => {
 
   const get = (url: string) => t.app.inject({ method: 'GET', url });
 
-  it('should answer ready when PostgreSQL and Redis answer', async () => {
+  it('should answer ready when PostgreSQL and Redis answer, and say the database is external', async () => {
     const response = await get('/health/ready');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       status: 'ok',
-      details: { database: { status: 'up' }, redis: { status: 'up' } },
+      details: { database: { status: 'up', kind: 'external' }, redis: { status: 'up' } },
     });
   });
 

@@ -3,11 +3,25 @@ import { AppConfig, ConfigError, loadConfig } from './app-config.js';
 describe(AppConfig.name, () => {
   it('should use the local defaults when nothing is set', () => {
     const config = loadConfig({});
-    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/cirt_tracker');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.DATA_DIR).toBe('./data');
     expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(config.PORT).toBe(3000);
     expect(config.PROCESS_ROLE).toBe('all');
     expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('should name the embedded database only once it has been started', () => {
+    const config = loadConfig({});
+    expect(() => config.databaseUrl).toThrow(/DATABASE_URL is unset/);
+    config.useEmbeddedDatabase('postgres://postgres:secret@127.0.0.1:40000/cirt_tracker');
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres:secret@127.0.0.1:40000/cirt_tracker',
+      embeddedDatabase: true,
+    });
+    const external = loadConfig({ DATABASE_URL: 'postgres://db.example.org/cirt' });
+    expect(external.databaseUrl).toBe('postgres://db.example.org/cirt');
+    expect(external.embeddedDatabase).toBeUndefined();
   });
 
   it('should convert numbers and treat empty values as unset', () => {

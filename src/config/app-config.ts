@@ -54,11 +54,24 @@ function IsServiceUrl(protocols: string[], example: string) {
  * variable names so that an operator's error message and the code speak the same words.
  */
 export class AppConfig {
+  /**
+   * An external PostgreSQL. Unset, the service runs its own in DATA_DIR
+   * (src/database/embedded-database.ts), which fills this in at start.
+   */
+  @IsOptional()
   @IsServiceUrl(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/cirt_tracker')
   @Matches(/^[^?#]*\/[A-Za-z0-9_-]+([?#].*)?$/, {
     message: 'DATABASE_URL must name a database, for example .../cirt_tracker',
   })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/cirt_tracker';
+  DATABASE_URL?: string = undefined;
+
+  /** Where the embedded PostgreSQL keeps its data and password, when DATABASE_URL is unset. */
+  @IsString()
+  @Length(1, 1000)
+  DATA_DIR = './data';
+
+  /** Set at start when DATABASE_URL is the embedded PostgreSQL's; not read from the environment. */
+  declare embeddedDatabase?: boolean;
 
   @Type(() => Number)
   @IsInt()
@@ -262,6 +275,20 @@ export class AppConfig {
     return this.REPORT_RECIPIENT_DOMAINS.split(',')
       .map((domain) => domain.trim().toLowerCase())
       .filter((domain) => domain !== '');
+  }
+
+  /** The PostgreSQL to connect to: DATABASE_URL, or the embedded database's once it has started. */
+  get databaseUrl(): string {
+    if (this.DATABASE_URL === undefined) {
+      throw new Error('DATABASE_URL is unset and the embedded database has not been started');
+    }
+    return this.DATABASE_URL;
+  }
+
+  /** Points the settings at the embedded PostgreSQL once it answers (DATABASE_URL was unset). */
+  useEmbeddedDatabase(url: string): void {
+    this.DATABASE_URL = url;
+    this.embeddedDatabase = true;
   }
 
   get servesHttp(): boolean {

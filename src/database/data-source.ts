@@ -14,7 +14,7 @@ export function dataSourceOptions(
 ): DataSourceOptions {
   return {
     type: 'postgres',
-    url: config.DATABASE_URL,
+    url: config.databaseUrl,
     namingStrategy: new SnakeNamingStrategy(),
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

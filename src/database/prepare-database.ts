@@ -47,7 +47,7 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<void
  * advisory lock so that processes starting together apply each migration once.
  */
 export async function prepareDatabase(config: AppConfig): Promise<void> {
-  await createDatabaseIfMissing(config.DATABASE_URL);
+  await createDatabaseIfMissing(config.databaseUrl);
   const dataSource = new DataSource(dataSourceOptions(config, 2));
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();

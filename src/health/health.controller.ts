@@ -19,6 +19,7 @@ import {
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/access.decorators.js';
+import { AppConfig } from '../config/app-config.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -32,6 +33,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly config: AppConfig,
   ) {}
 
   /** The process is up and serving; says nothing of its dependencies. */
@@ -42,8 +44,12 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to do work: PostgreSQL and Redis both answer. 503 with the details otherwise. */
-  @ApiPublicOperation('Readiness: PostgreSQL and Redis answer')
+  /**
+   * Ready to do work: PostgreSQL and Redis both answer. 503 with the details otherwise. The
+   * database's entry says which PostgreSQL it is: the service's own (`embedded`, DATA_DIR) or the
+   * one DATABASE_URL names (`external`).
+   */
+  @ApiPublicOperation('Readiness: PostgreSQL (embedded or external) and Redis answer')
   @ApiOkResponse({ type: HealthReadyResponse })
   @ApiServiceUnavailableResponse({ type: HealthReadyResponse, description: 'A dependency is down' })
   @Get('ready')
@@ -51,7 +57,14 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
-        () => this.database.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
+        async () => {
+          const { database } = await this.database
+            .pingCheck('database')
+            .withTimeout(CHECK_TIMEOUT_MS);
+          return {
+            database: { ...database, kind: this.config.embeddedDatabase ? 'embedded' : 'external' },
+          };
+        },
         () => this.redis.ping('redis', CHECK_TIMEOUT_MS),
       ]);
     } catch (error) {

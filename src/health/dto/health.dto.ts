@@ -8,12 +8,23 @@ export class HealthLiveResponse {
 export class HealthIndicatorStatus {
   @ApiProperty({ enum: ['up', 'down'] }) status: 'up' | 'down';
   @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({ description: 'how long the check took, in milliseconds' })
+  responseTime?: number;
+  @ApiPropertyOptional({
+    enum: ['embedded', 'external'],
+    description:
+      "database only: the service's own PostgreSQL (DATA_DIR) or the one DATABASE_URL names",
+  })
+  kind?: 'embedded' | 'external';
 }
 
 const INDICATORS = {
   type: 'object',
   additionalProperties: { $ref: '#/components/schemas/HealthIndicatorStatus' },
-  example: { database: { status: 'up' }, redis: { status: 'up' } },
+  example: {
+    database: { status: 'up', responseTime: 1, kind: 'embedded' },
+    redis: { status: 'up', responseTime: 1 },
+  },
 } as const;
 
 /** @nestjs/terminus's HealthCheckResult: the dependencies that are up (info) and down (error). */
