@@ -14,6 +14,7 @@ import { EventNotifications1795400000000 } from './1795400000000-event-notificat
 import { SessionsAndSecrets1795401000000 } from './1795401000000-sessions-and-secrets.js';
 import { ReportSchedulePause1795402000000 } from './1795402000000-report-schedule-pause.js';
 import { ReportOutbox1795403000000 } from './1795403000000-report-outbox.js';
+import { RateLimitCounters1795404000000 } from './1795404000000-rate-limit-counters.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   SessionsAndSecrets1795401000000,
   ReportSchedulePause1795402000000,
   ReportOutbox1795403000000,
+  RateLimitCounters1795404000000,
 ];

@@ -14,6 +14,7 @@ import { MilestonesModule } from './milestones/milestones.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueuesModule } from './queues/queues.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RemindersModule } from './reminders/reminders.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        RateLimitsModule,
         QueuesModule,
         AuditModule,
         AuditLogModule,

@@ -24,6 +24,7 @@ const OWNERS: Record<string, string> = {
   notifications: 'notifications',
   phase_transitions: 'programmes',
   programmes: 'programmes',
+  rate_limit_counters: 'rate-limits',
   regions: 'countries',
   report_files: 'reports',
   report_schedules: 'reports',

@@ -221,7 +221,7 @@ describe('sign-in and tokens', () => {
 });
 
 describe('repeated failed sign-ins', () => {
-  it('should answer 429 after the configured failures, counted across two instances sharing Redis', async () => {
+  it('should answer 429 after the configured failures, counted across two instances sharing the database', async () => {
     const database = await cloneTemplateDatabase('limit');
     const env = { LOGIN_MAX_FAILURES: '4', LOGIN_FAILURE_WINDOW_SECONDS: '600' };
     const first = await startTestApp({ database, env });

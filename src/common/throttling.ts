@@ -2,17 +2,16 @@ import {
   type CallHandler,
   type ExecutionContext,
   Injectable,
-  Logger,
   type NestInterceptor,
   SetMetadata,
   UseInterceptors,
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Redis } from 'ioredis';
 import { type Observable, catchError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/actor.decorator.js';
 import { AppConfig } from '../config/app-config.js';
+import { RateCounters } from '../rate-limits/rate-counters.service.js';
 import { CommonErrors } from './common.errors.js';
 import { tooManyRequests } from './domain-error.js';
 
@@ -31,40 +30,25 @@ const LIMITS = {
 } as const;
 export type RateLimitName = keyof typeof LIMITS;
 
-const WINDOW_MS = { minute: 60_000, hour: 3_600_000 } as const;
+const WINDOW_SECONDS = { minute: 60, hour: 3_600 } as const;
 
 const RATE_LIMIT = 'cirt:rate-limit';
 
-/** Counts a request in one atomic step: the window starts at its first request. */
-const COUNT = `
-  local hits = redis.call('INCR', KEYS[1])
-  if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-  return {hits, redis.call('PTTL', KEYS[1])}`;
-
-/** Gives a request back, unless its window has ended meanwhile. */
-const GIVE_BACK = `
-  if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end`;
-
 /**
- * Counts the route's requests per signed-in user in a fixed window in Redis, shared by every
- * replica; over the limit, 429 with Retry-After. An interceptor, so it runs after the global
+ * Counts the route's requests per signed-in user in a fixed window (RateCounters), shared by
+ * every replica; over the limit, 429 with Retry-After. An interceptor, so it runs after the global
  * AccessGuard has set request.principal, and around the validation pipes and the handler: a
  * request is counted before it is carried out (so that requests at once cannot overtake the
  * limit) and given back if it fails, bad input included, so only the work done counts.
  *
  * Not @nestjs/throttler: it is CommonJS and requires @nestjs/common, which is ESM-only from
  * NestJS 12, so Jest (on Node 20) cannot load it. Its guard would also run before validation.
- *
- * If Redis is away the request goes through: a report asked for meanwhile is still a row in
- * PostgreSQL that the relay queues later, and the limit guards against abuse, not loss.
  */
 @Injectable()
 export class RateLimitInterceptor implements NestInterceptor {
-  private readonly logger = new Logger(RateLimitInterceptor.name);
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly redis: Redis,
+    private readonly counters: RateCounters,
     private readonly config: AppConfig,
   ) {}
 
@@ -73,21 +57,14 @@ export class RateLimitInterceptor implements NestInterceptor {
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!principal) throw new Error('RateLimit is for routes with @Roles only');
     const { error, per, limit } = LIMITS[name];
-    const key = `${this.config.QUEUE_PREFIX}:rate-limit:${name}:${principal.id}`;
-    let counted: [number, number];
-    try {
-      counted = (await this.redis.eval(COUNT, 1, key, WINDOW_MS[per])) as [number, number];
-    } catch (error) {
-      this.logger.warn(`${name} not counted for ${principal.id}: ${(error as Error).message}`);
-      return next.handle();
-    }
-    const [hits, msLeft] = counted;
+    const key = `route:${name}:${principal.id}`;
+    const { hits, secondsLeft } = await this.counters.hit(key, WINDOW_SECONDS[per]);
     if (hits > limit(this.config)) {
-      throw tooManyRequests(error, { limit: limit(this.config) }, msLeft / 1_000);
+      throw tooManyRequests(error, { limit: limit(this.config) }, secondsLeft);
     }
     return next.handle().pipe(
       catchError(async (error: unknown) => {
-        await this.redis.eval(GIVE_BACK, 1, key).catch(() => undefined);
+        await this.counters.giveBack(key).catch(() => undefined);
         throw error;
       }),
     );
