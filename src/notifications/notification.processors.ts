@@ -60,7 +60,10 @@ export class DeliveryProcessor extends WorkerHost {
     } catch (error) {
       if (!(error instanceof HostBusyError)) throw error;
       // Back in a second or two, with its attempts untouched; the jitter spreads the waiting ones.
-      await job.moveToDelayed(Date.now() + HOST_BUSY_DELAY_MS + Math.random() * 1_000, token);
+      // A whole millisecond: the PostgreSQL queue backend keeps it in a bigint and fails the job
+      // on a fraction, which Redis took.
+      const jitter = Math.round(Math.random() * 1_000);
+      await job.moveToDelayed(Date.now() + HOST_BUSY_DELAY_MS + jitter, token);
       throw new DelayedError();
     }
   }
