@@ -10,6 +10,17 @@ const esm = {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
 };
 
+/** The specs of queued work, run on both queue backends: Redis, and PostgreSQL without REDIS_URL. */
+const QUEUE_SPECS = [
+  'notifications',
+  'reminders',
+  'reports',
+  'report-schedules',
+  'event-notifications',
+  'delivery-crash',
+  'webhook-safety',
+];
+
 export default {
   testTimeout: 30_000,
   projects: [
@@ -18,6 +29,15 @@ export default {
       ...esm,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      setupFiles: ['<rootDir>/test/support/queues-on-redis.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...esm,
+      displayName: 'queues in PostgreSQL',
+      testMatch: QUEUE_SPECS.map((name) => `<rootDir>/test/${name}.spec.ts`),
+      setupFiles: ['<rootDir>/test/support/queues-in-postgres.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

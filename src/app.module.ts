@@ -15,7 +15,6 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
-import { RedisModule } from './redis/redis.module.js';
 import { RemindersModule } from './reminders/reminders.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StakeholdersModule } from './stakeholders/stakeholders.module.js';
@@ -33,7 +32,6 @@ export class AppModule {
         CommonModule,
         LoggingModule,
         DatabaseModule,
-        RedisModule,
         RateLimitsModule,
         QueuesModule,
         AuditModule,

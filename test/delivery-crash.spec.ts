@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SmtpSink } from './support/smtp-sink.js';
-import { cloneTemplateDatabase } from './support/test-database.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
+import { TEST_REDIS_URL, cloneTemplateDatabase } from './support/test-database.js';
 import { waitFor } from './support/wait.js';
 
 // Runs the built service (`npm test` builds first) as worker processes and kills them hard.
@@ -26,6 +26,8 @@ describe('delivery through worker crashes', () => {
       worker = spawn(process.execPath, ['dist/src/main.js'], {
         env: {
           ...process.env,
+          // The backend of the jest project: Redis, or without REDIS_URL the test's database.
+          REDIS_URL: TEST_REDIS_URL ?? '',
           PROCESS_ROLE: 'worker',
           DATABASE_URL: database.url,
           QUEUE_PREFIX: prefix,
@@ -86,10 +88,7 @@ describe('delivery through worker crashes', () => {
       await db.end();
       await database.drop();
       await sink.stop();
-      const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+      if (TEST_REDIS_URL) await deleteRedisKeys(TEST_REDIS_URL, prefix);
     }
   }, 300_000);
 });

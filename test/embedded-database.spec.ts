@@ -3,33 +3,37 @@ import { once } from 'node:events';
 import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteRedisKeys } from './support/redis-keys.js';
+import { Redis } from 'ioredis';
 import { freePort } from './support/redis-server.js';
+import { type ReceivedMail, SmtpSink } from './support/smtp-sink.js';
 import { testConfig } from './support/test-database.js';
 import { waitFor } from './support/wait.js';
 
-// The built service (`npm test` builds first) with DATABASE_URL unset, as `npm start` runs it on a
-// machine with nothing but Node: it starts its own PostgreSQL in DATA_DIR.
+// The built service (`npm test` builds first) with DATABASE_URL and REDIS_URL unset, as `npm start`
+// runs it on a machine with nothing but Node: it starts its own PostgreSQL in DATA_DIR and keeps its
+// queues there.
 const MAIN = join(process.cwd(), 'dist/src/main.js');
 const CLI = join(process.cwd(), 'dist/src/cli.js');
 const READY_TIMEOUT_MS = 90_000;
 
 let root: string;
 const prefix = `emb-${process.pid}-${Date.now().toString(36)}`;
-const redisUrl = testConfig().REDIS_URL;
+// Redis only to check that the service, without REDIS_URL, keeps none of its queues there.
+const redisUrl = testConfig().REDIS_URL ?? 'redis://127.0.0.1:6379';
 const services: ChildProcess[] = [];
+const smtp = new SmtpSink();
 
 /** The environment of a process on the embedded database: no DATABASE_URL, DATA_DIR of the test. */
 function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
-    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     NODE_ENV: 'test',
     ...extra,
   };
   delete env.DATABASE_URL;
+  delete env.REDIS_URL;
   return env;
 }
 
@@ -44,7 +48,13 @@ async function startService(dataDir: string): Promise<Started> {
   // The working directory is the test's own, so that no developer's .env names a database.
   const child = spawn(process.execPath, [MAIN], {
     cwd: root,
-    env: embeddedEnv(dataDir, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+    env: embeddedEnv(dataDir, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SMTP_URL: smtp.url,
+      REMINDER_WORKING_HOURS: 'always',
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   services.push(child);
@@ -84,23 +94,23 @@ async function stop(service: Started): Promise<number | null> {
   return code as number | null;
 }
 
-async function createUser(dataDir: string, email: string) {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'user:create', '--email', email, '--role', 'itu_pm'],
-    {
-      cwd: root,
-      env: embeddedEnv(dataDir, { LOG_LEVEL: 'silent' }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+/** Runs the built CLI on the embedded database of `dataDir`, as `npm run cli` would. */
+async function runCli(dataDir: string, args: string[], input = '') {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: root,
+    env: embeddedEnv(dataDir, { LOG_LEVEL: 'silent' }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  child.stdin!.end(`${PASSWORD}\n`);
+  child.stdin!.end(input);
   const [code] = await once(child, 'exit');
   return { code: code as number, output };
 }
+
+const createUser = (dataDir: string, email: string) =>
+  runCli(dataDir, ['user:create', '--email', email, '--role', 'itu_pm'], `${PASSWORD}\n`);
 
 const PASSWORD = 'a long password for the embedded test';
 
@@ -111,6 +121,62 @@ async function signIn(service: Started, email: string): Promise<number> {
     body: JSON.stringify({ email, password: PASSWORD }),
   });
   return response.status;
+}
+
+async function bearer(service: Started, email: string): Promise<Record<string, string>> {
+  const login = await fetch(`http://127.0.0.1:${service.port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+}
+
+/** Asks for a report over the API and waits for its compile job, a queued job, to finish it. */
+async function compileReport(service: Started, email: string): Promise<string> {
+  const base = `http://127.0.0.1:${service.port}/api/v1`;
+  const headers = await bearer(service, email);
+  const requested = await fetch(`${base}/reports`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ scope: {}, formats: ['json'] }),
+  });
+  expect(requested.status).toBe(202);
+  const { id } = (await requested.json()) as { id: string };
+  return waitFor(
+    `report ${id} to be compiled`,
+    async () => {
+      const report = (await (await fetch(`${base}/reports/${id}`, { headers })).json()) as {
+        status: string;
+      };
+      return ['completed', 'failed'].includes(report.status) && report.status;
+    },
+    60_000,
+  );
+}
+
+/**
+ * Runs a reminder scan over the API (a queued job that writes the outbox, whose relay queues a
+ * delivery job per e-mail) and waits for the first reminder to reach the SMTP sink.
+ */
+async function remindByEmail(service: Started, email: string): Promise<ReceivedMail> {
+  const scan = await fetch(`http://127.0.0.1:${service.port}/api/v1/reminders/scan`, {
+    method: 'POST',
+    headers: { authorization: (await bearer(service, email)).authorization },
+  });
+  expect(scan.status).toBe(202);
+  return waitFor('a reminder e-mail in the SMTP sink', async () => smtp.received[0], 60_000);
+}
+
+/** The keys under the service's queue prefix in the local Redis. */
+async function redisKeysOfPrefix(): Promise<string[]> {
+  const redis = new Redis(redisUrl);
+  try {
+    return await redis.keys(`${prefix}:*`);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The pids of the PostgreSQL servers (postmasters) running on a folder under `folder`. */
@@ -155,6 +221,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cirt-embedded-'));
   // Run as root, PostgreSQL runs as the user postgres, who has to get through to DATA_DIR.
   await chmod(root, 0o711);
+  await smtp.start();
 });
 
 afterAll(async () => {
@@ -166,7 +233,7 @@ afterAll(async () => {
     30_000,
   );
   await rm(root, { recursive: true, force: true });
-  await deleteRedisKeys(redisUrl, prefix);
+  await smtp.stop();
 }, 60_000);
 
 describe('the embedded database (DATABASE_URL unset)', () => {
@@ -176,7 +243,10 @@ describe('the embedded database (DATABASE_URL unset)', () => {
     const { body } = await ready(first);
     expect(body).toMatchObject({
       status: 'ok',
-      details: { database: { status: 'up', kind: 'embedded' }, redis: { status: 'up' } },
+      details: {
+        database: { status: 'up', kind: 'embedded' },
+        queues: { status: 'up', backend: 'postgres' },
+      },
     });
 
     expect((await stat(join(dataDir, 'postgres-password'))).mode & 0o777).toBe(0o600);
@@ -189,6 +259,16 @@ describe('the embedded database (DATABASE_URL unset)', () => {
     const whileRunning = await createUser(dataDir, 'running@example.org');
     expect(whileRunning).toMatchObject({ code: 0 });
     expect(await signIn(first, 'running@example.org')).toBe(200);
+
+    // Queued work runs with the queues in the embedded database, and none of it in Redis: a
+    // report's compile, and a reminder scan of the demo portfolio down to its e-mails.
+    expect(await compileReport(first, 'running@example.org')).toBe('completed');
+    const demo = await runCli(dataDir, ['demo:load', '--countries', '6']);
+    expect(demo).toMatchObject({ code: 0 });
+    expect(demo.output).toContain('Loaded the demo');
+    const reminder = await remindByEmail(first, 'running@example.org');
+    expect(reminder.subject).toBeTruthy();
+    expect(await redisKeysOfPrefix()).toEqual([]);
 
     // One service per DATA_DIR: a second one refuses and leaves the first alone.
     const second = await startService(dataDir);

@@ -19,12 +19,15 @@ describe('health', () => {
 
   const get = (url: string) => t.app.inject({ method: 'GET', url });
 
-  it('should answer ready when PostgreSQL and Redis answer, and say the database is external', async () => {
+  it('should answer ready when PostgreSQL and Redis answer, and say the database is external and the queues on Redis', async () => {
     const response = await get('/health/ready');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       status: 'ok',
-      details: { database: { status: 'up', kind: 'external' }, redis: { status: 'up' } },
+      details: {
+        database: { status: 'up', kind: 'external' },
+        queues: { status: 'up', backend: 'redis' },
+      },
     });
   });
 
@@ -35,7 +38,7 @@ describe('health', () => {
     const down = await get('/health/ready');
     const elapsed = Date.now() - started;
     expect(down.statusCode).toBe(503);
-    expect(down.json()).toMatchObject({ status: 'error', details: { redis: { status: 'down' } } });
+    expect(down.json()).toMatchObject({ status: 'error', details: { queues: { status: 'down' } } });
     expect(elapsed).toBeLessThan(2_000);
     expect((await get('/health/live')).statusCode).toBe(200);
 
@@ -53,5 +56,24 @@ describe('health', () => {
       async () => (await get('/health/ready')).statusCode === 200,
       10_000,
     );
+  });
+});
+
+describe('health with the queues in PostgreSQL (REDIS_URL unset)', () => {
+  it('should answer ready and say the queues live in the database', async () => {
+    const t = await startTestApp({ env: { REDIS_URL: '' } });
+    try {
+      const response = await t.app.inject({ method: 'GET', url: '/health/ready' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        status: 'ok',
+        details: {
+          database: { status: 'up', kind: 'external' },
+          queues: { status: 'up', backend: 'postgres' },
+        },
+      });
+    } finally {
+      await t.close();
+    }
   });
 });

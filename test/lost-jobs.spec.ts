@@ -6,7 +6,7 @@ import { testConfig } from './support/test-database.js';
 import { waitFor } from './support/wait.js';
 
 describe(lostJobs.name, () => {
-  const { REDIS_URL } = testConfig();
+  const REDIS_URL = testConfig().REDIS_URL!;
   const prefix = `t-lost-${randomBytes(6).toString('hex')}`;
   const connection = { url: REDIS_URL };
   let queue: Queue;

@@ -75,7 +75,7 @@ describe('the reports outbox', () => {
 
   /** How often the queue was asked to add a job of this id: its events, by name. */
   async function addEvents(jobId: string): Promise<Record<string, number>> {
-    const redis = new Redis(t.config.REDIS_URL);
+    const redis = new Redis(t.config.REDIS_URL!);
     const entries = await redis.xrange(queue.keys.events, '-', '+').finally(() => redis.quit());
     const counts: Record<string, number> = {};
     for (const [, fields] of entries) {

@@ -149,7 +149,7 @@ describe('report schedules', () => {
     expect(rows).toEqual([{ recipients: ['pm@partners.example'], scopeKey: 'region:AFR' }]);
   });
 
-  it('should put back a scheduler Redis lost and drop one whose schedule is gone', async () => {
+  it('should put back a scheduler the queue lost and drop one whose schedule is gone', async () => {
     const created = await client(t, staff.admin)('POST', '/api/v1/report-schedules', schedule());
     const id = created.json().id;
     await reportsQueue.removeJobScheduler(`report-schedule:${id}`);

@@ -8,11 +8,14 @@ import {
   cloneTemplateDatabase,
   databaseUrl,
   dropDatabase,
+  TEST_REDIS_URL,
   testConfig,
   uniqueDatabaseName,
 } from './support/test-database.js';
 
-// These run the built service (`npm test` builds first) as an operator would start it.
+// These run the built service (`npm test` builds first) as an operator would start it, on an
+// external PostgreSQL and Redis: the way to run several processes (test/embedded-database.spec.ts
+// runs it with neither).
 const MAIN = 'dist/src/main.js';
 
 interface Started {
@@ -22,7 +25,7 @@ interface Started {
 
 function startService(env: Record<string, string>): Started {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', REDIS_URL: TEST_REDIS_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -5,7 +5,8 @@ describe(AppConfig.name, () => {
     const config = loadConfig({});
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.DATA_DIR).toBe('./data');
-    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.queueBackend).toBe('postgres');
     expect(config.PORT).toBe(3000);
     expect(config.PROCESS_ROLE).toBe('all');
     expect(config.LOG_LEVEL).toBe('info');
@@ -22,6 +23,11 @@ describe(AppConfig.name, () => {
     const external = loadConfig({ DATABASE_URL: 'postgres://db.example.org/cirt' });
     expect(external.databaseUrl).toBe('postgres://db.example.org/cirt');
     expect(external.embeddedDatabase).toBeUndefined();
+  });
+
+  it('should keep the queues on Redis when REDIS_URL is set, and in the database when it is empty', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://cache.example.org:6379' }).queueBackend).toBe('redis');
+    expect(loadConfig({ REDIS_URL: '' }).queueBackend).toBe('postgres');
   });
 
   it('should convert numbers and treat empty values as unset', () => {

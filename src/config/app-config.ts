@@ -79,8 +79,13 @@ export class AppConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Redis for the queues, the way to run several processes. Unset, the queues live in the
+   * database, schema `bullmq` (BullMQ's PostgreSQL backend): one process, nothing else to run.
+   */
+  @IsOptional()
   @IsServiceUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379')
-  REDIS_URL = 'redis://127.0.0.1:6379';
+  REDIS_URL?: string = undefined;
 
   @Matches(/^[a-z0-9_-]{1,40}$/, {
     message: 'QUEUE_PREFIX must be 1 to 40 characters of a-z, 0-9, _ or -',
@@ -289,6 +294,11 @@ export class AppConfig {
   useEmbeddedDatabase(url: string): void {
     this.DATABASE_URL = url;
     this.embeddedDatabase = true;
+  }
+
+  /** Where the queues live: Redis when REDIS_URL is set, else the database. */
+  get queueBackend(): 'redis' | 'postgres' {
+    return this.REDIS_URL === undefined ? 'postgres' : 'redis';
   }
 
   get servesHttp(): boolean {

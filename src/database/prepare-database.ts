@@ -1,3 +1,4 @@
+import { runMigrations } from 'bullmq';
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -7,6 +8,9 @@ import { dataSourceOptions } from './data-source.js';
 
 /** Any fixed number works; it only has to be the same for every process of this product. */
 const MIGRATION_LOCK_KEY = 4_187_264_301;
+
+/** The schema of BullMQ's PostgreSQL backend, when REDIS_URL is unset. */
+export const QUEUE_SCHEMA = 'bullmq';
 
 const logger = new Logger('Database');
 
@@ -42,6 +46,18 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<void
   }
 }
 
+/** BullMQ's own tables and functions, for queues in PostgreSQL. */
+async function migrateQueueSchema(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const version = await runMigrations(client, QUEUE_SCHEMA);
+    logger.log(`Queues in PostgreSQL: schema ${QUEUE_SCHEMA} at version ${version}`);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Brings the database to the current schema and reference data. Runs under a PostgreSQL
  * advisory lock so that processes starting together apply each migration once.
@@ -58,6 +74,7 @@ export async function prepareDatabase(config: AppConfig): Promise<void> {
       logger.log(`Applied migrations: ${applied.map((migration) => migration.name).join(', ')}`);
     }
     await dataSource.transaction((manager) => loadReferenceData(manager));
+    if (config.queueBackend === 'postgres') await migrateQueueSchema(config.databaseUrl);
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await lock.release();

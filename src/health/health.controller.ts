@@ -20,7 +20,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/access.decorators.js';
 import { AppConfig } from '../config/app-config.js';
-import { RedisHealthIndicator } from './redis.health.js';
+import { QueueHealthIndicator } from './queue.health.js';
 
 const CHECK_TIMEOUT_MS = 1_000;
 
@@ -32,7 +32,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly redis: RedisHealthIndicator,
+    private readonly queues: QueueHealthIndicator,
     private readonly config: AppConfig,
   ) {}
 
@@ -45,11 +45,14 @@ export class HealthController {
   }
 
   /**
-   * Ready to do work: PostgreSQL and Redis both answer. 503 with the details otherwise. The
-   * database's entry says which PostgreSQL it is: the service's own (`embedded`, DATA_DIR) or the
-   * one DATABASE_URL names (`external`).
+   * Ready to do work: the database and the queues both answer. 503 with the details otherwise.
+   * The database's entry says which PostgreSQL it is: the service's own (`embedded`, DATA_DIR) or
+   * the one DATABASE_URL names (`external`); the queues' says where they live (`redis` when
+   * REDIS_URL is set, else `postgres`).
    */
-  @ApiPublicOperation('Readiness: PostgreSQL (embedded or external) and Redis answer')
+  @ApiPublicOperation(
+    'Readiness: the database (embedded or external) and the queues (Redis or PostgreSQL) answer',
+  )
   @ApiOkResponse({ type: HealthReadyResponse })
   @ApiServiceUnavailableResponse({ type: HealthReadyResponse, description: 'A dependency is down' })
   @Get('ready')
@@ -65,7 +68,7 @@ export class HealthController {
             database: { ...database, kind: this.config.embeddedDatabase ? 'embedded' : 'external' },
           };
         },
-        () => this.redis.ping('redis', CHECK_TIMEOUT_MS),
+        () => this.queues.check('queues', CHECK_TIMEOUT_MS),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;

@@ -1,11 +1,16 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
-import { RedisHealthIndicator } from './redis.health.js';
+import { QueueHealthIndicator } from './queue.health.js';
+import { QueueName } from '../queues/queue-names.js';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [
+    TerminusModule.forRoot({ logger: false }),
+    BullModule.registerQueue({ name: QueueName.Outbox }),
+  ],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator],
+  providers: [QueueHealthIndicator],
 })
 export class HealthModule {}

@@ -1,8 +1,18 @@
 import { BullModule, BullRegistrar } from '@nestjs/bullmq';
 import { Injectable, Logger, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { type Processor, type RedisOptions, Worker, type WorkerOptions } from 'bullmq';
+import {
+  type Processor,
+  type QueueOptions,
+  type RedisOptions,
+  Worker,
+  type WorkerOptions,
+  createPostgresBackend,
+  setDefaultBackendFactory,
+} from 'bullmq';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { REDIS_CLIENT_OPTIONS } from '../redis/redis-options.js';
+import { QUEUE_SCHEMA } from '../database/prepare-database.js';
+import { REDIS_CLIENT_OPTIONS } from './redis-options.js';
 import { QueueName } from './queue-names.js';
 
 /**
@@ -14,7 +24,7 @@ function workerSettings(config: AppConfig): Partial<Record<QueueName, Partial<Wo
 }
 
 /**
- * The worker class of this process's settings. Its workers' commands wait for Redis to come back
+ * The worker class of this process's settings. On Redis, its workers' commands wait for it to come back
  * instead of failing at once: BullMQ takes "Stream isn't writeable" for a job error rather than a
  * connection error and asks for the next job without pausing, so a worker that fails fast spins
  * on it and starves the event loop, its connection never comes back and the process stops
@@ -27,13 +37,42 @@ function patientWorker(config: AppConfig): typeof Worker {
       super(name, processor, {
         ...options,
         ...settings[name as QueueName],
-        connection: {
-          ...(options.connection as RedisOptions),
-          enableOfflineQueue: true,
-          maxRetriesPerRequest: null,
-        },
+        connection:
+          config.queueBackend === 'redis'
+            ? {
+                ...(options.connection as RedisOptions),
+                enableOfflineQueue: true,
+                maxRetriesPerRequest: null,
+              }
+            : options.connection,
       });
     }
+  };
+}
+
+/** Connections per queue and worker to PostgreSQL, beside the one each keeps to listen. */
+const QUEUE_POOL_SIZE = 2;
+
+/**
+ * Every queue's connection: Redis when REDIS_URL is set, else the database (the schema that
+ * prepareDatabase migrated). @nestjs/bullmq takes no backend, so BullMQ's process-wide default
+ * is set here, before any queue is made.
+ */
+function queueOptions(config: AppConfig): QueueOptions {
+  if (config.queueBackend === 'redis') {
+    return {
+      connection: { url: config.REDIS_URL, ...REDIS_CLIENT_OPTIONS },
+      prefix: config.QUEUE_PREFIX,
+    };
+  }
+  setDefaultBackendFactory(createPostgresBackend);
+  return {
+    connection: {
+      connectionString: config.databaseUrl,
+      schema: QUEUE_SCHEMA,
+      max: QUEUE_POOL_SIZE,
+    } as unknown as QueueOptions['connection'],
+    prefix: config.QUEUE_PREFIX,
   };
 }
 
@@ -59,11 +98,10 @@ class WorkerStarter implements OnApplicationBootstrap {
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        connection: { url: config.REDIS_URL, ...REDIS_CLIENT_OPTIONS },
-        prefix: config.QUEUE_PREFIX,
-      }),
+      // The DataSource exists once prepareDatabase has run, BullMQ's schema included: no queue
+      // is made before its tables are there.
+      inject: [AppConfig, DataSource],
+      useFactory: (config: AppConfig) => queueOptions(config),
       extraOptions: { manualRegistration: true },
     }),
   ],

@@ -1,7 +1,7 @@
 import type { RedisOptions } from 'ioredis';
 
 /**
- * Options for every Redis client of the product (the URL comes from `REDIS_URL`).
+ * Options of the queues' Redis clients, when `REDIS_URL` is set.
  *
  * Commands fail at once while Redis is away instead of waiting in memory, so a request that
  * touches a queue answers promptly; the client reconnects for ever, at most every 2 s, so the

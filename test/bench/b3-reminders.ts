@@ -234,7 +234,7 @@ export async function benchReminders(options: {
       startChild(
         'dist/test/bench/b3-baseline-process.js',
         {
-          REDIS_URL: benchConfig().REDIS_URL,
+          REDIS_URL: benchConfig().REDIS_URL!,
           QUEUE_PREFIX: baselinePrefix,
           SMTP_URL: smtp.smtpUrl,
           COUNT: String(reminders),
@@ -358,8 +358,8 @@ export async function benchReminders(options: {
   } finally {
     await service?.stop();
     await baseline?.stop();
-    await deleteRedisKeys(benchConfig().REDIS_URL, servicePrefix);
-    await deleteRedisKeys(benchConfig().REDIS_URL, baselinePrefix);
+    await deleteRedisKeys(benchConfig().REDIS_URL!, servicePrefix);
+    await deleteRedisKeys(benchConfig().REDIS_URL!, baselinePrefix);
     await database?.drop();
     await sink?.server.stop();
     rmSync(messagesFile, { force: true });

@@ -86,6 +86,7 @@ export function benchConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     ...process.env,
     DATABASE_URL: BENCH_SERVER_URL,
+    REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
     ...overrides,

@@ -23,7 +23,7 @@ describe('concurrency drill', () => {
     const duration = drillSeconds(30, 10);
     const database = await createBenchDatabase('concurrency', MILESTONES);
     const prefix = `drill-concurrency-${process.pid}`;
-    const redisUrl = benchConfig().REDIS_URL;
+    const redisUrl = benchConfig().REDIS_URL!;
     const service = await startDrillService('concurrency', {
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,

@@ -229,7 +229,7 @@ describe('soak', () => {
     await service?.stop();
     await database?.drop();
     await sink.stop();
-    await deleteRedisKeys(benchConfig().REDIS_URL, prefix);
+    await deleteRedisKeys(benchConfig().REDIS_URL!, prefix);
   });
 
   it(`should answer ${SECONDS} s of mixed traffic without a 5xx, in flat memory`, async () => {

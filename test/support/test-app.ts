@@ -75,7 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.close();
       if (ownsDatabase) {
         await database.drop();
-        await deleteRedisKeys(config.REDIS_URL, config.QUEUE_PREFIX);
+        if (config.REDIS_URL) await deleteRedisKeys(config.REDIS_URL, config.QUEUE_PREFIX);
       }
     },
   };

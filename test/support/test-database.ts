@@ -14,11 +14,21 @@ const TEMPLATE_LOCK_KEY = 4_187_264_302;
 export const TEST_SERVER_URL =
   process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/cirt_tracker';
 
+/**
+ * The Redis of the tests' queues: REDIS_URL, or the local one. With TEST_QUEUES=postgres, none:
+ * the queues live in each test's database, as in the service without REDIS_URL.
+ */
+export const TEST_REDIS_URL =
+  process.env.TEST_QUEUES === 'postgres'
+    ? undefined
+    : process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
 /** The settings of a test process: the developer's environment, quiet logs, overrides on top. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     ...process.env,
     DATABASE_URL: TEST_SERVER_URL,
+    REDIS_URL: TEST_REDIS_URL,
     LOG_LEVEL: 'silent',
     ...overrides,
   });
@@ -61,7 +71,10 @@ async function ensureTemplate(): Promise<void> {
         TEMPLATE_DATABASE,
       ]);
       if (rowCount === 0) {
-        await prepareDatabase(testConfig({ DATABASE_URL: databaseUrl(TEMPLATE_DATABASE) }));
+        // REDIS_URL unset: with BullMQ's schema too, so that a test may keep its queues in PostgreSQL.
+        await prepareDatabase(
+          testConfig({ DATABASE_URL: databaseUrl(TEMPLATE_DATABASE), REDIS_URL: '' }),
+        );
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY]);

@@ -16,6 +16,11 @@ export class HealthIndicatorStatus {
       "database only: the service's own PostgreSQL (DATA_DIR) or the one DATABASE_URL names",
   })
   kind?: 'embedded' | 'external';
+  @ApiPropertyOptional({
+    enum: ['redis', 'postgres'],
+    description: 'queues only: Redis (REDIS_URL) or the database (schema bullmq)',
+  })
+  backend?: 'redis' | 'postgres';
 }
 
 const INDICATORS = {
@@ -23,7 +28,7 @@ const INDICATORS = {
   additionalProperties: { $ref: '#/components/schemas/HealthIndicatorStatus' },
   example: {
     database: { status: 'up', responseTime: 1, kind: 'embedded' },
-    redis: { status: 'up', responseTime: 1 },
+    queues: { status: 'up', backend: 'postgres' },
   },
 } as const;
 
