@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { Queue, Worker } from 'bullmq';
+import {
+  type ConnectionOptions,
+  Queue,
+  Worker,
+  createPostgresBackend,
+  runMigrations,
+  setDefaultBackendFactory,
+} from 'bullmq';
 import nodemailer from 'nodemailer';
+import pg from 'pg';
 
 /**
  * The baseline of the reminders benchmark: a raw BullMQ loop with nothing of the product in it.
@@ -10,7 +18,8 @@ import nodemailer from 'nodemailer';
  * SMTP_MAX_CONNECTIONS, as the product's e-mail channel) to SMTP_URL; POST /finish closes the
  * worker and removes the queue. The e-mails are the product's own rendered reminders
  * (MESSAGES_FILE, read at each start: a JSON array of { to, subject, text, html }), taken in
- * turn. GET /ready answers once Redis is reached.
+ * turn. GET /ready answers once the queues are reached: Redis (REDIS_URL), or with QUEUE_DATABASE_URL
+ * BullMQ's PostgreSQL backend in that database's schema bullmq, with BullMQ's default pool.
  */
 interface Message {
   to: string;
@@ -26,8 +35,20 @@ const env = (name: string) => {
 };
 const count = Number(env('COUNT'));
 const concurrency = Number(env('CONCURRENCY'));
-const connection = { url: env('REDIS_URL') };
 const prefix = env('QUEUE_PREFIX');
+const QUEUE_SCHEMA = 'bullmq';
+
+async function queueConnection(): Promise<ConnectionOptions> {
+  const databaseUrl = process.env.QUEUE_DATABASE_URL;
+  if (!databaseUrl) return { url: env('REDIS_URL') };
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await runMigrations(client, QUEUE_SCHEMA);
+  await client.end();
+  setDefaultBackendFactory(createPostgresBackend);
+  return { connectionString: databaseUrl, schema: QUEUE_SCHEMA } as unknown as ConnectionOptions;
+}
+const connection = await queueConnection();
 const CHUNK = 1_000;
 
 const transport = nodemailer.createTransport({

@@ -161,13 +161,18 @@ async function untilDelivered(
  * another process, against a raw BullMQ loop (addBulk, then a worker that sends the same e-mails
  * to the same sink with the same concurrency). The service and the baseline each run as one
  * long-lived process, as a deployed worker does, and every round starts from an empty outbox
- * and a fresh queue.
+ * and a fresh queue. `queues` says where both keep their queues: Redis, or the bench database
+ * (BullMQ's PostgreSQL backend, the service without REDIS_URL).
  */
+const QUEUES_LABEL = { redis: 'on Redis', postgres: 'in PostgreSQL (schema bullmq)' };
+
 export async function benchReminders(options: {
   reminders: number;
   rounds: number;
+  queues: 'redis' | 'postgres';
 }): Promise<Comparison> {
-  const { reminders, rounds } = options;
+  const { reminders, rounds, queues } = options;
+  const redisUrl = benchConfig().REDIS_URL!;
   const concurrency = benchConfig().DELIVERY_CONCURRENCY;
   const timeoutSeconds = Math.max(60, reminders / 50);
   const messagesFile = `/tmp/cirt_bench_b3_${process.pid}-messages.json`;
@@ -180,7 +185,9 @@ export async function benchReminders(options: {
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.B3_PROFILE_DIR}`]
     : undefined;
 
-  log(`B3 reminders: ${reminders} e-mails, ${rounds} rounds, delivery concurrency ${concurrency}`);
+  log(
+    `B3 reminders: ${reminders} e-mails, ${rounds} rounds, delivery concurrency ${concurrency}, queues ${QUEUES_LABEL[queues]}`,
+  );
   const setupStart = performance.now();
   let sink: Sink | undefined;
   let database: BenchDatabase | undefined;
@@ -220,6 +227,7 @@ export async function benchReminders(options: {
       // No scheduled scan during the run: each round asks for its one scan.
       REMINDER_SCAN_CRON: '0 0 1 1 *',
       DELIVERY_CONCURRENCY: String(concurrency),
+      REDIS_URL: queues === 'redis' ? redisUrl : '',
     };
     await together([
       (profiling
@@ -234,7 +242,7 @@ export async function benchReminders(options: {
       startChild(
         'dist/test/bench/b3-baseline-process.js',
         {
-          REDIS_URL: benchConfig().REDIS_URL!,
+          ...(queues === 'redis' ? { REDIS_URL: redisUrl } : { QUEUE_DATABASE_URL: db.url }),
           QUEUE_PREFIX: baselinePrefix,
           SMTP_URL: smtp.smtpUrl,
           COUNT: String(reminders),
@@ -338,7 +346,7 @@ export async function benchReminders(options: {
     const full = reminders >= FULL_SIZE;
     const inTime = result.service['total s'] < WITHIN_SECONDS;
     const notes = [
-      `${reminders} due reminders (overdue milestones, ${FAN_OUT} recipients each, 6 languages) from one scan to the SMTP sink; delivery concurrency ${concurrency} in one process (PROCESS_ROLE=all), the baseline the same`,
+      `${reminders} due reminders (overdue milestones, ${FAN_OUT} recipients each, 6 languages) from one scan to the SMTP sink; delivery concurrency ${concurrency} in one process (PROCESS_ROLE=all), the baseline the same; queues ${QUEUES_LABEL[queues]} for both`,
       `service peak RSS ${Math.round(Math.max(...peaks))} MB`,
     ];
     if (!full)
@@ -346,7 +354,7 @@ export async function benchReminders(options: {
         `a quick run of ${reminders} reminders does not judge the ${FULL_SIZE.toLocaleString('en')} within 5 minutes target: only the ratio`,
       );
     return {
-      name: 'B3 reminders',
+      name: queues === 'redis' ? 'B3 reminders' : 'B3 reminders, queues in PostgreSQL',
       unit: 'reminders/s',
       service: result.service,
       baseline: result.baseline,
@@ -358,8 +366,10 @@ export async function benchReminders(options: {
   } finally {
     await service?.stop();
     await baseline?.stop();
-    await deleteRedisKeys(benchConfig().REDIS_URL!, servicePrefix);
-    await deleteRedisKeys(benchConfig().REDIS_URL!, baselinePrefix);
+    if (queues === 'redis') {
+      await deleteRedisKeys(redisUrl, servicePrefix);
+      await deleteRedisKeys(redisUrl, baselinePrefix);
+    }
     await database?.drop();
     await sink?.server.stop();
     rmSync(messagesFile, { force: true });

@@ -107,8 +107,10 @@ async function main(): Promise<void> {
 
   if (opts.only.has('B3')) {
     const reminders = opts.quick ? 3_000 : 100_000;
-    log(`\nB3 reminders (${reminders.toLocaleString('en')})`);
-    comparisons.push(await benchReminders({ reminders, rounds: opts.rounds }));
+    for (const queues of ['redis', 'postgres'] as const) {
+      log(`\nB3 reminders (${reminders.toLocaleString('en')}), queues ${queues}`);
+      comparisons.push(await benchReminders({ reminders, rounds: opts.rounds, queues }));
+    }
   }
 
   const machine = {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { type ChildServer, freePort, startChild } from '../bench/bench-kit.js';
+import { type ChildServer, benchConfig, freePort, startChild } from '../bench/bench-kit.js';
 
 const run = promisify(execFile);
 
@@ -90,6 +90,8 @@ export function startDrillService(
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       REPORT_REQUESTS_PER_MINUTE: '1000000',
+      // The drills that restart Redis name their own.
+      REDIS_URL: benchConfig().REDIS_URL!,
       ...env,
     },
     '/health/ready',

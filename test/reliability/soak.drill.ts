@@ -210,6 +210,7 @@ describe('soak', () => {
       'dist/src/main.js',
       {
         DATABASE_URL: database.url,
+        REDIS_URL: benchConfig().REDIS_URL!,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'test',
         PROCESS_ROLE: 'all',
