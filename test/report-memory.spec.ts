@@ -31,6 +31,8 @@ describe('report compile on a large portfolio', () => {
         ...process.env,
         PROCESS_ROLE: 'worker',
         DATABASE_URL: t.config.DATABASE_URL,
+        // The test app's queues, on Redis: the worker must take the jobs it adds.
+        REDIS_URL: t.config.REDIS_URL ?? '',
         QUEUE_PREFIX: t.config.QUEUE_PREFIX,
         LOG_LEVEL: 'info',
       },
