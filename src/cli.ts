@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CommonModule } from './common/common.module.js';
-import { DomainError } from './common/domain-error.js';
+import { DomainError, inLocale } from './common/domain-error.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig, ConfigError, loadConfig, loadDotEnv } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof DomainError) {
     const details = (error.errors ?? []).map(
-      (problem) => `\n  - ${problem.field}: ${problem.message}`,
+      (problem) => `\n  - ${problem.field}: ${inLocale(problem, 'en').message}`,
     );
     console.error(`${error.message}${details.join('')}`);
   } else if (

@@ -277,6 +277,37 @@ describe('published templates', () => {
   });
 });
 
+describe('published templates', () => {
+  it('should take a corrected translation of a published version, which changes no meaning', async () => {
+    const database = await cloneTemplateDatabase('translations');
+    const folder = await mkdtemp(join(tmpdir(), 'templates-'));
+    const original = JSON.parse(
+      await readFile('src/assessments/templates/itu-ncirt-readiness-1.0.0.json', 'utf8'),
+    );
+    original.translations.fr.indicators.A1 = 'Soutien politique à un CIRT national (revu)';
+    await writeFile(join(folder, 'itu-ncirt-readiness-1.0.0.json'), JSON.stringify(original));
+    try {
+      const t = await startTestApp({ database, env: { ASSESSMENT_TEMPLATES_DIR: folder } });
+      try {
+        const staff = await createStaff(t.dataSource);
+        const readiness = (
+          await client(t, staff.admin)(
+            'GET',
+            '/api/v1/assessment-templates/itu-ncirt-readiness/1.0.0',
+          )
+        ).json();
+        expect(readiness.translations.fr.indicators.A1).toBe(
+          'Soutien politique à un CIRT national (revu)',
+        );
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
 describe('the trend across template versions', () => {
   let t: TestApp;
   let staff: Staff;

@@ -9,7 +9,7 @@ import {
   problemEntries,
 } from '../src/common/error-catalog.js';
 import { constraintEntry } from '../src/common/validation.js';
-import { errorMessageKeys, formatError, hasErrorMessage } from '../src/messages/errors/index.js';
+import { formatError, hasMessage, messageKeys } from '../src/messages/catalog.js';
 import { type Staff, createStaff } from './factories/users.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { AppConfig } from '../src/config/app-config.js';
@@ -39,8 +39,13 @@ describe('error catalog', () => {
   it('should have an English message for every problem and field error entry', () => {
     const entries = [...problemEntries(), ...fieldErrorEntries()];
     expect(entries.length).toBeGreaterThan(100);
-    const missing = entries.filter((entry) => !hasErrorMessage(entry.messageKey, 'en'));
+    const missing = entries.filter((entry) => !hasMessage('errors', entry.messageKey));
     expect(missing.map((entry) => entry.messageKey)).toEqual([]);
+    // A problem's title is its status's name, in the reader's language.
+    const untitled = problemEntries().filter(
+      (entry) => !hasMessage('errors', `title.${entry.status}`),
+    );
+    expect(untitled.map((entry) => entry.status)).toEqual([]);
     for (const entry of entries) {
       const text = formatError(entry.messageKey, { field: 'x', each: 'no', count: 2 });
       expect(text.length).toBeGreaterThan(0);
@@ -48,8 +53,11 @@ describe('error catalog', () => {
   });
 
   it('should have no English message that no entry uses', () => {
-    const keys = new Set([...problemEntries(), ...fieldErrorEntries()].map((e) => e.messageKey));
-    expect(errorMessageKeys('en').filter((key) => !keys.has(key))).toEqual([]);
+    const keys = new Set([
+      ...[...problemEntries(), ...fieldErrorEntries()].map((e) => e.messageKey),
+      ...problemEntries().map((entry) => `title.${entry.status}`),
+    ]);
+    expect(messageKeys('errors').filter((key) => !keys.has(key))).toEqual([]);
   });
 
   it('should build every refusal from a catalog entry, never from a literal status, code or sentence', () => {
@@ -167,6 +175,37 @@ describe('error catalog over HTTP', () => {
       },
       { field: 'title', code: 'length', message: 'title must be 1 to 200 characters' },
     ]);
+  });
+
+  it('should answer the same bad request in the language of Accept-Language, with the same codes', async () => {
+    const token = await t.tokenFor(staff.admin);
+    const answers = await Promise.all(
+      ['en', 'fr-FR,fr;q=0.9', 'ar'].map((language) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/programmes',
+          payload: { countryCode: 'kenya', cirtType: 'national', title: 'x' },
+          headers: { authorization: `Bearer ${token}`, 'accept-language': language },
+        }),
+      ),
+    );
+    const [en, fr, ar] = answers.map((answer) => {
+      expect(answer.statusCode).toBe(400);
+      return answer.json();
+    });
+    for (const body of [en, fr, ar]) {
+      expect(body.code).toBe('validation_failed');
+      expect(
+        body.errors.map((error: { field: string; code: string }) => [error.field, error.code]),
+      ).toEqual([['countryCode', 'country_code']]);
+    }
+    expect(en.detail).toBe('The request is not valid: see errors');
+    expect(en.title).toBe('Bad Request');
+    expect(new Set([en.detail, fr.detail, ar.detail]).size).toBe(3);
+    expect(new Set([en.title, fr.title, ar.title]).size).toBe(3);
+    expect(new Set(answers.map((answer) => answer.json().errors[0].message)).size).toBe(3);
+    expect(ar.detail).toMatch(/[\u0600-\u06FF]/);
+    expect(fr.errors[0].message).toContain('countryCode');
   });
 
   it('should give nested and each-value rules their arguments and codes', async () => {

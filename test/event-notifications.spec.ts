@@ -146,7 +146,7 @@ describe('event notifications', () => {
       expect(mail?.html).toContain('Note: Well prepared &lt;b&gt;work&lt;/b&gt;');
     }
     expect(await subjectsTo(frenchTeam.email)).toContainEqual(
-      expect.stringMatching(/^Changement de phase approuvé : /),
+      expect.stringMatching(/^Changement de phase approuvé\u00a0: /),
     );
   });
 

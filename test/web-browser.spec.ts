@@ -120,7 +120,7 @@ describe('web pages in a real browser', () => {
     });
 
     await page
-      .getByRole('link', { name: /itu-ncirt-readiness/ })
+      .getByRole('link', { name: /National CIRT readiness/ })
       .first()
       .click();
     await page.waitForURL(/\/app\/assessments\//);

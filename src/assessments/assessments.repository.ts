@@ -168,6 +168,22 @@ export class AssessmentsRepository {
     return stored?.content_hash;
   }
 
+  /** Replaces a published version's translations; true when they changed. */
+  async replaceTemplateTranslations(
+    key: string,
+    version: string,
+    translations: NonNullable<AssessmentTemplate['translations']>,
+  ): Promise<boolean> {
+    const updated = await this.dataSource.query(
+      `UPDATE assessment_templates SET content = jsonb_set(content, '{translations}', $3::jsonb)
+       WHERE key = $1 AND version = $2
+         AND content->'translations' IS DISTINCT FROM $3::jsonb
+       RETURNING key`,
+      [key, version, JSON.stringify(translations)],
+    );
+    return updated.length > 0;
+  }
+
   async listTemplates(): Promise<AssessmentTemplate[]> {
     const rows: { content: AssessmentTemplate }[] = await this.dataSource.query(
       'SELECT content FROM assessment_templates',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessPolicy } from '../auth/access-policy.js';
@@ -312,7 +313,7 @@ export class AssessmentsService {
   private async review(
     actor: Actor,
     id: string,
-    action: string,
+    action: AuditAction,
     kind: 'assessment_validated' | 'assessment_returned',
     change: (assessment: Assessment) => void,
   ): Promise<AssessmentSummary> {
@@ -394,7 +395,7 @@ export class AssessmentsService {
   private async record(
     manager: EntityManager,
     actor: Actor,
-    action: string,
+    action: AuditAction,
     assessment: Assessment,
     countryCode: string,
     before: object | null,

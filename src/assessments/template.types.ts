@@ -1,3 +1,5 @@
+import type { Locale } from '../messages/locales.js';
+
 export const ASSESSMENT_KINDS = ['readiness', 'maturity'] as const;
 export type AssessmentKind = (typeof ASSESSMENT_KINDS)[number];
 
@@ -24,7 +26,22 @@ export interface IndicatorMapping {
   to: string[];
 }
 
-/** A questionnaire as its data file in templates/ describes it. Immutable once published. */
+/**
+ * A template's texts in a language other than English, keyed like the template: the scale by
+ * level, areas and indicators by key. A text left out reads in English.
+ */
+export interface TemplateTranslation {
+  title?: string;
+  description?: string;
+  scale?: Record<string, string>;
+  areas?: Record<string, string>;
+  indicators?: Record<string, string>;
+}
+
+/**
+ * A questionnaire as its data file in templates/ describes it. Immutable once published, but for
+ * its translations, which a reviewer may correct without a new version: they change no meaning.
+ */
 export interface AssessmentTemplate {
   key: string;
   version: string;
@@ -35,6 +52,7 @@ export interface AssessmentTemplate {
   scale: Record<string, string>;
   areas: TemplateArea[];
   previous?: { version: string; mapping: IndicatorMapping[] };
+  translations?: Partial<Record<Locale, TemplateTranslation>>;
 }
 
 /** An indicator's answer as scoring sees it: a level 0..4, or null for "not applicable". */

@@ -6,6 +6,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { notFound } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { AssessmentsRepository } from './assessments.repository.js';
+import { isLocale } from '../messages/locales.js';
 import { ASSESSMENT_KINDS, type AssessmentTemplate } from './template.types.js';
 
 const BUILT_IN = join(import.meta.dirname, 'templates');
@@ -17,7 +18,7 @@ export function compareVersions(a: string, b: string): number {
 
 /** Checks a template file's shape; every problem names the file. */
 function checkTemplate(content: AssessmentTemplate, file: string): void {
-  const fail = (problem: string) => {
+  const fail = (problem: string): never => {
     throw new Error(`Assessment template ${file}: ${problem}`);
   };
   if (!/^[a-z0-9-]{1,60}$/.test(content.key ?? '')) fail('key must be 1 to 60 of a-z, 0-9 and -');
@@ -49,12 +50,40 @@ function checkTemplate(content: AssessmentTemplate, file: string): void {
     for (const key of entry.to)
       if (!keys.has(key)) fail(`mapping names ${key}, which this version lacks`);
   }
+  checkTranslations(content, fail);
+}
+
+/** Each translation is of a language of ours but English, and names only what the template has. */
+function checkTranslations(content: AssessmentTemplate, fail: (problem: string) => never): void {
+  const areas = new Set(content.areas.map((area) => area.key));
+  const indicators = new Set(
+    content.areas.flatMap((area) => area.indicators.map((indicator) => indicator.key)),
+  );
+  const levels = new Set(Object.keys(content.scale ?? {}));
+  for (const [locale, translation] of Object.entries(content.translations ?? {})) {
+    if (!isLocale(locale) || locale === 'en')
+      fail(`translations.${locale} is not fr, es, ar, ru or zh`);
+    const texts: [string, Record<string, string> | undefined, Set<string>][] = [
+      ['scale', translation.scale, levels],
+      ['areas', translation.areas, areas],
+      ['indicators', translation.indicators, indicators],
+    ];
+    for (const [part, entries, known] of texts) {
+      for (const [key, text] of Object.entries(entries ?? {})) {
+        if (!known.has(key))
+          fail(`translations.${locale}.${part} names ${key}, which the template lacks`);
+        if (typeof text !== 'string' || text.trim() === '')
+          fail(`translations.${locale}.${part}.${key} must be a text`);
+      }
+    }
+  }
 }
 
 /**
  * Publishes the template files at start-up and serves them. A published version is immutable:
  * a file whose content differs from what the database holds for its key and version stops the
- * start, since assessments already pinned to that version would change meaning.
+ * start, since assessments already pinned to that version would change meaning. Its translations
+ * are not part of that content: a corrected translation replaces the stored one.
  */
 @Injectable()
 export class TemplatesService implements OnModuleInit {
@@ -110,7 +139,8 @@ export class TemplatesService implements OnModuleInit {
 
   private async publish(content: AssessmentTemplate, file: string): Promise<void> {
     checkTemplate(content, file);
-    const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
+    const { translations, ...meaning } = content;
+    const hash = createHash('sha256').update(canonicalJson(meaning)).digest('hex');
     if (await this.repository.insertTemplateUnlessPublished(content, hash)) {
       this.logger.log(`Published assessment template ${content.key} ${content.version}`);
       return;
@@ -119,6 +149,17 @@ export class TemplatesService implements OnModuleInit {
       throw new Error(
         `Assessment template ${content.key} ${content.version} (${file}) differs from the published ` +
           'version in the database. A published template is immutable: publish a new version instead.',
+      );
+    }
+    if (
+      await this.repository.replaceTemplateTranslations(
+        content.key,
+        content.version,
+        translations ?? {},
+      )
+    ) {
+      this.logger.log(
+        `Updated the translations of assessment template ${content.key} ${content.version}`,
       );
     }
   }

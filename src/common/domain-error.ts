@@ -1,12 +1,32 @@
-import { type MessageParams, formatError } from '../messages/errors/index.js';
+import { type ErrorParams, formatError } from '../messages/catalog.js';
+import type { Locale } from '../messages/locales.js';
 import { CommonErrors } from './common.errors.js';
 import type { ErrorEntry, FieldErrorEntry } from './error-catalog.js';
 
-/** An item of a problem's `errors[]`: which field, a stable code, and a readable sentence. */
+/**
+ * An item of a problem's `errors[]`: which field, a stable code, and the catalog message that
+ * says it, rendered in the reader's language when the answer is written (`inLocale`).
+ */
 export interface FieldError {
   field: string;
   code: string;
+  messageKey: string;
+  params: ErrorParams;
+}
+
+/** A field error as the answer carries it. */
+export interface FieldErrorBody {
+  field: string;
+  code: string;
   message: string;
+}
+
+export function inLocale(error: FieldError, locale: Locale): FieldErrorBody {
+  return {
+    field: error.field,
+    code: error.code,
+    message: formatError(error.messageKey, error.params, locale),
+  };
 }
 
 export interface DomainErrorOptions {
@@ -17,7 +37,8 @@ export interface DomainErrorOptions {
 /**
  * A refusal the caller can act on, always an entry of the error catalog (see error-catalog.ts):
  * its `code` is stable and machine-readable, its message is the catalog's, rendered with
- * `params`. The problem+json filter turns it into the HTTP answer.
+ * `params`. The problem+json filter turns it into the HTTP answer in the reader's language; the
+ * Error's own message, for logs, is English.
  */
 export class DomainError extends Error {
   readonly status: number;
@@ -27,7 +48,7 @@ export class DomainError extends Error {
 
   constructor(
     readonly entry: ErrorEntry,
-    readonly params: MessageParams = {},
+    readonly params: ErrorParams = {},
     options: DomainErrorOptions = {},
   ) {
     super(formatError(entry.messageKey, params));
@@ -39,13 +60,13 @@ export class DomainError extends Error {
   }
 }
 
-/** A field error from the catalog, its message rendered with `params` (`field` included). */
+/** A field error from the catalog, its message to be rendered with `params` (`field` included). */
 export function fieldError(
   field: string,
   entry: FieldErrorEntry,
-  params: MessageParams = {},
+  params: ErrorParams = {},
 ): FieldError {
-  return { field, code: entry.code, message: formatError(entry.messageKey, { field, ...params }) };
+  return { field, code: entry.code, messageKey: entry.messageKey, params: { field, ...params } };
 }
 
 /** 400 validation_failed listing the problems. */
@@ -57,7 +78,7 @@ export function validationFailed(errors: FieldError[]): DomainError {
 export function invalidField(
   field: string,
   entry: FieldErrorEntry,
-  params: MessageParams = {},
+  params: ErrorParams = {},
 ): DomainError {
   return validationFailed([fieldError(field, entry, params)]);
 }
@@ -70,7 +91,7 @@ export function unauthorized(entry: ErrorEntry = CommonErrors.unauthorized): Dom
 /** 429 with Retry-After. */
 export function tooManyRequests(
   entry: ErrorEntry,
-  params: MessageParams,
+  params: ErrorParams,
   retryAfterSeconds: number,
 ): DomainError {
   return new DomainError(entry, params, {

@@ -2,9 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/pg-errors.js';
-import { type MessageParams, formatError } from '../messages/errors/index.js';
+import { type ErrorParams, formatError, hasMessage } from '../messages/catalog.js';
+import { type Locale, negotiateLocale } from '../messages/locales.js';
 import { CommonErrors } from './common.errors.js';
-import { DomainError, FieldError } from './domain-error.js';
+import { DomainError, type FieldError, type FieldErrorBody, inLocale } from './domain-error.js';
 import type { ErrorEntry } from './error-catalog.js';
 
 export interface Problem {
@@ -13,7 +14,7 @@ export interface Problem {
   status: number;
   detail?: string;
   code: string;
-  errors?: FieldError[];
+  errors?: FieldErrorBody[];
   requestId?: string;
 }
 
@@ -55,14 +56,28 @@ function isFastifyClientError(error: unknown): error is FastifyClientError {
   );
 }
 
-function problem(status: number, code: string, detail?: string, errors?: FieldError[]): Problem {
+/** The status's name in the locale (`title.404`...), as `title` of a problem of type about:blank. */
+function title(status: number, locale: Locale): string {
+  const key = `title.${status}`;
+  return hasMessage('errors', key)
+    ? formatError(key, {}, locale)
+    : (STATUS_CODES[status] ?? 'Error');
+}
+
+function problem(
+  locale: Locale,
+  status: number,
+  code: string,
+  detail?: string,
+  errors?: FieldError[],
+): Problem {
   return {
     type: 'about:blank',
-    title: STATUS_CODES[status] ?? 'Error',
+    title: title(status, locale),
     status,
     ...(detail ? { detail } : {}),
     code,
-    ...(errors ? { errors } : {}),
+    ...(errors ? { errors: errors.map((error) => inLocale(error, locale)) } : {}),
   };
 }
 
@@ -70,16 +85,27 @@ function problem(status: number, code: string, detail?: string, errors?: FieldEr
  * The problem for a bare status, as for Fastify's own refusals: the catalog's code and message
  * of the status (another 4xx answers as 400, another 5xx as 500), not the library's English.
  */
-export function problemForStatus(status: number): Problem {
+export function problemForStatus(status: number, locale: Locale = 'en'): Problem {
   const entry =
     ENTRY_BY_STATUS[status] ??
     (status >= 400 && status < 500 ? CommonErrors.bad_request : CommonErrors.internal_error);
-  return fromEntry(entry);
+  return fromEntry(locale, entry);
 }
 
 /** The problem of a catalog entry, its detail rendered from the message catalog. */
-function fromEntry(entry: ErrorEntry, params: MessageParams = {}, errors?: FieldError[]): Problem {
-  return problem(entry.status, entry.code, formatError(entry.messageKey, params), errors);
+function fromEntry(locale: Locale, entry: ErrorEntry, params: ErrorParams = {}): Problem {
+  return problem(locale, entry.status, entry.code, formatError(entry.messageKey, params, locale));
+}
+
+/** A refusal of ours as its problem, in the locale. */
+export function problemOf(error: DomainError, locale: Locale): Problem {
+  return problem(
+    locale,
+    error.status,
+    error.code,
+    formatError(error.entry.messageKey, error.params, locale),
+    error.errors,
+  );
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem, requestId?: string): void {
@@ -89,7 +115,11 @@ export function sendProblem(reply: FastifyReply, body: Problem, requestId?: stri
     .send({ ...body, requestId });
 }
 
-/** Writes every error as application/problem+json (RFC 9457). */
+/**
+ * Writes every error as application/problem+json (RFC 9457), its `title`, `detail` and
+ * `errors[].message` in the language the request's Accept-Language prefers (English when none
+ * of ours), its `code` the same in every language.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
@@ -99,25 +129,26 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const requestId = (request.raw as { id?: string }).id;
+    const locale = negotiateLocale(request.headers['accept-language']);
 
     let body: Problem;
     if (exception instanceof DomainError) {
-      body = problem(exception.status, exception.code, exception.message, exception.errors);
+      body = problemOf(exception, locale);
       void reply.headers(exception.headers);
     } else if (exception instanceof HttpException) {
-      body = problemForStatus(exception.getStatus());
+      body = problemForStatus(exception.getStatus(), locale);
       if (body.status >= 500) this.logger.error({ err: exception, requestId }, 'Server error');
     } else if (isFastifyClientError(exception)) {
-      body = problemForStatus(exception.statusCode);
+      body = problemForStatus(exception.statusCode, locale);
     } else if (isDatabaseUnavailable(exception)) {
       // An outage rather than a bug: answer as readiness does, so clients know to try again.
       this.logger.warn({ requestId, reason: (exception as Error).message }, 'Database unavailable');
-      body = fromEntry(CommonErrors.database_unavailable);
+      body = fromEntry(locale, CommonErrors.database_unavailable);
       void reply.header('retry-after', '5');
     } else {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
       // A bare 500: nothing about the failure reaches the client.
-      body = problem(500, CommonErrors.internal_error.code);
+      body = problem(locale, 500, CommonErrors.internal_error.code);
     }
 
     sendProblem(reply, body, requestId);

@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { type ValidationError, type ValidationOptions, getMetadataStorage } from 'class-validator';
-import type { MessageParams } from '../messages/errors/index.js';
+import type { ErrorParams } from '../messages/catalog.js';
 import { ValidationFieldErrors } from './common.errors.js';
 import { type FieldError, fieldError, invalidField, validationFailed } from './domain-error.js';
 import { fieldErrorEntries, type FieldErrorEntry } from './error-catalog.js';
@@ -40,7 +40,7 @@ export function constraintEntry(constraint: string, catalogKey?: string): FieldE
  * The arguments of a DTO's rule (Length's min and max, IsIn's values...), from class-validator's
  * metadata: its ValidationError carries only its English sentence.
  */
-function constraintParams(error: ValidationError, constraint: string): MessageParams {
+function constraintParams(error: ValidationError, constraint: string): ErrorParams {
   const target = error.target as object | undefined;
   const metadata = target
     ? getMetadataStorage()
@@ -78,8 +78,8 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
       const custom = (error.contexts?.[constraint] as { catalogKey?: string } | undefined)
         ?.catalogKey;
       const entry = constraintEntry(constraint, custom);
-      const { message } = fieldError(error.property, entry, constraintParams(error, constraint));
-      return { field, code: entry.code, message };
+      // The message names the property alone, the field its whole path.
+      return { ...fieldError(error.property, entry, constraintParams(error, constraint)), field };
     });
     return [...own, ...flatten(error.children ?? [], field)];
   });

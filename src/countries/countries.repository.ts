@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Locale } from '../common/locales.js';
+import type { Locale } from '../messages/locales.js';
 import type { CountryResponse, RegionResponse } from './dto/country.response.js';
 import type { ReferenceCountry, ReferenceRegion } from './reference-data.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { notFound } from '../common/domain-error.js';
-import type { Locale } from '../common/locales.js';
+import type { Locale } from '../messages/locales.js';
 import { CountriesRepository } from './countries.repository.js';
 import type { CountryResponse, RegionResponse } from './dto/country.response.js';
 

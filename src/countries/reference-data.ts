@@ -1,7 +1,7 @@
 import ct from 'countries-and-timezones';
 import isoCountries from 'i18n-iso-countries';
 import type { EntityManager } from 'typeorm';
-import { LOCALES, type LocalisedNames } from '../common/locales.js';
+import { LOCALES, type LocalisedNames } from '../messages/locales.js';
 import { CountriesRepository } from './countries.repository.js';
 import countrySeed from './seed/countries.json' with { type: 'json' };
 import regionSeed from './seed/regions.json' with { type: 'json' };

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { LocalisedNames } from '../common/locales.js';
+import type { LocalisedNames } from '../messages/locales.js';
 
 @Entity('regions')
 export class Region {

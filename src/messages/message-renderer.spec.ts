@@ -1,16 +1,16 @@
-import ar from './catalogs/ar.json' with { type: 'json' };
-import en from './catalogs/en.json' with { type: 'json' };
-import es from './catalogs/es.json' with { type: 'json' };
-import fr from './catalogs/fr.json' with { type: 'json' };
-import ru from './catalogs/ru.json' with { type: 'json' };
-import zh from './catalogs/zh.json' with { type: 'json' };
+import ar from './emails/ar.json' with { type: 'json' };
+import en from './emails/en.json' with { type: 'json' };
+import es from './emails/es.json' with { type: 'json' };
+import fr from './emails/fr.json' with { type: 'json' };
+import ru from './emails/ru.json' with { type: 'json' };
+import zh from './emails/zh.json' with { type: 'json' };
 import {
   MESSAGE_KINDS,
-  MESSAGE_LOCALES,
   type MessageParams,
   renderDigest,
   renderMessage,
 } from './message-renderer.js';
+import { LOCALES } from './locales.js';
 
 const catalogs: Record<string, Record<string, string>> = { en, fr, es, ar, ru, zh };
 
@@ -33,7 +33,7 @@ const params: MessageParams = {
 describe(renderMessage.name, () => {
   it('should have the keys of en.json and no empty value when any catalog is loaded', () => {
     const keys = Object.keys(en).sort();
-    for (const locale of MESSAGE_LOCALES) {
+    for (const locale of LOCALES) {
       const catalog = catalogs[locale];
       expect(Object.keys(catalog).sort()).toEqual(keys);
       for (const value of Object.values(catalog)) expect(value.trim()).not.toBe('');
@@ -66,7 +66,7 @@ describe(renderMessage.name, () => {
   });
 
   it('should render without leftover placeholders when any kind is rendered in any locale', () => {
-    for (const locale of MESSAGE_LOCALES) {
+    for (const locale of LOCALES) {
       for (const kind of MESSAGE_KINDS) {
         const message = renderMessage(kind, locale, params);
         for (const part of [message.subject, message.text, message.html]) {
@@ -79,7 +79,7 @@ describe(renderMessage.name, () => {
   });
 
   it('should render every event kind for users, with the note, in any locale', () => {
-    for (const locale of MESSAGE_LOCALES) {
+    for (const locale of LOCALES) {
       for (const kind of MESSAGE_KINDS) {
         const message = renderMessage(kind, locale, params, 'user');
         for (const part of [message.subject, message.text, message.html]) {
@@ -100,7 +100,7 @@ describe(renderMessage.name, () => {
     expect(digest.subject).toBe('Your cirt-tracker digest of 2027-03-02: 2 events');
     expect(digest.text).toContain('• Milestone blocked: B: https://cirt.example.org/programmes/2');
     expect(digest.html).toContain('<a href="https://cirt.example.org/programmes/1">');
-    for (const locale of MESSAGE_LOCALES) {
+    for (const locale of LOCALES) {
       const rendered = renderDigest(locale, {
         recipientName: 'Li Wei',
         date: '2027-03-02',
@@ -134,7 +134,7 @@ describe(renderMessage.name, () => {
 
   it('should set dir="rtl" and lang="ar" when the locale is Arabic and dir="ltr" otherwise', () => {
     expect(renderMessage('test', 'ar', params).html).toContain('<html lang="ar" dir="rtl">');
-    for (const locale of MESSAGE_LOCALES.filter((l) => l !== 'ar')) {
+    for (const locale of LOCALES.filter((l) => l !== 'ar')) {
       expect(renderMessage('test', locale, params).html).toContain(
         `<html lang="${locale}" dir="ltr">`,
       );

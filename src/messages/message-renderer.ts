@@ -1,10 +1,6 @@
-import { IntlMessageFormat } from 'intl-messageformat';
-import ar from './catalogs/ar.json' with { type: 'json' };
-import en from './catalogs/en.json' with { type: 'json' };
-import es from './catalogs/es.json' with { type: 'json' };
-import fr from './catalogs/fr.json' with { type: 'json' };
-import ru from './catalogs/ru.json' with { type: 'json' };
-import zh from './catalogs/zh.json' with { type: 'json' };
+import { type MessageValues, formatMessage, hasMessage } from './catalog.js';
+import { type Locale, resolveLocale, textDirection } from './locales.js';
+import en from './emails/en.json' with { type: 'json' };
 import { escapeHtml } from './escape-html.js';
 
 type Catalog = typeof en;
@@ -24,9 +20,6 @@ export type MessageKind = Exclude<
 export const MESSAGE_KINDS = Object.keys(en)
   .filter((key) => key.endsWith('.subject') && key !== 'digest.subject')
   .map((key) => key.slice(0, -'.subject'.length) as MessageKind);
-
-export const MESSAGE_LOCALES = ['en', 'fr', 'es', 'ar', 'ru', 'zh'] as const;
-type MessageLocale = (typeof MESSAGE_LOCALES)[number];
 
 export interface MessageParams {
   recipientName: string;
@@ -55,42 +48,23 @@ export interface RenderedMessage {
   html: string;
 }
 
-type MessageValues = Record<string, string | number>;
-
-// Typed against en.json so that a catalog missing a key fails to compile.
-const CATALOGS: Record<MessageLocale, Catalog> = { en, fr, es, ar, ru, zh };
-
-const compiled = new Map<string, IntlMessageFormat>();
-
-function resolveLocale(locale: string): MessageLocale {
-  // Regional variants ('fr-CA', 'zh_Hans') use the catalog of their base language.
-  const base = locale.toLowerCase().split(/[-_]/)[0];
-  return MESSAGE_LOCALES.find((supported) => supported === base) ?? 'en';
+// Keys typed against en.json, so that a missing entry fails to compile.
+function format(locale: Locale, key: MessageKey, values: MessageValues): string {
+  return formatMessage('emails', locale, key, values);
 }
 
-function format(locale: MessageLocale, key: MessageKey, values: MessageValues): string {
-  const id = `${locale}:${key}`;
-  let message = compiled.get(id);
-  if (!message) {
-    message = new IntlMessageFormat(CATALOGS[locale][key], locale);
-    compiled.set(id, message);
-  }
-  const result = message.format<string>(values);
-  return Array.isArray(result) ? result.join('') : result;
-}
-
-function phaseName(locale: MessageLocale, phase: string): string {
+function phaseName(locale: Locale, phase: string): string {
   const key = `phase.${phase}`;
-  return key in CATALOGS[locale] ? CATALOGS[locale][key as MessageKey] : phase;
+  return hasMessage('emails', key) ? format(locale, key as MessageKey, {}) : phase;
 }
 
-function layout(lang: MessageLocale, subject: string, paragraphs: string[], footer: string) {
+function layout(lang: Locale, subject: string, paragraphs: string[], footer: string) {
   const text = [...paragraphs, footer].join('\n\n');
   // The whole formatted sentence is escaped, not just the arguments, so nothing a catalog
   // or a value contains (e.g. the "<e-mail>" of the contact line) can become markup.
   const html = [
     '<!DOCTYPE html>',
-    `<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`,
+    `<html lang="${lang}" dir="${textDirection(lang)}">`,
     `<head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body>',
     ...paragraphs.map((paragraph) => `<p>${linkify(paragraph)}</p>`),
@@ -133,7 +107,7 @@ export function renderMessage(
   if (params.contactName) paragraphs.push(t('common.contact'));
   const linkKey = `${kind}.link`;
   paragraphs.push(
-    `${t(linkKey in CATALOGS[lang] ? (linkKey as MessageKey) : 'common.link')} ${params.url}`,
+    `${t(hasMessage('emails', linkKey) ? (linkKey as MessageKey) : 'common.link')} ${params.url}`,
   );
   return layout(
     lang,

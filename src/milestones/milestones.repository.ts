@@ -64,7 +64,7 @@ export class MilestonesRepository {
       this.dataSource,
       query,
       {
-        rows: `SELECT m.id, m.programme_id AS "programmeId", m.phase, m.title, m.description,
+        rows: `SELECT m.id, m.programme_id AS "programmeId", m.phase, m.title, m.plan_key AS "planKey", m.description,
                 to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate", m.status,
                 m.owner_stakeholder_id AS "ownerStakeholderId", m.completed_at AS "completedAt",
                 ${overdue} AS overdue, m.version, m.created_at AS "createdAt", m.updated_at AS "updatedAt"

@@ -13,7 +13,6 @@ import { assertVersion } from '../common/versioning.js';
 import type { Phase } from '../programmes/programme.constants.js';
 import { ProgrammeAccess, assertNotCancelled } from '../programmes/programme-access.service.js';
 import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
-import defaultPlan from './default-plan.json' with { type: 'json' };
 import type {
   CreateMilestoneDto,
   MilestoneResponse,
@@ -21,23 +20,12 @@ import type {
   UpdateMilestoneDto,
 } from './dto/milestone.dto.js';
 import { isOverdueMilestone } from './milestone.sql.js';
+import { PLAN } from './milestone-title.js';
 import type { Milestone } from './milestone.entity.js';
 import { type MilestoneChanges, MilestonesRepository } from './milestones.repository.js';
 
-interface PlanItem {
-  key: string;
-  title: string;
-  offsetDays: number;
-}
-
-const PLAN = defaultPlan as Record<Phase, PlanItem[]>;
-
 function toResponse(milestone: Milestone, today: string): MilestoneResponse {
-  const { planKey: _planKey, ...fields } = milestone;
-  return {
-    ...fields,
-    overdue: isOverdueMilestone(milestone, today),
-  };
+  return { ...milestone, overdue: isOverdueMilestone(milestone, today) };
 }
 
 @Injectable()

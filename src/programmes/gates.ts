@@ -4,12 +4,20 @@ import { AssessmentsService } from '../assessments/assessments.service.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
 import { GateStakeholdersQuery } from './gate-stakeholders.query.js';
 import type { Phase } from './programme.constants.js';
-import { type MessageParams, formatError } from '../messages/errors/index.js';
+import { type ErrorParams, formatError } from '../messages/catalog.js';
 import { GateCheckErrors } from './programme.errors.js';
 
-/** What a failed check says: the catalog's message of its key, the code of its field error. */
-function failure(key: GateCheckKey, params: MessageParams = {}): string {
-  return formatError(GateCheckErrors[key].messageKey, params);
+/**
+ * A failed check: what it says is the catalog's message of its key, kept with the values it names
+ * so that a refusal can say it in the reader's language.
+ */
+function failed(key: GateCheckKey, params: ErrorParams = {}): GateCheck {
+  return {
+    key,
+    passed: false,
+    detail: formatError(GateCheckErrors[key].messageKey, params),
+    params,
+  };
 }
 
 export const GATE_CHECKS = [
@@ -25,6 +33,12 @@ export interface GateCheck {
   key: GateCheckKey;
   passed: boolean;
   detail: string;
+  /**
+   * The values its words name, to say it again in another language: the errors catalog's message
+   * of the key when failed, the pages catalog's `gatePassed.<key>` when passed. Absent on checks
+   * stored before there were any.
+   */
+  params?: ErrorParams;
 }
 
 export interface GateResult {
@@ -83,11 +97,14 @@ export class GateChecks {
           undefined,
           manager,
         );
-        return {
-          key,
-          passed,
-          detail: passed ? 'A readiness assessment of this programme is validated' : failure(key),
-        };
+        return passed
+          ? {
+              key,
+              passed,
+              detail: 'A readiness assessment of this programme is validated',
+              params: {},
+            }
+          : failed(key);
       }
       case 'maturity_assessment_validated': {
         const passed = await this.assessments.hasValidated(
@@ -96,28 +113,29 @@ export class GateChecks {
           programme.phaseEnteredAt,
           manager,
         );
-        return {
-          key,
-          passed,
-          detail: passed
-            ? 'A maturity assessment was validated after the programme entered operation'
-            : failure(key),
-        };
+        return passed
+          ? {
+              key,
+              passed,
+              detail: 'A maturity assessment was validated after the programme entered operation',
+              params: {},
+            }
+          : failed(key);
       }
       case 'phase_milestones_closed': {
         const open = await this.milestones.openInPhase(programme.id, programme.phase, manager);
-        return {
-          key,
-          passed: open.length === 0,
-          detail:
-            open.length === 0
-              ? `Every milestone of phase ${programme.phase} is done or cancelled`
-              : failure(key, {
-                  count: open.length,
-                  phase: programme.phase,
-                  titles: open.map((m) => m.title).join('; '),
-                }),
-        };
+        return open.length === 0
+          ? {
+              key,
+              passed: true,
+              detail: `Every milestone of phase ${programme.phase} is done or cancelled`,
+              params: { phase: programme.phase },
+            }
+          : failed(key, {
+              count: open.length,
+              phase: programme.phase,
+              titles: open.map((m) => m.title).join('; '),
+            });
       }
       case 'focal_point_present':
         return this.stakeholderPresent(
@@ -146,12 +164,13 @@ export class GateChecks {
     label: string,
   ): Promise<GateCheck> {
     const found = await this.stakeholders.presentInRole(countryCode, role, manager);
-    return {
-      key,
-      passed: found !== undefined,
-      detail: found
-        ? `${found.name} is the ${label} of ${countryCode}`
-        : failure(key, { country: countryCode }),
-    };
+    return found
+      ? {
+          key,
+          passed: true,
+          detail: `${found.name} is the ${label} of ${countryCode}`,
+          params: { name: found.name, country: countryCode },
+        }
+      : failed(key, { country: countryCode });
   }
 }

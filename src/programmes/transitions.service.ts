@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
-import { DomainError, notFound } from '../common/domain-error.js';
+import { DomainError, fieldError, notFound } from '../common/domain-error.js';
 import { GateCheckErrors, ProgrammeErrors } from './programme.errors.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
@@ -32,12 +33,9 @@ function gateRefusal(gate: GateResult): DomainError {
     ProgrammeErrors.gate_failed,
     { count: failed.length },
     {
-      // The detail of a failed check is the catalog's message of its key (see GateChecks).
-      errors: failed.map((check) => ({
-        field: check.key,
-        code: GateCheckErrors[check.key].code,
-        message: check.detail,
-      })),
+      errors: failed.map((check) =>
+        fieldError(check.key, GateCheckErrors[check.key], check.params),
+      ),
     },
   );
 }
@@ -262,7 +260,7 @@ export class TransitionsService {
   private async record(
     manager: EntityManager,
     actor: Actor,
-    action: string,
+    action: AuditAction,
     transition: PhaseTransition,
     ref: ProgrammeRef,
   ) {

@@ -19,6 +19,8 @@ export interface ReminderCandidate {
   /** Days in the country's calendar that the rule counts (before due, late, waiting...). */
   days: number;
   milestoneTitle?: string;
+  /** The default plan item of the milestone, whose title has a translation. */
+  planKey?: string | null;
   dueDate?: string;
   phase?: string;
   ownerId?: string | null;
@@ -58,7 +60,7 @@ export class ReminderScanQuery {
   ): Promise<ReminderCandidate[]> {
     return this.dataSource.query(
       `SELECT m.id AS subject, p.id AS "programmeId", p.country_code AS "countryCode", p.title AS "programmeTitle",
-              m.title AS "milestoneTitle", to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
+              m.title AS "milestoneTitle", m.plan_key AS "planKey", to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
               m.owner_stakeholder_id AS "ownerId", (${days})::int AS days
        FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
        WHERE p.status = 'active' AND ${openMilestoneSql('m.status')} AND ${condition}`,

@@ -7,6 +7,8 @@ import { type NotificationDraft, Outbox } from '../notifications/outbox.service.
 import { type ReminderRules, reminderRules } from './reminder-rules.js';
 import { type ReminderCandidate, ReminderScanQuery } from './reminder-scan.query.js';
 import { Links } from '../messages/links.js';
+import { resolveLocale } from '../messages/locales.js';
+import { milestoneTitle } from '../milestones/milestone-title.js';
 import { renderMessage } from '../messages/message-renderer.js';
 import { stakeholderDrafts } from '../notifications/stakeholder-recipients.js';
 import {
@@ -219,7 +221,13 @@ export class ReminderScan {
         countryName: recipient.countryName,
         programmeTitle: reminder.programmeTitle,
         url: this.links.countryPage(reminder.countryCode),
-        milestoneTitle: reminder.milestoneTitle,
+        milestoneTitle:
+          reminder.milestoneTitle === undefined
+            ? undefined
+            : milestoneTitle(
+                { title: reminder.milestoneTitle, planKey: reminder.planKey ?? null },
+                resolveLocale(recipient.locale),
+              ).text,
         dueDate: reminder.dueDate,
         days: reminder.days,
         phase: reminder.phase,

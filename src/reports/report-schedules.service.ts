@@ -1,4 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
@@ -280,7 +281,7 @@ export class ReportSchedulesService implements OnModuleInit {
     manager: EntityManager,
     actor: Actor,
     id: string,
-    action: string,
+    action: AuditAction,
     ownerId: string,
   ): Promise<ScheduleRow> {
     const before = await this.reports.scheduleById(id, manager);

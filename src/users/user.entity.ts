@@ -5,7 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { Locale } from '../common/locales.js';
+import type { Locale } from '../messages/locales.js';
 import type { Role } from '../auth/roles.js';
 
 @Entity('users')

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { AssessmentsService, missingAnswers } from '../assessments/assessments.service.js';
+import { templateTexts } from '../assessments/template-texts.js';
 import { TemplatesService } from '../assessments/templates.service.js';
+import type { Locale } from '../messages/locales.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 
 /** The questionnaire page's view model: the assessment, what is missing, and who may do what. */
@@ -15,7 +17,7 @@ export class AssessmentPageService {
     private readonly templates: TemplatesService,
   ) {}
 
-  async view(actor: Actor, id: string) {
+  async view(actor: Actor, id: string, lang: Locale) {
     const assessment = await this.assessments.get(actor, id);
     const programme = await this.programmes.get(actor.user, assessment.programmeId);
     const template = this.templates.get(assessment.templateKey, assessment.templateVersion);
@@ -23,13 +25,22 @@ export class AssessmentPageService {
       code: programme.countryCode,
       regionCode: programme.regionCode,
     });
+    const texts = templateTexts(template, lang);
+    const indicatorTitles = new Map(
+      texts.areas.flatMap((area) =>
+        area.indicators.map((indicator) => [indicator.key, indicator.title]),
+      ),
+    );
     return {
-      title: template.title,
+      title: texts.title.text,
       rawTitle: true,
       assessment,
       programme,
-      template,
-      missing: 'responses' in assessment ? missingAnswers(template, assessment.responses) : [],
+      template: texts,
+      missing: ('responses' in assessment
+        ? missingAnswers(template, assessment.responses)
+        : []
+      ).map((item) => ({ ...item, title: indicatorTitles.get(item.key)! })),
       may: {
         /** Answer and submit: a draft or returned assessment, by those who write the country. */
         editAnswers:

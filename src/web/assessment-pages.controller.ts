@@ -27,7 +27,7 @@ export class AssessmentPagesController {
     @Res() reply: FastifyReply,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
-    const view = await this.assessment.view(actor, id);
+    const view = await this.assessment.view(actor, id, this.pages.language(request, actor.user));
     await this.pages.render(request, reply, 'assessment', view, actor.user);
   }
 }

@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor } from '../auth/roles.js';
 import { AssessmentsService } from '../assessments/assessments.service.js';
+import { type TemplateTexts, templateTexts } from '../assessments/template-texts.js';
+import { TemplatesService } from '../assessments/templates.service.js';
+import type { Locale, Text } from '../messages/locales.js';
+import { milestoneTitle } from '../milestones/milestone-title.js';
 import { notFound } from '../common/domain-error.js';
 import { PageQuery } from '../common/pagination.js';
 import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
@@ -13,8 +17,20 @@ import { ProgrammesService } from '../programmes/programmes.service.js';
 import { TransitionsService } from '../programmes/transitions.service.js';
 import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
 import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
+import { gateCheckText } from './gate-check-text.js';
+import { translator } from './i18n.js';
 
 const firstPage = (pageSize: number) => ({ page: 1, pageSize });
+
+/** The titles of a template's areas and indicators, by key, in the reader's language. */
+function titlesByKey(texts: TemplateTexts): Map<string, Text> {
+  return new Map([
+    ...texts.areas.map((area): [string, Text] => [area.key, area.title]),
+    ...texts.areas.flatMap((area) =>
+      area.indicators.map((indicator): [string, Text] => [indicator.key, indicator.title]),
+    ),
+  ]);
+}
 
 /**
  * The country workspace's view model: one programme of the country with what this user may read
@@ -32,9 +48,11 @@ export class CountryPageService {
     private readonly statusUpdates: StatusUpdatesService,
     private readonly stakeholders: StakeholdersService,
     private readonly assessments: AssessmentsService,
+    private readonly templates: TemplatesService,
   ) {}
 
-  async view(actor: Actor, code: string, programmeId?: string) {
+  async view(actor: Actor, code: string, programmeId: string | undefined, lang: Locale) {
+    const t = translator(lang);
     if (!/^[A-Z]{2}$/.test(code)) throw notFound(`Country ${code}`);
     const list = await this.programmes.list(
       actor,
@@ -68,6 +86,9 @@ export class CountryPageService {
       ]);
     const latestValidated = assessments.find((assessment) => assessment.status === 'validated');
     const score = latestValidated ? await this.assessments.score(actor, latestValidated.id) : null;
+    const textsOf = (assessment: { templateKey: string; templateVersion: string }) =>
+      templateTexts(this.templates.get(assessment.templateKey, assessment.templateVersion), lang);
+    const scoredTitles = latestValidated ? titlesByKey(textsOf(latestValidated)) : new Map();
     const writes = this.policy.canWrite(actor.user, {
       code: programme.countryCode,
       regionCode: programme.regionCode,
@@ -82,14 +103,34 @@ export class CountryPageService {
         updateMilestones: writes && this.policy.mayDo(actor.user, 'writeMilestones'),
         postStatusUpdate: writes && this.policy.mayDo(actor.user, 'postStatusUpdates'),
       },
-      transitions,
+      transitions: transitions.map((transition) => ({
+        ...transition,
+        gateTexts: (transition.gate?.checks ?? []).map((check) => ({
+          passed: check.passed,
+          text: gateCheckText(check, lang, t),
+        })),
+      })),
       phaseHistory: history.phases,
       events: reads.history ? history.events : null,
-      milestones: milestones?.items ?? null,
+      milestones:
+        milestones?.items.map((milestone) => ({
+          ...milestone,
+          titleText: milestoneTitle(milestone, lang),
+        })) ?? null,
       updates: updates?.items ?? null,
       stakeholders,
-      assessments,
-      score,
+      assessments: assessments.map((assessment) => ({
+        ...assessment,
+        templateTitle: textsOf(assessment).title,
+      })),
+      score: score && {
+        ...score,
+        areas: score.areas.map((area) => ({ ...area, titleText: scoredTitles.get(area.key)! })),
+        gaps: score.gaps?.map((gap) => ({
+          ...gap,
+          titleText: scoredTitles.get(gap.indicatorKey)!,
+        })),
+      },
       phases: PHASES,
     };
   }

@@ -28,7 +28,8 @@ export class CountryPagesController {
     @Param('code') code: string,
     @Query('programme') programmeId?: string,
   ): Promise<void> {
-    const view = await this.country.view(actor, code, programmeId);
+    const lang = this.pages.language(request, actor.user);
+    const view = await this.country.view(actor, code, programmeId, lang);
     await this.pages.render(request, reply, 'country', view, actor.user);
   }
 }

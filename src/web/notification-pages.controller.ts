@@ -1,3 +1,4 @@
+import { messageKindOf } from '../notifications/notification-kind.js';
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -48,7 +49,10 @@ export class NotificationPagesController {
       'notifications',
       {
         title: 'notifications',
-        log,
+        log: {
+          ...log,
+          items: log.items.map((item) => ({ ...item, messageKind: messageKindOf(item.kind) })),
+        },
         query,
         statuses: NOTIFICATION_STATUSES,
         channels: NOTIFICATION_CHANNELS,

@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/actor.decorator.js';
 import { DomainError } from '../common/domain-error.js';
+import { problemForStatus } from '../common/problem-details.filter.js';
+import { formatError } from '../messages/catalog.js';
 import { PageRenderer } from './page-renderer.js';
 
 /** Errors on pages: to sign-in when signed out, else a page that says what went wrong. */
@@ -25,15 +27,25 @@ export class PageErrorFilter implements ExceptionFilter {
       return;
     }
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'Page failed');
+    const locale = this.pages.language(request, request.principal ?? null);
+    const problem = problemForStatus(status, locale);
     const message =
-      status < 500 && exception instanceof Error ? exception.message : 'Something went wrong';
-    await this.pages.render(
-      request,
-      reply,
-      'error',
-      { title: `${status}`, status, message, requestId: request.id },
-      request.principal ?? null,
-      status,
-    );
+      exception instanceof DomainError && status < 500
+        ? formatError(exception.entry.messageKey, exception.params, locale)
+        : problem.detail;
+    try {
+      await this.pages.render(
+        request,
+        reply,
+        'error',
+        { title: problem.title, rawTitle: true, status, message, requestId: request.id },
+        request.principal ?? null,
+        status,
+      );
+    } catch (error) {
+      // The error page itself failed: an answer all the same, rather than a request left hanging.
+      this.logger.error({ err: error, requestId: request.id }, 'Error page failed');
+      if (!reply.sent) await reply.code(500).type('text/plain; charset=utf-8').send(problem.title);
+    }
   }
 }

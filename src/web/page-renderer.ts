@@ -7,15 +7,40 @@ import type { Principal } from '../auth/roles.js';
 import { ServerSecrets } from '../auth/server-secrets.js';
 import { csrfTokenFor, sessionCookieName } from '../auth/session.js';
 import { AppConfig } from '../config/app-config.js';
-import { type PageLanguage, isPageLanguage, translator } from './i18n.js';
+import {
+  LOCALES,
+  LOCALE_NAMES,
+  type Locale,
+  type Text,
+  isLocale,
+  negotiateLocale,
+  textDirection,
+} from '../messages/locales.js';
+import { escapeHtml } from '../messages/escape-html.js';
+import { translator } from './i18n.js';
+import { type PageFormats, isTimeZone, pageFormats } from './page-formats.js';
 import { type MenuEntry, menuFor } from './page-menu.js';
 
 const LANGUAGE_COOKIE = 'lang';
+/** The browser's IANA time zone, which app.js keeps in this cookie. */
+const TIME_ZONE_COOKIE = 'tz';
+
+/** This page with its query (filters, the chosen programme) in another language. */
+function inLanguage(requestUrl: string, locale: Locale): string {
+  const url = new URL(requestUrl, 'http://page.invalid');
+  url.searchParams.set('lang', locale);
+  return `${url.pathname}${url.search}`;
+}
 
 /** What every page's template receives besides its own data. */
-export interface PageContext {
+export interface PageContext extends PageFormats {
   t: ReturnType<typeof translator>;
-  lang: PageLanguage;
+  /** A content text as HTML: marked with its own language when it is not the page's. */
+  text: (value: Text) => string;
+  lang: Locale;
+  dir: 'ltr' | 'rtl';
+  /** The language list: each language in its own name, linking to this page and query in it. */
+  languages: { code: Locale; name: string; dir: 'ltr' | 'rtl'; href: string }[];
   user: Principal | null;
   /** The pages this user may open, decided by the access policy. */
   menu: MenuEntry[];
@@ -48,14 +73,17 @@ export class PageRenderer {
     return request.cookies[this.sessionCookie];
   }
 
-  language(request: FastifyRequest, user: Principal | null): PageLanguage {
+  /**
+   * The page's language: `?lang=` (then remembered in a cookie), the one remembered, the user's
+   * saved locale, the browser's Accept-Language, else English.
+   */
+  language(request: FastifyRequest, user: Principal | null): Locale {
     const asked = (request.query as Record<string, unknown> | undefined)?.lang;
-    if (isPageLanguage(asked)) return asked;
+    if (isLocale(asked)) return asked;
     const chosen = request.cookies[LANGUAGE_COOKIE];
-    if (isPageLanguage(chosen)) return chosen;
-    if (isPageLanguage(user?.locale)) return user.locale;
-    const accepted = request.headers['accept-language']?.slice(0, 2);
-    return isPageLanguage(accepted) ? accepted : 'en';
+    if (isLocale(chosen)) return chosen;
+    if (isLocale(user?.locale)) return user.locale;
+    return negotiateLocale(request.headers['accept-language']);
   }
 
   async render(
@@ -68,13 +96,27 @@ export class PageRenderer {
   ): Promise<void> {
     const lang = this.language(request, user);
     const asked = (request.query as Record<string, unknown> | undefined)?.lang;
-    if (isPageLanguage(asked)) {
+    if (isLocale(asked)) {
       void reply.setCookie(LANGUAGE_COOKIE, asked, this.cookieOptions(365 * 24 * 3600, false));
     }
     const session = this.sessionToken(request);
+    const timeZone = request.cookies[TIME_ZONE_COOKIE];
     const context: PageContext = {
+      // Until the browser has said its zone, times are in UTC, and say so.
+      ...pageFormats(lang, isTimeZone(timeZone) ? timeZone : 'UTC'),
       t: translator(lang),
+      text: (value: Text) =>
+        value.lang === null || value.lang === lang
+          ? escapeHtml(value.text)
+          : `<span lang="${value.lang}" dir="${textDirection(value.lang)}">${escapeHtml(value.text)}</span>`,
       lang,
+      dir: textDirection(lang),
+      languages: LOCALES.map((code) => ({
+        code,
+        name: LOCALE_NAMES[code],
+        dir: textDirection(code),
+        href: inLanguage(request.url, code),
+      })),
       user,
       menu: user ? menuFor(this.policy, user) : [],
       csrfToken: session ? csrfTokenFor(session, this.secrets.csrf) : '',

@@ -6,8 +6,9 @@ import { REGION_CODES } from '../countries/regions.js';
 import { PHASES } from '../programmes/programme.constants.js';
 import type { ProgrammesQuery } from '../programmes/dto/programme.dto.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
-import type { PageLanguage } from './i18n.js';
+import type { Locale } from '../messages/locales.js';
 import { PortfolioQuery } from './portfolio.query.js';
+import { translator } from './i18n.js';
 import { renderWorldMap } from './world-map.js';
 
 /** The portfolio page's view model: aggregates, map and programme table within the read scope. */
@@ -20,7 +21,7 @@ export class PortfolioPageService {
     private readonly programmes: ProgrammesService,
   ) {}
 
-  async view(actor: Actor, lang: PageLanguage, query: ProgrammesQuery) {
+  async view(actor: Actor, lang: Locale, query: ProgrammesQuery) {
     const [countries, regions, programmes] = await Promise.all([
       this.portfolio.countries(actor.user, lang),
       this.portfolio.regions(actor.user, this.clock.now()),
@@ -37,6 +38,7 @@ export class PortfolioPageService {
         href: `/app/countries/${country.code}`,
         label: `${country.name}`,
       })),
+      translator(lang)('countriesPerPhase'),
     );
     const scope = this.policy.readScope(actor.user);
     return {

@@ -7,7 +7,11 @@ import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
 import { createValidationPipe } from '../common/validation.js';
+import { milestoneTitle } from '../milestones/milestone-title.js';
 import { ProgrammesQuery } from '../programmes/dto/programme.dto.js';
+import type { GateResultResponse } from '../programmes/dto/transition.dto.js';
+import { gateCheckText } from './gate-check-text.js';
+import { translator } from './i18n.js';
 import { PageErrorFilter } from './page-error.filter.js';
 import { PageRenderer } from './page-renderer.js';
 import { PortfolioPageService } from './portfolio-page.service.js';
@@ -54,6 +58,7 @@ export class PortfolioPagesController {
   ): Promise<void> {
     const lang = this.pages.language(request, actor.user);
     const work = await this.workQueue.forUser(actor.user, lang, this.clock.now());
+    const t = translator(lang);
     await this.pages.render(
       request,
       reply,
@@ -62,9 +67,19 @@ export class PortfolioPagesController {
         title: 'myQueue',
         ...work,
         // A request is decided by someone other than its requester (TransitionsService refuses).
-        transitions: work.transitions.map((transition: { requestedBy: string }) => ({
-          ...transition,
-          mayDecide: transition.requestedBy !== actor.user.id,
+        transitions: work.transitions.map(
+          (transition: { requestedBy: string; gate: GateResultResponse | null }) => ({
+            ...transition,
+            mayDecide: transition.requestedBy !== actor.user.id,
+            gateTexts: (transition.gate?.checks ?? []).map((check) => ({
+              passed: check.passed,
+              text: gateCheckText(check, lang, t),
+            })),
+          }),
+        ),
+        overdue: work.overdue.map((milestone: { title: string; planKey: string | null }) => ({
+          ...milestone,
+          titleText: milestoneTitle(milestone, lang),
         })),
       },
       actor.user,

@@ -4,7 +4,7 @@ import { geoEqualEarth, geoPath } from 'd3-geo';
 import isoCountries from 'i18n-iso-countries';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { escapeHtml } from '../common/escape-html.js';
+import { escapeHtml } from '../messages/escape-html.js';
 import type { Phase } from '../programmes/programme.constants.js';
 
 export interface MapCountry {
@@ -23,7 +23,6 @@ interface CountryShape {
 
 const VIEW_WIDTH = 960;
 const VIEW_HEIGHT = 500;
-const DEFAULT_TITLE = 'Countries by phase';
 const TITLE_ID = 'world-map-title';
 
 function projectWorld(): CountryShape[] {
@@ -55,7 +54,7 @@ function countryLink(shape: CountryShape, country: MapCountry): string {
 }
 
 /** SVG markup of the world; countries in `countries` are links coloured by phase, others are grey. */
-export function renderWorldMap(countries: MapCountry[], options: { title?: string } = {}): string {
+export function renderWorldMap(countries: MapCountry[], title: string): string {
   const listed = new Map(countries.map((country) => [country.code, country]));
   const shapes = WORLD.map((shape) => {
     const country = shape.code ? listed.get(shape.code) : undefined;
@@ -64,7 +63,7 @@ export function renderWorldMap(countries: MapCountry[], options: { title?: strin
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}" ` +
     `width="100%" style="max-width:100%;height:auto" role="img" aria-labelledby="${TITLE_ID}">` +
-    `<title id="${TITLE_ID}">${escapeHtml(options.title ?? DEFAULT_TITLE)}</title>` +
+    `<title id="${TITLE_ID}">${escapeHtml(title)}</title>` +
     shapes.join('') +
     `</svg>`
   );

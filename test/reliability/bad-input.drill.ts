@@ -6,7 +6,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { ACCESS_RULE, type AccessRule } from '../../src/auth/access.decorators.js';
-import { LOCALES } from '../../src/common/locales.js';
+import { LOCALES } from '../../src/messages/locales.js';
 import { READINESS_KEYS, createAssessment } from '../factories/assessments.js';
 import {
   createPendingTransition,

@@ -138,6 +138,13 @@ export class TemplateResponse extends TemplateSummaryResponse {
   @ApiProperty({ type: () => [TemplateAreaResponse] }) areas: TemplateAreaResponse[];
   @ApiPropertyOptional({ type: () => TemplatePreviousResponse })
   previous?: TemplatePreviousResponse;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'the texts in fr, es, ar, ru and zh: { title, description, scale: {level: text}, areas: {key: text}, indicators: {key: text} }; a text left out reads in English',
+  })
+  translations?: Record<string, unknown>;
 }
 
 export class AssessmentSummaryResponse {

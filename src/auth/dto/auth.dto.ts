@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { LOCALES } from '../../common/locales.js';
+import { LOCALES } from '../../messages/locales.js';
 import { UserResponse } from '../../users/dto/user.dto.js';
 import { ROLES, type Role } from '../roles.js';
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { LOCALES, type Locale } from '../../common/locales.js';
+import { LOCALES, type Locale } from '../../messages/locales.js';
 import { REGION_CODES } from '../regions.js';
 
 export class LanguageQuery {

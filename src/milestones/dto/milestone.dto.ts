@@ -91,6 +91,13 @@ export class MilestoneResponse {
   @ApiProperty() programmeId: string;
   @ApiProperty({ enum: PHASES }) phase: Phase;
   @ApiProperty() title: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'the default plan item it was created from (its title in other languages: src/milestones/default-plan.json)',
+  })
+  planKey: string | null;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty() dueDate: string;
   @ApiProperty({ enum: MILESTONE_STATUSES }) status: MilestoneStatus;

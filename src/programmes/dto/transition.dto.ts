@@ -48,8 +48,15 @@ const GATE_CHECK_KEYS = [
 export class GateCheckResponse {
   @ApiProperty({ enum: GATE_CHECK_KEYS }) key: string;
   @ApiProperty() passed: boolean;
-  @ApiProperty({ description: "what holds or is missing, in the reader's language" })
+  @ApiProperty({ description: 'what holds or is missing, in English' })
   detail: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      "the values the detail names (a count, a phase, a stakeholder's name), to say it in another language; absent on checks made before they were kept",
+  })
+  params?: Record<string, string | number | boolean | null | undefined>;
 }
 
 export class GateResultResponse {

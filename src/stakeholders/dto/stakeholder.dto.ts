@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { LOCALES, type Locale } from '../../common/locales.js';
+import { LOCALES, type Locale } from '../../messages/locales.js';
 import { IsHttpUrl, IsIanaTimeZone, IsOmittable, trimString } from '../../common/validators.js';
 import { STAKEHOLDER_ROLES, type StakeholderRole } from '../stakeholder.constants.js';
 

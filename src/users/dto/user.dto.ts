@@ -11,7 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { LOCALES, type Locale } from '../../common/locales.js';
+import { LOCALES, type Locale } from '../../messages/locales.js';
 import { ROLES, type Role } from '../../auth/roles.js';
 import { REGION_CODES } from '../../countries/regions.js';
 import { catalogMessage } from '../../common/validation.js';

@@ -1,7 +1,13 @@
 // Small enhancements over server-rendered pages: forms that write through the JSON API with the
-// session's CSRF token, charts, sortable tables, the language switch, and report progress.
+// session's CSRF token, charts, sortable tables, the reader's time zone, and report progress.
 (() => {
   const csrf = document.querySelector('meta[name=csrf-token]')?.content ?? '';
+
+  // The server writes times in the zone this cookie names (UTC until the browser has said).
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (timeZone && !document.cookie.split('; ').includes(`tz=${encodeURIComponent(timeZone)}`)) {
+    document.cookie = `tz=${encodeURIComponent(timeZone)}; path=/; max-age=31536000; samesite=lax`;
+  }
 
   /**
    * Form fields as the API's JSON: "a.b" nests, "x[]" collects, data-type=number converts,
@@ -42,7 +48,7 @@
       const list = document.createElement('ul');
       for (const error of errors) {
         const item = document.createElement('li');
-        item.textContent = `${error.field}: ${error.message}`;
+        item.textContent = error.message;
         list.appendChild(item);
       }
       errorBox.appendChild(list);
@@ -65,6 +71,8 @@
           'content-type': 'application/json',
           'x-csrf-token': csrf,
           accept: 'application/json',
+          // The API answers its errors in the page's language.
+          'accept-language': document.documentElement.lang,
         },
         body: JSON.stringify(formJson(form, submitter)),
         credentials: 'same-origin',
@@ -148,10 +156,6 @@
       form.addEventListener('change', (event) => void saveIndicator(form, event.target)),
     );
 
-  document
-    .querySelectorAll('select[data-autosubmit]')
-    .forEach((select) => select.addEventListener('change', () => select.form.submit()));
-
   // Sortable tables: buttons in header cells sort by each cell's data-value (or its text).
   document.querySelectorAll('table[data-sortable]').forEach((table) => {
     table.querySelectorAll('th[data-sort]').forEach((header, column) => {
@@ -202,6 +206,7 @@
   window.addEventListener('load', () => {
     if (!window.Chart) return;
     const colours = ['#cc79a7', '#e69f00', '#56b4e9', '#0072b2', '#009e73', '#d55e00', '#999999'];
+    const rtl = document.documentElement.dir === 'rtl';
     document.querySelectorAll('canvas[data-chart]').forEach((canvas) => {
       const labels = JSON.parse(canvas.dataset.labels);
       const values = JSON.parse(canvas.dataset.values);
@@ -216,13 +221,17 @@
         options: {
           indexAxis: 'y',
           animation: false,
+          // Numbers as the page's language writes them; bars grow from the right in Arabic.
+          locale: document.documentElement.lang,
           plugins: { legend: { display: false } },
           scales: {
             x: {
               beginAtZero: true,
+              reverse: rtl,
               max: canvas.dataset.max ? Number(canvas.dataset.max) : undefined,
               ticks: { precision: 0 },
             },
+            y: { position: rtl ? 'right' : 'left' },
           },
         },
       });
