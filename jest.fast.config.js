@@ -6,6 +6,7 @@ import base from './jest.config.js';
  */
 const SLOW = [
   'web-browser',
+  'web-languages',
   'delivery-crash',
   'demo',
   'redis-restart',

@@ -35,7 +35,10 @@ function inLanguage(requestUrl: string, locale: Locale): string {
 /** What every page's template receives besides its own data. */
 export interface PageContext extends PageFormats {
   t: ReturnType<typeof translator>;
-  /** A content text as HTML: marked with its own language when it is not the page's. */
+  /**
+   * A content text as HTML: marked with its own language when it is not the page's; what a person
+   * wrote, in a language we cannot know, isolated so that its direction does not upset the page's.
+   */
   text: (value: Text) => string;
   lang: Locale;
   dir: 'ltr' | 'rtl';
@@ -106,9 +109,11 @@ export class PageRenderer {
       ...pageFormats(lang, isTimeZone(timeZone) ? timeZone : 'UTC'),
       t: translator(lang),
       text: (value: Text) =>
-        value.lang === null || value.lang === lang
-          ? escapeHtml(value.text)
-          : `<span lang="${value.lang}" dir="${textDirection(value.lang)}">${escapeHtml(value.text)}</span>`,
+        value.lang === null
+          ? `<bdi>${escapeHtml(value.text)}</bdi>`
+          : value.lang === lang
+            ? escapeHtml(value.text)
+            : `<span lang="${value.lang}" dir="${textDirection(value.lang)}">${escapeHtml(value.text)}</span>`,
       lang,
       dir: textDirection(lang),
       languages: LOCALES.map((code) => ({

@@ -68,12 +68,16 @@ export class PortfolioPagesController {
         ...work,
         // A request is decided by someone other than its requester (TransitionsService refuses).
         transitions: work.transitions.map(
-          (transition: { requestedBy: string; gate: GateResultResponse | null }) => ({
+          (transition: {
+            requestedBy: string;
+            countryName: string;
+            gate: GateResultResponse | null;
+          }) => ({
             ...transition,
             mayDecide: transition.requestedBy !== actor.user.id,
             gateTexts: (transition.gate?.checks ?? []).map((check) => ({
               passed: check.passed,
-              text: gateCheckText(check, lang, t),
+              text: gateCheckText(check, lang, t, transition.countryName),
             })),
           }),
         ),
