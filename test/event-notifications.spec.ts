@@ -212,7 +212,7 @@ describe('event notifications', () => {
       const mails = await mailsTo(digestPm.email);
       return mails.length > 0 && mails;
     });
-    expect(digest.subject).toBe('Your cirt-tracker digest of 2027-03-02: 4 events');
+    expect(digest.subject).toBe('Your cirt-tracker digest of Mar 2, 2027: 4 events');
     const lines = digest.text!.split('\n').filter((line) => line.startsWith('• '));
     // In the order they happened; the test's clock stood still, so by subject.
     expect(lines.map((line) => line.replace(/: .*$/, ''))).toEqual([

@@ -97,7 +97,7 @@ describe(renderMessage.name, () => {
       { subject: 'Milestone blocked: B', url: 'https://cirt.example.org/programmes/2' },
     ];
     const digest = renderDigest('en', { recipientName: 'Li Wei', date: '2027-03-02', entries });
-    expect(digest.subject).toBe('Your cirt-tracker digest of 2027-03-02: 2 events');
+    expect(digest.subject).toBe('Your cirt-tracker digest of Mar 2, 2027: 2 events');
     expect(digest.text).toContain('• Milestone blocked: B: https://cirt.example.org/programmes/2');
     expect(digest.html).toContain('<a href="https://cirt.example.org/programmes/1">');
     for (const locale of LOCALES) {
@@ -113,8 +113,8 @@ describe(renderMessage.name, () => {
   it('should use the English plural forms when days is 0, 1 or 5', () => {
     const due = (days: number) => renderMessage('milestone_due_soon', 'en', { ...params, days });
     expect(due(0).subject).toBe('Milestone due today: Legal framework adopted');
-    expect(due(1).text).toContain('is due in 1 day, on 2026-09-30');
-    expect(due(5).text).toContain('is due in 5 days, on 2026-09-30');
+    expect(due(1).text).toContain('is due in 1 day, on Sep 30, 2026');
+    expect(due(5).text).toContain('is due in 5 days, on Sep 30, 2026');
     expect(renderMessage('milestone_overdue', 'en', { ...params, days: 1 }).text).toContain(
       'is now 1 day overdue',
     );

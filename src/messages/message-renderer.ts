@@ -1,3 +1,4 @@
+import { formatCalendarDate } from './calendar-date.js';
 import { type MessageValues, formatMessage, hasMessage } from './catalog.js';
 import { type Locale, resolveLocale, textDirection } from './locales.js';
 import en from './emails/en.json' with { type: 'json' };
@@ -100,6 +101,7 @@ export function renderMessage(
   for (const [name, value] of Object.entries(params)) {
     if (value !== undefined) values[name] = value;
   }
+  if (params.dueDate !== undefined) values.dueDate = formatCalendarDate(lang, params.dueDate);
   const t = (key: MessageKey) => format(lang, key, values);
 
   const paragraphs = [t('common.greeting'), t(`${kind}.body`)];
@@ -130,7 +132,7 @@ export function renderDigest(
   const lang = resolveLocale(locale);
   const values: MessageValues = {
     recipientName: params.recipientName,
-    date: params.date,
+    date: formatCalendarDate(lang, params.date),
     count: params.entries.length,
   };
   const t = (key: MessageKey) => format(lang, key, values);

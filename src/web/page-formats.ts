@@ -1,3 +1,4 @@
+import { formatCalendarDate } from '../messages/calendar-date.js';
 import type { Locale } from '../messages/locales.js';
 
 /** Whether the runtime knows the IANA time zone (a browser's, sent in a cookie). */
@@ -28,7 +29,6 @@ export function pageFormats(locale: Locale, timeZone: string): PageFormats {
   const id = `${locale}|${timeZone}`;
   let formats = cache.get(id);
   if (!formats) {
-    const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
     const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
     const dateTime = new Intl.DateTimeFormat(locale, {
       year: 'numeric',
@@ -41,7 +41,7 @@ export function pageFormats(locale: Locale, timeZone: string): PageFormats {
     });
     const number = new Intl.NumberFormat(locale);
     formats = {
-      date: (value) => date.format(new Date(`${value}T00:00:00Z`)),
+      date: (value) => formatCalendarDate(locale, value),
       day: (value) => day.format(new Date(value)),
       dateTime: (value) => dateTime.format(new Date(value)),
       number: (value) => number.format(value),
