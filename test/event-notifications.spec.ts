@@ -1,4 +1,5 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
+import { PLAN } from '../src/milestones/milestone-title.js';
 import { DigestService } from '../src/events/digest.service.js';
 import { EVENT_KINDS } from '../src/events/event-kinds.js';
 import { createAssessment } from './factories/assessments.js';
@@ -175,6 +176,8 @@ describe('event notifications', () => {
     const milestone = (
       await as('GET', `/api/v1/programmes/${programmeId}/milestones?status=planned`)
     ).json().items[0];
+    // The ITU PM reads Spanish: the default plan's milestone comes under its Spanish title.
+    await t.dataSource.query(`UPDATE users SET locale = 'es' WHERE id = $1`, [staff.itu_pm.id]);
     expect(
       (
         await as('PATCH', `/api/v1/milestones/${milestone.id}`, {
@@ -193,6 +196,14 @@ describe('event notifications', () => {
     ).toBe(201);
     expect(await sentTo('milestone_blocked')).toEqual(
       [staff.itu_pm.email, staff.regional_coordinator.email].sort(),
+    );
+    await t.dataSource.query(`UPDATE users SET locale = 'en' WHERE id = $1`, [staff.itu_pm.id]);
+    const plan = Object.values(PLAN)
+      .flat()
+      .find((item) => item.key === milestone.planKey)!;
+    expect(await subjectsTo(staff.itu_pm.email)).toContain(`Hito bloqueado: ${plan.titles.es}`);
+    expect(await subjectsTo(staff.regional_coordinator.email)).toContain(
+      `Milestone blocked: ${plan.title}`,
     );
     await sentTo('status_off_track');
     expect(await mailsTo(digestPm.email)).toEqual([]);

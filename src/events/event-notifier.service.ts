@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type Locale, resolveLocale } from '../messages/locales.js';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../auth/roles.js';
 import { Clock } from '../common/clock.js';
@@ -58,7 +59,9 @@ export interface EventNotice {
   concernedUserId?: string | null;
   /** The page the message links to, from Links; the country's workspace page by default. */
   link?: string;
-  params?: Pick<MessageParams, 'phase' | 'milestoneTitle' | 'note' | 'scope'>;
+  params?: Pick<MessageParams, 'phase' | 'note' | 'scope'>;
+  /** The title of the milestone the event is about, in each language: each reads their own. */
+  milestoneTitles?: Record<Locale, string>;
 }
 
 /**
@@ -103,6 +106,7 @@ export class EventNotifier {
         locale,
         {
           ...event.params,
+          milestoneTitle: event.milestoneTitles?.[resolveLocale(locale)],
           recipientName,
           countryName: countryName ?? undefined,
           programmeTitle: programme?.title,

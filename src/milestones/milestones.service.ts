@@ -20,7 +20,8 @@ import type {
   UpdateMilestoneDto,
 } from './dto/milestone.dto.js';
 import { isOverdueMilestone } from './milestone.sql.js';
-import { PLAN } from './milestone-title.js';
+import { PLAN, milestoneTitle } from './milestone-title.js';
+import { LOCALES, type Locale } from '../messages/locales.js';
 import type { Milestone } from './milestone.entity.js';
 import { type MilestoneChanges, MilestonesRepository } from './milestones.repository.js';
 
@@ -181,7 +182,9 @@ export class MilestonesService {
           subject: `${id}:${after.version}`,
           actor: actor.user,
           programmeId: milestone.programmeId,
-          params: { milestoneTitle: after.title },
+          milestoneTitles: Object.fromEntries(
+            LOCALES.map((locale) => [locale, milestoneTitle(after, locale).text]),
+          ) as Record<Locale, string>,
         });
       }
       return written;
