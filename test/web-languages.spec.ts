@@ -152,6 +152,9 @@ describe('every page in the six languages', () => {
             for (const text of await pageTexts(page)) {
               const found = english.find(({ pattern }) => pattern.test(text));
               if (found) leaks.push(`${name}: "${text}" (English "${found.text}")`);
+              // A code left for the reader, such as conditionally_ready or event.transition_approved.
+              const code = /(?<![\w@./-])[a-z]+(?:[._][a-z]+)*_[a-z]+(?![\w@./-])/.exec(text);
+              if (code) leaks.push(`${name}: "${text}" (code ${code[0]})`);
             }
           } finally {
             await page.close();
