@@ -191,6 +191,26 @@ describe('web pages in a real browser', () => {
     await page.close();
   }, 60_000);
 
+  it('should say in the page when the server cannot be reached, and save nothing', async () => {
+    const page = await signIn(DEMO_USERS.team.email);
+    const summary = `Written on a dropped line (${Date.now()})`;
+    const updateForm = page.locator('#status-update-form');
+    await updateForm.getByLabel('Summary').fill(summary);
+    await page.context().setOffline(true);
+    await updateForm.getByRole('button', { name: 'Post the update' }).click();
+    const error = updateForm.locator('.form-error');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.innerText()).toContain('The server could not be reached');
+    expect(await updateForm.getByRole('button', { name: 'Post the update' }).isEnabled()).toBe(
+      true,
+    );
+    await page.context().setOffline(false);
+    expect(
+      await t.dataSource.query(`SELECT 1 FROM status_updates WHERE summary = $1`, [summary]),
+    ).toEqual([]);
+    await page.close();
+  });
+
   it('should let an itu_pm approve a transition from My queue and see the phase change on the map', async () => {
     const pending = await one<{ id: string; countryCode: string; toPhase: string }>(
       `SELECT t.id, p.country_code AS "countryCode", t.to_phase AS "toPhase"

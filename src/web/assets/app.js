@@ -2,6 +2,7 @@
 // session's CSRF token, charts, sortable tables, the reader's time zone, and report progress.
 (() => {
   const csrf = document.querySelector('meta[name=csrf-token]')?.content ?? '';
+  const connectionLost = document.querySelector('meta[name=connection-lost]')?.content ?? '';
 
   // The server writes times in the zone this cookie names (UTC until the browser has said).
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -42,7 +43,7 @@
   }
 
   function showProblem(errorBox, problem, status) {
-    errorBox.replaceChildren(problem.detail ?? problem.title ?? `Error ${status}`);
+    errorBox.replaceChildren(problem.detail ?? problem.title ?? String(status));
     const errors = problem.errors ?? [];
     if (errors.length > 0) {
       const list = document.createElement('ul');
@@ -86,6 +87,10 @@
       }
       const problem = await response.json().catch(() => ({}));
       if (errorBox) showProblem(errorBox, problem, response.status);
+      return false;
+    } catch {
+      // No answer at all (offline, a dropped slow line): say so, in the page's language.
+      if (errorBox) showProblem(errorBox, { detail: connectionLost }, 0);
       return false;
     } finally {
       buttons.forEach((button) => (button.disabled = false));
