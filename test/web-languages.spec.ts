@@ -127,6 +127,7 @@ describe('every page in the six languages', () => {
     { name: 'reports', user: DEMO_USERS.pm, path: () => '/app/reports' },
     { name: 'country', user: DEMO_USERS.team, path: () => '/app/countries/KE' },
     { name: 'questionnaire', user: DEMO_USERS.team, path: () => questionnaire },
+    { name: 'notifications', user: DEMO_USERS.team, path: () => '/app/notifications' },
   ];
 
   for (const locale of LOCALES) {
