@@ -15,6 +15,7 @@ import { SessionsAndSecrets1795401000000 } from './1795401000000-sessions-and-se
 import { ReportSchedulePause1795402000000 } from './1795402000000-report-schedule-pause.js';
 import { ReportOutbox1795403000000 } from './1795403000000-report-outbox.js';
 import { RateLimitCounters1795404000000 } from './1795404000000-rate-limit-counters.js';
+import { ReportLocale1795405000000 } from './1795405000000-report-locale.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   ReportSchedulePause1795402000000,
   ReportOutbox1795403000000,
   RateLimitCounters1795404000000,
+  ReportLocale1795405000000,
 ];

@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { simpleParser } from 'mailparser';
+import { formatMessage } from '../src/messages/catalog.js';
 import { QueueName, ReportJob } from '../src/queues/queue-names.js';
 import { ReportSchedulesService } from '../src/reports/report-schedules.service.js';
 import { createAssessment } from './factories/assessments.js';
@@ -215,6 +216,7 @@ describe('report schedules', () => {
     ['a recipient in a subdomain', { recipients: ['pm@mail.partners.example'] }, 'recipients'],
     ['a cron that is not text', { cron: 5 }, 'cron'],
     ['a scope that is not an object', { scope: 'AFR' }, 'scope'],
+    ['a language the product does not have', { locale: 'de' }, 'locale'],
   ])('should refuse %s with 400 and store nothing', async (_name, change, field) => {
     const before = await t.dataSource.query('SELECT count(*)::int AS n FROM report_schedules');
     const response = await client(t, staff.admin)(
@@ -593,6 +595,73 @@ describe('report schedules', () => {
     expect(observer.weakestIndicators).toEqual([]);
     expect(observer.programmes).toEqual(manager.programmes);
   }, 130_000);
+
+  it("should store and answer a schedule's language, its owner's by default, and e-mail its runs' reports in it", async () => {
+    const owner = await createUser(t.dataSource, { role: 'itu_pm' });
+    await t.dataSource.query(`UPDATE users SET locale = 'es' WHERE id = $1`, [owner.id]);
+    const as = client(t, owner);
+    const byDefault = await as('POST', '/api/v1/report-schedules', schedule());
+    expect([byDefault.statusCode, byDefault.json().locale]).toEqual([201, 'es']);
+
+    const recipient = 'lectrice@partners.example';
+    const created = await as(
+      'POST',
+      '/api/v1/report-schedules',
+      schedule({
+        cron: hourlyNotNow(),
+        scope: { countryCodes: ['KE'] },
+        formats: ['csv'],
+        recipients: [recipient],
+        locale: 'fr',
+      }),
+    );
+    expect([created.statusCode, created.json().locale]).toEqual([201, 'fr']);
+    const id = created.json().id;
+    expect((await as('GET', `/api/v1/report-schedules/${id}`)).json()).toMatchObject({
+      id,
+      locale: 'fr',
+    });
+    const listed = (await as('GET', '/api/v1/report-schedules?pageSize=100')).json().items;
+    expect(
+      listed
+        .filter((item: { id: string }) => [id, byDefault.json().id].includes(item.id))
+        .map((item: { id: string; locale: string }) => item.locale)
+        .sort(),
+    ).toEqual(['es', 'fr']);
+    expect(
+      await t.dataSource.query('SELECT locale FROM report_schedules WHERE id = $1', [id]),
+    ).toEqual([{ locale: 'fr' }]);
+
+    await fire(id);
+    const mail = await waitFor(
+      'the French report to reach its recipient',
+      () => sink.received.find((received) => received.to.includes(recipient)),
+      60_000,
+    );
+    const [report] = (await as('GET', '/api/v1/reports?pageSize=100'))
+      .json()
+      .items.filter((item: { scheduleId: string }) => item.scheduleId === id);
+    expect(report).toMatchObject({ status: 'completed', locale: 'fr' });
+    const [{ kenya }] = await t.dataSource.query(
+      `SELECT names ->> 'fr' AS kenya FROM countries WHERE code = 'KE'`,
+    );
+    const parsed = await simpleParser(mail.raw);
+    const fr = (key: string, values = {}) => formatMessage('reports', 'fr', key, values);
+    expect(parsed.subject).toBe(
+      fr('email.subject', { scope: kenya, date: report.asOf.slice(0, 10) }),
+    );
+    expect(parsed.text).toContain(fr('email.online', { url: 'http://localhost:3000/app/reports' }));
+    expect(parsed.text).not.toContain('Online:');
+    const csvHeader = parsed.attachments[0].content.toString('utf8').split('\r\n')[0];
+    expect(csvHeader.startsWith(`${fr('column.countryCode')},${fr('column.countryName')},`)).toBe(
+      true,
+    );
+    expect(
+      await t.dataSource.query('SELECT locale FROM notifications WHERE report_id = $1', [
+        report.id,
+      ]),
+    ).toEqual([{ locale: 'fr' }]);
+  }, 90_000);
 
   // Needs src/users/users.service.ts to call ReportSchedulesService.pauseUncovered in its update
   // transaction: it fails until that call is wired.

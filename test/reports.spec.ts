@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
+import { formatMessage } from '../src/messages/catalog.js';
 import { QueueName, ReportJob } from '../src/queues/queue-names.js';
 import { createAssessment } from './factories/assessments.js';
 import { createProgramme } from './factories/programmes.js';
@@ -49,6 +53,69 @@ const ASSESSED = COUNTRIES.filter((_, index) => index % 3 === 0);
 
 const WITHHELD_NOTE =
   'Indicator-level figures are withheld: this scope has fewer than 5 validated assessments.';
+
+/** The CSV's columns, as the snapshot names the fields. */
+const CSV_FIELDS = [
+  'countryCode',
+  'countryName',
+  'regionCode',
+  'programmeId',
+  'title',
+  'cirtType',
+  'sector',
+  'phase',
+  'status',
+  'daysInPhase',
+  'health',
+  'readinessScore',
+  'readinessBand',
+  'maturityScore',
+  'milestonesDone',
+  'milestonesTotal',
+  'overdueMilestones',
+  'nextDueMilestone',
+  'nextDueDate',
+  'pendingTransition',
+];
+
+/** The Countries sheet's columns, as the snapshot names the fields. */
+const COUNTRY_SHEET_FIELDS = [
+  'countryName',
+  'countryCode',
+  'regionCode',
+  'title',
+  'phase',
+  'status',
+  'daysInPhase',
+  'health',
+  'readinessScore',
+  'readinessBand',
+  'maturityScore',
+  'milestonesDone',
+  'milestonesTotal',
+  'overdueMilestones',
+  'nextDueMilestone',
+  'nextDueDate',
+  'pendingTransition',
+];
+
+/** The header of a field's column in a language. */
+const columnLabel = (locale: 'en' | 'fr', field: string) =>
+  formatMessage('reports', locale, `column.${field}`);
+
+/** The text of a PDF, as `pdftotext -layout` reads it. */
+const pdfText = (pdf: Buffer) =>
+  execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
+
+/**
+ * pdftotext writes each right-to-left line in logical order but wraps it in the bidi embedding
+ * marks U+202A-U+202E (and isolates U+2066-U+2069) so that a terminal shows it right to left:
+ * they are dropped here. It also guesses word breaks from the gaps between glyphs, and an
+ * Arabic letter that does not join the next leaves one (جاهز ية for جاهزية): a phrase of several
+ * words is compared without its spaces (`compact`).
+ */
+const withoutBidiMarks = (text: string) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+const compact = (text: string) => text.replace(/\s+/g, '');
 
 /** RFC 4180 reader, enough for the report's CSV. */
 function parseCsv(text: string): string[][] {
@@ -176,16 +243,19 @@ describe('reports', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const [header, ...rows] = parseCsv(csv.body);
     expect(rows).toHaveLength(snapshot.programmes.length);
+    // The header row is in the report's language (the requester's, English): labels, no longer
+    // the snapshot's field names.
+    expect(header).toEqual(CSV_FIELDS.map((field) => columnLabel('en', field)));
     const parsed = rows.map((row) =>
       Object.fromEntries(header.map((column, i) => [column, row[i]])),
     );
-    expect(parsed.map((row) => row.programmeId)).toEqual(
+    expect(parsed.map((row) => row[columnLabel('en', 'programmeId')])).toEqual(
       snapshot.programmes.map((row: { programmeId: string }) => row.programmeId),
     );
-    expect(parsed.map((row) => row.phase)).toEqual(
+    expect(parsed.map((row) => row[columnLabel('en', 'phase')])).toEqual(
       snapshot.programmes.map((row: { phase: string }) => row.phase),
     );
-    expect(parsed.map((row) => row.readinessScore)).toEqual(
+    expect(parsed.map((row) => row[columnLabel('en', 'readinessScore')])).toEqual(
       snapshot.programmes.map((row: { readinessScore: number | null }) =>
         row.readinessScore === null ? '' : String(row.readinessScore),
       ),
@@ -220,7 +290,16 @@ describe('reports', () => {
     const text = execFileSync('pdftotext', ['-layout', '-', '-'], {
       input: pdf.rawPayload,
     }).toString('utf8');
-    expect(text).toContain(snapshot.asOf);
+    // The as-of time as the language writes it, through Intl, in UTC (it was the ISO timestamp).
+    const asOf = new Date(snapshot.asOf);
+    expect(text).toContain(
+      `As of: ${new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' }).format(asOf)}`,
+    );
+    expect(text).toContain(
+      new Intl.DateTimeFormat('en', { timeStyle: 'short', timeZone: 'UTC' }).format(asOf),
+    );
+    expect(text).toContain('UTC');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
     expect(text).toContain('Scope: All tracked countries');
     expect(text).toContain(
       `Programmes: ${snapshot.overall.programmes} in ${snapshot.overall.countries} countries`,
@@ -420,6 +499,195 @@ describe('reports', () => {
       { action: 'report.requested', actorId: expect.any(String) },
       { action: 'report.expired', actorId: null },
     ]);
+  });
+
+  describe('in the six languages', () => {
+    /** A user of its own, so that the tests stay under the per-user request limit. */
+    const freshPm = async (locale = 'en') => {
+      const user = await createUser(t.dataSource, { role: 'itu_pm' });
+      await t.dataSource.query('UPDATE users SET locale = $2 WHERE id = $1', [user.id, locale]);
+      return client(t, user);
+    };
+    const countryName = async (code: string, locale: string) =>
+      (
+        await t.dataSource.query(`SELECT names ->> $2 AS name FROM countries WHERE code = $1`, [
+          code,
+          locale,
+        ])
+      )[0].name as string;
+
+    it('should write a PDF asked for in Arabic right to left, shaped, its headings in Arabic, and keep the JSON in codes', async () => {
+      const pm = await freshPm();
+      const scope = { countryCodes: ['EG', 'JO', 'MA', 'KE'] };
+      const arabic = await compiled(pm, { scope, formats: ['json', 'pdf'], locale: 'ar' });
+      expect(arabic.report.locale).toBe('ar');
+      const english = await compiled(pm, { scope, formats: ['json'] });
+      expect(english.report.locale).toBe('en');
+      // The snapshot, which the content hash covers, is in codes whatever the language.
+      expect(arabic.snapshot.programmes).toEqual(english.snapshot.programmes);
+      expect(arabic.report.contentHash).toBe(
+        createHash('sha256').update(arabic.json.body).digest('hex'),
+      );
+
+      const pdf = (await pm('GET', `/api/v1/reports/${arabic.id}/download?format=pdf`)).rawPayload;
+      const text = withoutBidiMarks(pdfText(pdf));
+      const lines = text.split('\n');
+      const ar = (key: string) => formatMessage('reports', 'ar', key);
+      for (const heading of [ar('pdf.regions'), ar('pdf.countries')]) {
+        // Read back in logical order, alone on its line, and set on the right of the page.
+        const line = lines.find((candidate) => candidate.trim() === heading);
+        expect([heading, line !== undefined]).toEqual([heading, true]);
+        expect(line!.length - line!.trimStart().length).toBeGreaterThan(40);
+      }
+      expect(compact(text)).toContain(compact(ar('title')));
+      expect(compact(text)).toContain(compact(ar('pdf.weakestIndicators')));
+      expect(text).toContain(await countryName('EG', 'ar'));
+      expect(text).toContain(formatMessage('pages', 'ar', 'region.ARB'));
+      // Nothing of the English report is left.
+      for (const english of ['Regions', 'Countries', 'Scope', 'Page 1']) {
+        expect(text).not.toContain(english);
+      }
+      // Every font is embedded: Amiri for Arabic, Noto Sans for the digits and Latin.
+      const dir = mkdtempSync(join(tmpdir(), 'report-'));
+      writeFileSync(join(dir, 'ar.pdf'), pdf);
+      const fonts = execFileSync('pdffonts', [join(dir, 'ar.pdf')]).toString('utf8');
+      rmSync(dir, { recursive: true });
+      const rows = fonts.split('\n').slice(2).filter(Boolean);
+      expect(rows.some((row) => /Amiri/.test(row))).toBe(true);
+      expect(rows.some((row) => /NotoSans/.test(row))).toBe(true);
+      expect(rows.filter((row) => !/\byes\s+yes\s+yes\s+\d+\s+\d+\s*$/.test(row))).toEqual([]);
+    });
+
+    it('should write a PDF asked for in Chinese with its title, headings and names in Chinese', async () => {
+      const pm = await freshPm();
+      const { report, id } = await compiled(pm, {
+        scope: { regionCode: 'AFR' },
+        formats: ['json', 'pdf'],
+        locale: 'zh',
+      });
+      expect(report.locale).toBe('zh');
+      const text = pdfText(
+        (await pm('GET', `/api/v1/reports/${id}/download?format=pdf`)).rawPayload,
+      );
+      const zh = (key: string, values = {}) => formatMessage('reports', 'zh', key, values);
+      for (const key of [
+        'title',
+        'pdf.regions',
+        'pdf.programmesPerPhase',
+        'pdf.countries',
+        'pdf.weakestIndicators',
+      ]) {
+        expect(text).toContain(zh(key));
+      }
+      const africa = formatMessage('pages', 'zh', 'region.AFR');
+      expect(text).toContain(
+        zh('pdf.scope', { scope: zh('scope.region', { code: 'AFR', region: africa }) }),
+      );
+      expect(text).toContain(formatMessage('pages', 'zh', 'phase.planning'));
+      expect(text).toContain(await countryName('KE', 'zh'));
+      expect(text).toMatch(/第 1 页，共 \d+ 页/);
+      expect(text).not.toContain('Regions');
+    });
+
+    it('should write the CSV header row, the XLSX sheets, headers and labels in French when asked, as the catalog has them', async () => {
+      const pm = await freshPm();
+      const scope = { countryCodes: ['FR', 'SN'] };
+      const french = await compiled(pm, { scope, formats: ['json', 'csv', 'xlsx'], locale: 'fr' });
+      const english = await compiled(pm, { scope, formats: ['json', 'csv', 'xlsx'] });
+      const csv = async (id: string) =>
+        parseCsv((await pm('GET', `/api/v1/reports/${id}/download?format=csv`)).body);
+      const [frenchCsv, englishCsv] = [await csv(french.id), await csv(english.id)];
+      expect(frenchCsv[0]).toEqual(CSV_FIELDS.map((field) => columnLabel('fr', field)));
+      expect(englishCsv[0]).toEqual(CSV_FIELDS.map((field) => columnLabel('en', field)));
+      expect(frenchCsv[0]).not.toEqual(englishCsv[0]);
+      // The values stay codes and plain numbers, but the names of the countries.
+      const name = CSV_FIELDS.indexOf('countryName');
+      const withoutNames = (rows: string[][]) =>
+        rows.slice(1).map((row) => row.filter((_, i) => i !== name));
+      expect(withoutNames(frenchCsv)).toEqual(withoutNames(englishCsv));
+      expect(frenchCsv.slice(1).map((row) => row[name])).toContain(await countryName('SN', 'fr'));
+
+      const workbook = async (id: string) => {
+        const book = new ExcelJS.Workbook();
+        const file = await pm('GET', `/api/v1/reports/${id}/download?format=xlsx`);
+        await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+        return book;
+      };
+      const [frenchBook, englishBook] = [await workbook(french.id), await workbook(english.id)];
+      const sheetNames = ['summary', 'countries', 'regions', 'gaps', 'changes'];
+      expect(frenchBook.worksheets.map((sheet) => sheet.name)).toEqual(
+        sheetNames.map((key) => formatMessage('reports', 'fr', `sheet.${key}`)),
+      );
+      expect(englishBook.worksheets.map((sheet) => sheet.name)).toEqual([
+        'Summary',
+        'Countries',
+        'Regions',
+        'Gaps',
+        'Changes',
+      ]);
+      const headerRow = (book: ExcelJS.Workbook, index: number) =>
+        (book.worksheets[index].getRow(1).values as unknown[]).slice(1);
+      expect(headerRow(frenchBook, 1)).toEqual(
+        COUNTRY_SHEET_FIELDS.map((field) => columnLabel('fr', field)),
+      );
+      expect(headerRow(englishBook, 1)).toEqual(
+        COUNTRY_SHEET_FIELDS.map((field) => columnLabel('en', field)),
+      );
+      expect(headerRow(frenchBook, 1)).not.toEqual(headerRow(englishBook, 1));
+      const summary = frenchBook.worksheets[0];
+      expect(summary.getRow(2).getCell(1).value).toBe(formatMessage('reports', 'fr', 'label.asOf'));
+      expect(summary.getRow(3).getCell(2).value).toBe(
+        `${await countryName('FR', 'fr')} et ${await countryName('SN', 'fr')}`,
+      );
+      expect(headerRow(frenchBook, 2)).toContain(formatMessage('pages', 'fr', 'phase.planning'));
+    });
+
+    it("should write a report in the requester's saved language when none is asked for, and in the one asked for otherwise", async () => {
+      const pm = await freshPm('ru');
+      const scope = { countryCodes: ['UA'] };
+      const saved = await compiled(pm, { scope, formats: ['json', 'pdf'] });
+      expect(saved.report.locale).toBe('ru');
+      const text = pdfText(
+        (await pm('GET', `/api/v1/reports/${saved.id}/download?format=pdf`)).rawPayload,
+      );
+      expect(text).toContain(formatMessage('reports', 'ru', 'title'));
+      expect(text).toContain(await countryName('UA', 'ru'));
+      const asked = await compiled(pm, { scope, formats: ['json'], locale: 'es' });
+      expect(asked.report.locale).toBe('es');
+      const listed = (await pm('GET', '/api/v1/reports?pageSize=200')).json();
+      expect(
+        listed.items
+          .filter((item: { id: string }) => [saved.id, asked.id].includes(item.id))
+          .map((item: { id: string; locale: string }) => [item.id, item.locale])
+          .sort(),
+      ).toEqual(
+        [
+          [saved.id, 'ru'],
+          [asked.id, 'es'],
+        ].sort(),
+      );
+    });
+
+    it('should refuse a language it does not have with 400 naming the field, and store nothing', async () => {
+      const pm = await freshPm();
+      const before = (await t.dataSource.query('SELECT count(*)::int AS n FROM reports'))[0].n;
+      for (const locale of ['de', 'EN', 'fr-CA', '', 7]) {
+        const response = await pm('POST', '/api/v1/reports', {
+          scope: {},
+          formats: ['json'],
+          locale,
+        });
+        expect([locale, response.statusCode]).toEqual([locale, 400]);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+        expect(response.json()).toMatchObject({
+          code: 'validation_failed',
+          errors: [expect.objectContaining({ field: 'locale', code: 'is_in' })],
+        });
+      }
+      expect((await t.dataSource.query('SELECT count(*)::int AS n FROM reports'))[0].n).toBe(
+        before,
+      );
+    });
   });
 
   describe('when compiling fails', () => {

@@ -17,21 +17,36 @@ import pagesEs from './pages/es.json' with { type: 'json' };
 import pagesFr from './pages/fr.json' with { type: 'json' };
 import pagesRu from './pages/ru.json' with { type: 'json' };
 import pagesZh from './pages/zh.json' with { type: 'json' };
+import reportsAr from './reports/ar.json' with { type: 'json' };
+import reportsEn from './reports/en.json' with { type: 'json' };
+import reportsEs from './reports/es.json' with { type: 'json' };
+import reportsFr from './reports/fr.json' with { type: 'json' };
+import reportsRu from './reports/ru.json' with { type: 'json' };
+import reportsZh from './reports/zh.json' with { type: 'json' };
 
 import type { Locale } from './locales.js';
 
 /**
  * The catalogs, one file per language each: `emails` (reminders, event notices, digests),
- * `pages` (the web pages) and `errors` (problem details and field errors, as the API and the
- * pages show them). Every message is ICU MessageFormat.
+ * `pages` (the web pages), `errors` (problem details and field errors, as the API and the
+ * pages show them) and `reports` (the report files and the e-mails that carry them). Every
+ * message is ICU MessageFormat.
  */
-export type CatalogName = 'emails' | 'pages' | 'errors';
+export type CatalogName = 'emails' | 'pages' | 'errors' | 'reports';
 type Catalog = Readonly<Record<string, string>>;
 
 const CATALOGS: Record<CatalogName, Record<Locale, Catalog>> = {
   emails: { en: emailsEn, fr: emailsFr, es: emailsEs, ar: emailsAr, ru: emailsRu, zh: emailsZh },
   pages: { en: pagesEn, fr: pagesFr, es: pagesEs, ar: pagesAr, ru: pagesRu, zh: pagesZh },
   errors: { en: errorsEn, fr: errorsFr, es: errorsEs, ar: errorsAr, ru: errorsRu, zh: errorsZh },
+  reports: {
+    en: reportsEn,
+    fr: reportsFr,
+    es: reportsEs,
+    ar: reportsAr,
+    ru: reportsRu,
+    zh: reportsZh,
+  },
 };
 
 export type MessageValues = Record<string, string | number>;

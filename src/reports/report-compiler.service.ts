@@ -12,14 +12,11 @@ import type { ReportFormat } from './dto/report.dto.js';
 import { type ProgrammeRow, ReportDataQuery } from './report-data.query.js';
 import { reportEmails } from './report-email.js';
 import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
+import { ReportTexts } from './report-texts.js';
 import { ReportsRepository } from './reports.repository.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderPdf } from './renderers/pdf.js';
-import {
-  type ReportSnapshot,
-  scopeLabel,
-  withIndicatorDetailWithheld,
-} from './renderers/snapshot.js';
+import { type ReportSnapshot, withIndicatorDetailWithheld } from './renderers/snapshot.js';
 import { renderXlsx } from './renderers/xlsx.js';
 
 interface Change {
@@ -55,16 +52,21 @@ function changesSince(previous: ProgrammeRow[], current: ProgrammeRow[]): Change
   });
 }
 
-function render(format: ReportFormat, snapshot: ReportSnapshot): Buffer | Promise<Buffer> {
+/** A format of the snapshot: JSON as it is (in codes, whatever the language), the others in words. */
+function render(
+  format: ReportFormat,
+  snapshot: ReportSnapshot,
+  texts: ReportTexts,
+): Buffer | Promise<Buffer> {
   switch (format) {
     case 'json':
       return Buffer.from(canonicalJson(snapshot), 'utf8');
     case 'csv':
-      return renderCsv(snapshot);
+      return renderCsv(snapshot, texts);
     case 'xlsx':
-      return renderXlsx(snapshot);
+      return renderXlsx(snapshot, texts);
     case 'pdf':
-      return renderPdf(snapshot);
+      return renderPdf(snapshot, texts);
   }
 }
 
@@ -142,11 +144,15 @@ export class ReportCompiler {
           : full;
       const observerCopy = snapshot === withheld ? null : withheld;
       const json = canonicalJson(snapshot);
+      const countryNames = await this.data.countryNames([
+        ...new Set([...programmes.map((row) => row.countryCode), ...(scope.countryCodes ?? [])]),
+      ]);
+      const texts = new ReportTexts(report.locale, countryNames);
       const files = new Map<ReportFormat, Buffer>();
       const observerFiles = new Map<ReportFormat, Buffer>();
       for (const format of report.formats) {
-        files.set(format, await render(format, snapshot));
-        if (observerCopy) observerFiles.set(format, await render(format, observerCopy));
+        files.set(format, await render(format, snapshot, texts));
+        if (observerCopy) observerFiles.set(format, await render(format, observerCopy, texts));
       }
       await this.progress(reportId, 90);
       await this.dataSource.transaction(async (manager) => {
@@ -187,17 +193,20 @@ export class ReportCompiler {
             report.recipients,
             this.links,
             this.clock.now(),
+            texts,
           ),
         );
-        // A scheduled report reaches its recipients above; one asked for by hand, the asker.
+        // A scheduled report reaches its recipients above; one asked for by hand, the asker, in
+        // the language of their notices (which may not be the report's).
         if (!report.scheduled && report.requestedBy) {
+          const asker = new ReportTexts(report.requesterLocale ?? report.locale, countryNames);
           await this.events.notify(manager, {
             kind: 'report_completed',
             subject: reportId,
             actor: null,
             concernedUserId: report.requestedBy,
             link: this.links.reportsPage(),
-            params: { scope: scopeLabel(scope) },
+            params: { scope: asker.scope(scope) },
           });
         }
       });

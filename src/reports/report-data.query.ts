@@ -7,6 +7,7 @@ import {
   type RegionalAggregate,
   regionalAggregatesSql,
 } from '../programmes/regional-aggregates.sql.js';
+import type { CountryNames } from './report-texts.js';
 
 export interface ReportScope {
   regionCode?: string;
@@ -123,6 +124,15 @@ export class ReportDataQuery {
        LIMIT $${params.length}`,
       params,
     );
+  }
+
+  /** The names of these countries in every language, for the files of a report. */
+  async countryNames(codes: string[]): Promise<CountryNames> {
+    const rows: { code: string; names: Record<string, string> }[] = await this.dataSource.query(
+      'SELECT code, names FROM countries WHERE code = ANY($1)',
+      [codes],
+    );
+    return new Map(rows.map((row) => [row.code, row.names]));
   }
 
   /** How many assessments the weakest indicators are the means of. */

@@ -11,6 +11,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError, invalidField, notFound } from '../common/domain-error.js';
 import type { Page, PageQuery } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
+import { resolveLocale } from '../messages/locales.js';
 import { UserChanges } from '../users/user-changes.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
 import type { CreateReportScheduleDto, ReportScheduleResponse } from './dto/report.dto.js';
@@ -94,6 +95,7 @@ export class ReportSchedulesService implements OnModuleInit {
           scopeKey: scopeKey(scope),
           formats: dto.formats,
           recipients: dto.recipients,
+          locale: dto.locale ?? resolveLocale(actor.user.locale),
         },
         manager,
       );

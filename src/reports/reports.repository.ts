@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Page, type PageQuery, paginate } from '../common/pagination.js';
+import type { Locale } from '../messages/locales.js';
 import type { ReportFormat, ReportResponse, ReportScheduleResponse } from './dto/report.dto.js';
 import type { ProgrammeRow, ReportScope } from './report-data.query.js';
 import {
@@ -13,10 +14,11 @@ import {
 
 const REPORT_COLUMNS = `r.id, r.status, r.progress, r.as_of AS "asOf", r.scope, r.formats, r.summary, r.error,
   r.content_hash AS "contentHash", r.requested_by AS "requestedBy", r.created_at AS "createdAt",
-  r.completed_at AS "completedAt", r.schedule_id AS "scheduleId"`;
+  r.completed_at AS "completedAt", r.schedule_id AS "scheduleId", r.locale`;
 
 const SCHEDULE_COLUMNS = `s.id, s.cron, s.timezone, s.scope, s.formats, s.recipients, s.created_by AS "createdBy",
-  s.created_at AS "createdAt", s.paused, s.paused_reason AS "pausedReason", s.paused_at AS "pausedAt"`;
+  s.created_at AS "createdAt", s.paused, s.paused_reason AS "pausedReason", s.paused_at AS "pausedAt",
+  s.locale`;
 
 /** The schedule owner's columns, joined as `u` beside the schedule `s`. */
 const OWNER_REASON = uncoveredReasonSql(
@@ -33,6 +35,10 @@ export type ScheduleRow = Omit<ReportScheduleResponse, 'nextRunAt'>;
 /** What a compile needs of its report, read as it starts. */
 export interface CompileStart {
   scope: ReportScope;
+  /** The language of the files and e-mails. */
+  locale: Locale;
+  /** The language of the user who asked, who hears that it is ready; null if none. */
+  requesterLocale: Locale | null;
   scopeKey: string;
   formats: ReportFormat[];
   recipients: string[];
@@ -58,12 +64,18 @@ export class ReportsRepository {
 
   /** A queued report asked for by hand; answers its id. */
   async insertReport(
-    report: { requestedBy: string; scope: ReportScope; scopeKey: string; formats: ReportFormat[] },
+    report: {
+      requestedBy: string;
+      scope: ReportScope;
+      scopeKey: string;
+      formats: ReportFormat[];
+      locale: Locale;
+    },
     manager: EntityManager,
   ): Promise<string> {
     const [row] = await manager.query(
-      `INSERT INTO reports (requested_by, scope, scope_key, formats) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [report.requestedBy, report.scope, report.scopeKey, report.formats],
+      `INSERT INTO reports (requested_by, scope, scope_key, formats, locale) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [report.requestedBy, report.scope, report.scopeKey, report.formats, report.locale],
     );
     return row.id as string;
   }
@@ -196,10 +208,11 @@ export class ReportsRepository {
            UPDATE reports SET status = 'running', progress = 5, started_at = $2,
                               queued_at = coalesce(queued_at, $2)
            WHERE id = $1 AND status IN ('queued', 'running')
-           RETURNING scope, scope_key, formats, recipients, requested_by, schedule_id
+           RETURNING scope, scope_key, formats, recipients, requested_by, schedule_id, locale
          )
          SELECT scope, scope_key AS "scopeKey", formats, recipients, requested_by AS "requestedBy",
-                schedule_id IS NOT NULL AS scheduled
+                schedule_id IS NOT NULL AS scheduled, started.locale,
+                (SELECT u.locale FROM users u WHERE u.id = started.requested_by) AS "requesterLocale"
          FROM started`,
       [reportId, at],
     );
@@ -325,13 +338,14 @@ export class ReportsRepository {
       scopeKey: string;
       formats: ReportFormat[];
       recipients: string[];
+      locale: Locale;
     },
     manager: EntityManager,
   ): Promise<ScheduleRow> {
     const [row] = await manager.query(
       `WITH s AS (
-           INSERT INTO report_schedules (created_by, cron, timezone, scope, scope_key, formats, recipients)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *
+           INSERT INTO report_schedules (created_by, cron, timezone, scope, scope_key, formats, recipients, locale)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
          )
          SELECT ${SCHEDULE_COLUMNS} FROM s`,
       [
@@ -342,6 +356,7 @@ export class ReportsRepository {
         schedule.scopeKey,
         schedule.formats,
         schedule.recipients,
+        schedule.locale,
       ],
     );
     return row;
@@ -482,8 +497,8 @@ export class ReportsRepository {
     manager: EntityManager,
   ): Promise<string | undefined> {
     const [report]: { id: string }[] = await manager.query(
-      `INSERT INTO reports (requested_by, scope, scope_key, formats, recipients, schedule_id, scheduled_for)
-         SELECT created_by, scope, scope_key, formats, $3, id, $2 FROM report_schedules WHERE id = $1
+      `INSERT INTO reports (requested_by, scope, scope_key, formats, recipients, schedule_id, scheduled_for, locale)
+         SELECT created_by, scope, scope_key, formats, $3, id, $2, locale FROM report_schedules WHERE id = $1
          ON CONFLICT (schedule_id, scheduled_for) WHERE schedule_id IS NOT NULL DO NOTHING
          RETURNING id`,
       [scheduleId, firedAt, recipients],

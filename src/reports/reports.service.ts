@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { notFound } from '../common/domain-error.js';
 import type { Page, PageQuery } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
+import { resolveLocale } from '../messages/locales.js';
 import type {
   CreateReportDto,
   ReportAcceptedResponse,
@@ -40,9 +41,16 @@ export class ReportsService {
    */
   async request(actor: Actor, dto: CreateReportDto): Promise<ReportAcceptedResponse> {
     const scope = await this.scopes.authorise(actor.user, dto.scope);
+    const locale = dto.locale ?? resolveLocale(actor.user.locale);
     const id = await this.dataSource.transaction(async (manager) => {
       const reportId = await this.reports.insertReport(
-        { requestedBy: actor.user.id, scope, scopeKey: scopeKey(scope), formats: dto.formats },
+        {
+          requestedBy: actor.user.id,
+          scope,
+          scopeKey: scopeKey(scope),
+          formats: dto.formats,
+          locale,
+        },
         manager,
       );
       await this.audit.record(manager, {
@@ -50,7 +58,7 @@ export class ReportsService {
         action: 'report.requested',
         entityType: 'report',
         entityId: reportId,
-        after: { scope, formats: dto.formats },
+        after: { scope, formats: dto.formats, locale },
         requestId: actor.requestId,
       });
       return reportId;

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { IsCronPattern, IsIanaTimeZone } from '../../common/validators.js';
 import { REGION_CODES } from '../../countries/regions.js';
+import { LOCALES, type Locale } from '../../messages/locales.js';
 import { catalogMessage } from '../../common/validation.js';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
@@ -51,6 +52,15 @@ export class CreateReportDto {
   @ArrayUnique()
   @IsIn(REPORT_FORMATS, { each: true })
   formats: ReportFormat[];
+
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    description:
+      'the language of the files and of the e-mails that carry them; default: the language saved for the user who asks (of a schedule: its owner)',
+  })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 }
 
 export class DownloadQuery {
@@ -124,6 +134,7 @@ export class ReportResponse {
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Date }) completedAt: Date | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) scheduleId: string | null;
+  @ApiProperty({ enum: LOCALES, description: 'the language of the files' }) locale: Locale;
 }
 
 export class ReportScheduleResponse {
@@ -144,6 +155,8 @@ export class ReportScheduleResponse {
   })
   pausedReason: string | null;
   @ApiProperty({ nullable: true, type: Date }) pausedAt: Date | null;
+  @ApiProperty({ enum: LOCALES, description: 'the language its reports are written in' })
+  locale: Locale;
   @ApiProperty({
     nullable: true,
     type: String,

@@ -1,7 +1,8 @@
 import type { ProgrammeRow } from '../report-data.query.js';
-import { INDICATOR_DETAIL_WITHHELD_NOTE, type ReportSnapshot } from './snapshot.js';
+import type { ReportTexts } from '../report-texts.js';
+import type { ReportSnapshot } from './snapshot.js';
 
-const COLUMNS: (keyof ProgrammeRow)[] = [
+const COLUMNS = [
   'countryCode',
   'countryName',
   'regionCode',
@@ -22,7 +23,7 @@ const COLUMNS: (keyof ProgrammeRow)[] = [
   'nextDueMilestone',
   'nextDueDate',
   'pendingTransition',
-];
+] as const satisfies readonly (keyof ProgrammeRow)[];
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -33,17 +34,24 @@ function cell(value: unknown): string {
 }
 
 /**
- * One row per programme, UTF-8 with a header row (RFC 4180). The file holds no indicator levels;
- * where the other formats leave them out, a last row says so, as wide as the others so that
- * strict readers still take it.
+ * One row per programme, UTF-8 with a header row (RFC 4180) in the report's language. Values
+ * stay as the snapshot has them (codes, plain numbers) for spreadsheets and scripts, but the
+ * country's name, in that language. The file holds no indicator levels; where the other formats
+ * leave them out, a last row says so, as wide as the others so that strict readers still take it.
  */
-export function renderCsv(snapshot: ReportSnapshot): Buffer {
+export function renderCsv(snapshot: ReportSnapshot, texts: ReportTexts): Buffer {
   const lines = [
-    COLUMNS.join(','),
-    ...snapshot.programmes.map((row) => COLUMNS.map((column) => cell(row[column])).join(',')),
+    COLUMNS.map((column) => cell(texts.t(`column.${column}`))).join(','),
+    ...snapshot.programmes.map((row) =>
+      COLUMNS.map((column) =>
+        cell(
+          column === 'countryName' ? texts.country(row.countryCode, row.countryName) : row[column],
+        ),
+      ).join(','),
+    ),
   ];
   if (snapshot.indicatorDetailWithheld) {
-    lines.push([cell(INDICATOR_DETAIL_WITHHELD_NOTE), ...COLUMNS.slice(1).map(() => '')].join(','));
+    lines.push([cell(texts.withheldNote()), ...COLUMNS.slice(1).map(() => '')].join(','));
   }
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }

@@ -1,7 +1,10 @@
 import type { Aggregate, ProgrammeRow, WeakIndicator } from '../report-data.query.js';
-import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from '../report-scope.js';
 
-/** The canonical content of a report, from which every format is rendered. */
+/**
+ * The canonical content of a report, from which every format is rendered: codes, not words, so
+ * that it reads the same in every language (its hash is the report's `contentHash`). The
+ * renderers write it in the report's language (ReportTexts).
+ */
 export interface ReportSnapshot {
   asOf: string;
   scope: { regionCode?: string; countryCodes?: string[] };
@@ -25,9 +28,6 @@ export interface ReportSnapshot {
   };
 }
 
-/** What the files say in place of indicator-level figures that are withheld. */
-export const INDICATOR_DETAIL_WITHHELD_NOTE = `Indicator-level figures are withheld: this scope has fewer than ${MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL} validated assessments.`;
-
 /** The copy of a snapshot for readers who see scores only: no indicator levels. */
 export function withIndicatorDetailWithheld(snapshot: ReportSnapshot): ReportSnapshot {
   return { ...snapshot, weakestIndicators: [], indicatorDetailWithheld: true };
@@ -40,9 +40,3 @@ export const PHASE_ORDER = [
   'operation',
   'maintenance',
 ];
-
-export function scopeLabel(scope: ReportSnapshot['scope']): string {
-  if (scope.regionCode) return `Region ${scope.regionCode}`;
-  if (scope.countryCodes) return `Countries ${scope.countryCodes.join(', ')}`;
-  return 'All tracked countries';
-}

@@ -1,12 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import ExcelJS from 'exceljs';
-import {
-  INDICATOR_DETAIL_WITHHELD_NOTE,
-  type ReportSnapshot,
-  PHASE_ORDER,
-  scopeLabel,
-} from './snapshot.js';
+import type { ReportTexts } from '../report-texts.js';
+import { type ReportSnapshot, PHASE_ORDER } from './snapshot.js';
 
 type Column = { header: string; key: string; width: number; numFmt?: string };
 
@@ -15,8 +11,11 @@ function sheet(
   name: string,
   columns: Column[],
   rows: object[],
+  rightToLeft: boolean,
 ): void {
-  const worksheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const worksheet = workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 1, rightToLeft }],
+  });
   worksheet.columns = columns.map(({ header, key, width, numFmt }) => ({
     header,
     key,
@@ -29,107 +28,134 @@ function sheet(
 }
 
 /**
- * Summary, Countries, Regions, Gaps and Changes, with typed cells and a frozen header row.
+ * Summary, Countries, Regions, Gaps and Changes, with typed cells and a frozen header row; the
+ * sheet names, headers and labels in the report's language (Arabic sheets run right to left),
+ * the values as the snapshot has them but the countries' names.
  * Written as a stream, row by row, so a large portfolio does not hold a cell object per value.
  */
-export async function renderXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
+export async function renderXlsx(snapshot: ReportSnapshot, texts: ReportTexts): Promise<Buffer> {
   const output = new PassThrough();
   const file = buffer(output);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true });
   workbook.creator = 'cirt-tracker';
   workbook.created = new Date(snapshot.asOf);
+  const rtl = texts.locale === 'ar';
+  const t = texts.t.bind(texts);
   const overall = snapshot.overall;
   sheet(
     workbook,
-    'Summary',
+    t('sheet.summary'),
     [
-      { header: 'Item', key: 'item', width: 34 },
-      { header: 'Value', key: 'value', width: 40 },
+      { header: t('label.item'), key: 'item', width: 34 },
+      { header: t('label.value'), key: 'value', width: 40 },
     ],
     [
-      { item: 'As of', value: new Date(snapshot.asOf) },
-      { item: 'Scope', value: scopeLabel(snapshot.scope) },
-      { item: 'Programmes', value: overall?.programmes ?? 0 },
-      { item: 'Countries', value: overall?.countries ?? 0 },
-      { item: 'Mean readiness', value: overall?.meanReadiness ?? null },
-      { item: 'At risk', value: overall?.atRisk ?? 0 },
-      { item: 'Off track', value: overall?.offTrack ?? 0 },
-      { item: 'Overdue milestones', value: overall?.overdueMilestones ?? 0 },
-      { item: 'Median days in phase', value: overall?.medianDaysInPhase ?? null },
-      { item: 'Transitions in the last 90 days', value: overall?.transitionsLast90Days ?? 0 },
+      { item: t('label.asOf'), value: new Date(snapshot.asOf) },
+      { item: t('label.scope'), value: texts.scope(snapshot.scope) },
+      { item: t('label.programmes'), value: overall?.programmes ?? 0 },
+      { item: t('label.countries'), value: overall?.countries ?? 0 },
+      { item: t('label.meanReadiness'), value: overall?.meanReadiness ?? null },
+      { item: t('label.atRisk'), value: overall?.atRisk ?? 0 },
+      { item: t('label.offTrack'), value: overall?.offTrack ?? 0 },
+      { item: t('label.overdueMilestones'), value: overall?.overdueMilestones ?? 0 },
+      { item: t('label.medianDaysInPhase'), value: overall?.medianDaysInPhase ?? null },
+      { item: t('label.transitions90Days'), value: overall?.transitionsLast90Days ?? 0 },
       ...PHASE_ORDER.map((phase) => ({
-        item: `Programmes in ${phase}`,
+        item: t('label.programmesInPhase', { phase: texts.phase(phase) }),
         value: overall?.perPhase[phase] ?? 0,
       })),
     ],
+    rtl,
   );
   sheet(
     workbook,
-    'Countries',
+    t('sheet.countries'),
     [
-      { header: 'Country', key: 'countryName', width: 28 },
-      { header: 'Code', key: 'countryCode', width: 6 },
-      { header: 'Region', key: 'regionCode', width: 8 },
-      { header: 'Programme', key: 'title', width: 34 },
-      { header: 'Phase', key: 'phase', width: 22 },
-      { header: 'Status', key: 'status', width: 10 },
-      { header: 'Days in phase', key: 'daysInPhase', width: 13, numFmt: '0' },
-      { header: 'Health', key: 'health', width: 10 },
-      { header: 'Readiness', key: 'readinessScore', width: 10, numFmt: '0.0' },
-      { header: 'Band', key: 'readinessBand', width: 20 },
-      { header: 'Maturity', key: 'maturityScore', width: 10, numFmt: '0.0' },
-      { header: 'Milestones done', key: 'milestonesDone', width: 15, numFmt: '0' },
-      { header: 'Milestones', key: 'milestonesTotal', width: 11, numFmt: '0' },
-      { header: 'Overdue', key: 'overdueMilestones', width: 9, numFmt: '0' },
-      { header: 'Next due', key: 'nextDueMilestone', width: 34 },
-      { header: 'Next due date', key: 'nextDueDate', width: 13 },
-      { header: 'Pending transition to', key: 'pendingTransition', width: 20 },
+      { header: t('column.countryName'), key: 'countryName', width: 28 },
+      { header: t('column.countryCode'), key: 'countryCode', width: 6 },
+      { header: t('column.regionCode'), key: 'regionCode', width: 8 },
+      { header: t('column.title'), key: 'title', width: 34 },
+      { header: t('column.phase'), key: 'phase', width: 22 },
+      { header: t('column.status'), key: 'status', width: 10 },
+      { header: t('column.daysInPhase'), key: 'daysInPhase', width: 13, numFmt: '0' },
+      { header: t('column.health'), key: 'health', width: 10 },
+      { header: t('column.readinessScore'), key: 'readinessScore', width: 10, numFmt: '0.0' },
+      { header: t('column.readinessBand'), key: 'readinessBand', width: 20 },
+      { header: t('column.maturityScore'), key: 'maturityScore', width: 10, numFmt: '0.0' },
+      { header: t('column.milestonesDone'), key: 'milestonesDone', width: 15, numFmt: '0' },
+      { header: t('column.milestonesTotal'), key: 'milestonesTotal', width: 11, numFmt: '0' },
+      { header: t('column.overdueMilestones'), key: 'overdueMilestones', width: 9, numFmt: '0' },
+      { header: t('column.nextDueMilestone'), key: 'nextDueMilestone', width: 34 },
+      { header: t('column.nextDueDate'), key: 'nextDueDate', width: 13 },
+      { header: t('column.pendingTransition'), key: 'pendingTransition', width: 20 },
     ],
-    snapshot.programmes,
+    snapshot.programmes.map((row) => ({
+      ...row,
+      countryName: texts.country(row.countryCode, row.countryName),
+    })),
+    rtl,
   );
   sheet(
     workbook,
-    'Regions',
+    t('sheet.regions'),
     [
-      { header: 'Region', key: 'regionCode', width: 8 },
-      { header: 'Programmes', key: 'programmes', width: 11, numFmt: '0' },
-      { header: 'Countries', key: 'countries', width: 10, numFmt: '0' },
-      ...PHASE_ORDER.map((phase) => ({ header: phase, key: phase, width: 14, numFmt: '0' })),
-      { header: 'Mean readiness', key: 'meanReadiness', width: 15, numFmt: '0.0' },
-      { header: 'At risk', key: 'atRisk', width: 8, numFmt: '0' },
-      { header: 'Off track', key: 'offTrack', width: 9, numFmt: '0' },
-      { header: 'Overdue milestones', key: 'overdueMilestones', width: 18, numFmt: '0' },
-      { header: 'Median days in phase', key: 'medianDaysInPhase', width: 20, numFmt: '0.0' },
-      { header: 'Transitions (90 days)', key: 'transitionsLast90Days', width: 20, numFmt: '0' },
+      { header: t('label.region'), key: 'regionCode', width: 8 },
+      { header: t('label.programmes'), key: 'programmes', width: 11, numFmt: '0' },
+      { header: t('label.countries'), key: 'countries', width: 10, numFmt: '0' },
+      ...PHASE_ORDER.map((phase) => ({
+        header: texts.phase(phase),
+        key: phase,
+        width: 14,
+        numFmt: '0',
+      })),
+      { header: t('label.meanReadiness'), key: 'meanReadiness', width: 15, numFmt: '0.0' },
+      { header: t('label.atRisk'), key: 'atRisk', width: 8, numFmt: '0' },
+      { header: t('label.offTrack'), key: 'offTrack', width: 9, numFmt: '0' },
+      { header: t('label.overdueMilestones'), key: 'overdueMilestones', width: 18, numFmt: '0' },
+      {
+        header: t('label.medianDaysInPhase'),
+        key: 'medianDaysInPhase',
+        width: 20,
+        numFmt: '0.0',
+      },
+      {
+        header: t('label.transitions90DaysShort'),
+        key: 'transitionsLast90Days',
+        width: 20,
+        numFmt: '0',
+      },
     ],
     snapshot.regions.map((region) => ({
       ...region,
       ...Object.fromEntries(PHASE_ORDER.map((phase) => [phase, region.perPhase[phase] ?? 0])),
     })),
+    rtl,
   );
   sheet(
     workbook,
-    'Gaps',
+    t('sheet.gaps'),
     [
-      { header: 'Indicator', key: 'indicatorKey', width: 10 },
-      { header: 'Mean level', key: 'meanLevel', width: 11, numFmt: '0.00' },
-      { header: 'Assessments', key: 'assessments', width: 12, numFmt: '0' },
+      { header: t('label.indicator'), key: 'indicatorKey', width: 10 },
+      { header: t('label.meanLevel'), key: 'meanLevel', width: 11, numFmt: '0.00' },
+      { header: t('label.assessments'), key: 'assessments', width: 12, numFmt: '0' },
     ],
     snapshot.indicatorDetailWithheld
-      ? [{ indicatorKey: INDICATOR_DETAIL_WITHHELD_NOTE }]
+      ? [{ indicatorKey: texts.withheldNote() }]
       : snapshot.weakestIndicators,
+    rtl,
   );
   sheet(
     workbook,
-    'Changes',
+    t('sheet.changes'),
     [
-      { header: 'Country', key: 'countryCode', width: 8 },
-      { header: 'Programme', key: 'programmeId', width: 38 },
-      { header: 'Change', key: 'kind', width: 16 },
-      { header: 'From', key: 'from', width: 22 },
-      { header: 'To', key: 'to', width: 22 },
+      { header: t('label.country'), key: 'countryCode', width: 8 },
+      { header: t('label.programme'), key: 'programmeId', width: 38 },
+      { header: t('label.change'), key: 'kind', width: 16 },
+      { header: t('label.from'), key: 'from', width: 22 },
+      { header: t('label.to'), key: 'to', width: 22 },
     ],
     snapshot.changes.items,
+    rtl,
   );
   await workbook.commit();
   return file;

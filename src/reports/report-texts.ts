@@ -1,0 +1,126 @@
+import { type MessageValues, formatMessage, hasMessage } from '../messages/catalog.js';
+import type { Locale } from '../messages/locales.js';
+import en from '../messages/reports/en.json' with { type: 'json' };
+import type { ReportScope } from './report-data.query.js';
+import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
+
+/** Keys typed against en.json, so that a missing entry fails to compile. */
+export type ReportMessageKey = keyof typeof en;
+
+/** The `names` of countries (one per language), by country code. */
+export type CountryNames = ReadonlyMap<string, Readonly<Partial<Record<Locale, string>>>>;
+
+/** A scope of countries names this many of them, and counts the others. */
+const NAMED_COUNTRIES = 10;
+
+/** Between the names of a list that a count of the others ends. */
+const SEPARATORS: Record<Locale, string> = {
+  en: ', ',
+  fr: ', ',
+  es: ', ',
+  ar: '، ',
+  ru: ', ',
+  zh: '、',
+};
+
+/**
+ * What a report says, in its language: the `reports` catalog, the names of phases, regions,
+ * health and bands from the `pages` catalog, countries by their names in that language, and
+ * numbers and the as-of time through Intl. The JSON snapshot stays in codes; the files and the
+ * e-mails are written through this.
+ */
+export class ReportTexts {
+  private readonly numbers: Intl.NumberFormat;
+  private readonly instants: Intl.DateTimeFormat;
+  private readonly lists: Intl.ListFormat;
+
+  constructor(
+    readonly locale: Locale,
+    private readonly countryNames: CountryNames = new Map(),
+  ) {
+    this.numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    // The as-of instant in UTC, the zone named: a report's countries span many zones.
+    this.instants = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'UTC',
+      timeZoneName: 'short',
+    });
+    this.lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+  }
+
+  t(key: ReportMessageKey, values: MessageValues = {}): string {
+    return formatMessage('reports', this.locale, key, values);
+  }
+
+  phase(code: string | null): string {
+    return this.fromPages('phase', code);
+  }
+
+  region(code: string | null): string {
+    return this.fromPages('region', code);
+  }
+
+  health(code: string | null): string {
+    return this.fromPages('health', code);
+  }
+
+  band(code: string | null): string {
+    return this.fromPages('band', code);
+  }
+
+  /** A country's name in the report's language, else in English, else as the data has it. */
+  country(code: string, fallback: string = code): string {
+    const names = this.countryNames.get(code);
+    return names?.[this.locale] ?? names?.en ?? fallback;
+  }
+
+  /** A number as the language writes it; a missing one as a dash. */
+  number(value: number | null | undefined): string {
+    return value === null || value === undefined ? '-' : this.numbers.format(value);
+  }
+
+  /** An instant (ISO 8601) as the language writes it, with its time zone. */
+  instant(iso: string): string {
+    return this.instants.format(new Date(iso));
+  }
+
+  /** Words joined as a list of the language ("Kenya, Ghana and France"). */
+  list(items: string[]): string {
+    return this.lists.format(items);
+  }
+
+  /** What a report covers: the whole portfolio, a region, or countries by name. */
+  scope(scope: ReportScope): string {
+    if (scope.regionCode) {
+      return this.t('scope.region', {
+        code: scope.regionCode,
+        region: this.region(scope.regionCode),
+      });
+    }
+    if (scope.countryCodes) {
+      const names = scope.countryCodes.map((code) => this.country(code));
+      if (names.length <= NAMED_COUNTRIES)
+        return this.t('scope.countries', { names: this.list(names) });
+      return this.t('scope.countriesAndMore', {
+        names: names.slice(0, NAMED_COUNTRIES).join(SEPARATORS[this.locale]),
+        more: names.length - NAMED_COUNTRIES,
+      });
+    }
+    return this.t('scope.all');
+  }
+
+  /** What the files say in place of indicator-level figures that are withheld. */
+  withheldNote(): string {
+    return this.t('withheldNote', { min: MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL });
+  }
+
+  private fromPages(kind: 'phase' | 'region' | 'health' | 'band', code: string | null): string {
+    if (code === null) return '-';
+    const key = `${kind}.${code}`;
+    return hasMessage('pages', key) ? formatMessage('pages', this.locale, key) : code;
+  }
+}
