@@ -18,14 +18,12 @@ import { type DemoSummary, loadDemoPortfolio } from './demo/demo-portfolio.js';
 import { CreateUserDto } from './users/dto/user.dto.js';
 import { UsersModule } from './users/users.module.js';
 import { UsersService } from './users/users.service.js';
+import { type MessageValues, formatError, formatMessage } from './messages/catalog.js';
+import { resolveLocale } from './messages/locales.js';
 
-const USAGE = `Usage:
-  npm run cli -- user:create --email E --role R [--country KE | --region AFR] [--name N] [--locale fr]
-      Creates a user; the password is read from standard input.
-      Roles: admin, itu_pm, regional_coordinator (needs --region), national_team (needs --country), observer.
-  npm run cli -- demo:load [--countries N]
-      Loads a demo portfolio of N countries (default 40) and demo users of every role, once per
-      database, and prints their credentials. Refused when NODE_ENV is production.`;
+/** The operator's language, as their shell's locale says (fr_FR.UTF-8 is French), else English. */
+const LOCALE = resolveLocale(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
+const say = (key: string, values: MessageValues = {}) => formatMessage('cli', LOCALE, key, values);
 
 @Module({})
 class CliModule {
@@ -91,7 +89,7 @@ async function createUser(args: string[], config: AppConfig): Promise<void> {
     });
     try {
       const user = await app.get(UsersService).createByOperator(dto);
-      console.log(`Created ${user.role} ${user.email} (${user.id})`);
+      console.log(say('userCreated', { role: user.role, email: user.email, id: user.id }));
     } finally {
       await app.close();
     }
@@ -112,24 +110,26 @@ function table(rows: string[][]): string {
 }
 
 function describeDemo(summary: DemoSummary, publicUrl: string): string {
-  const total = summary.countriesPerPhase.reduce((sum, phase) => sum + phase.countries, 0);
-  const portfolio = `${summary.programmes} programmes in ${total} countries`;
+  const countries = summary.countriesPerPhase.reduce((sum, phase) => sum + phase.countries, 0);
+  const portfolio = { programmes: summary.programmes, countries };
   return [
-    summary.alreadyLoaded
-      ? `The demo is already loaded: ${portfolio}.`
-      : `Loaded the demo: ${portfolio}.`,
+    say(summary.alreadyLoaded ? 'demoAlreadyLoaded' : 'demoLoaded', portfolio),
     '',
     table([
-      ['Phase', 'Countries'],
-      ...summary.countriesPerPhase.map(({ phase, countries }) => [phase, String(countries)]),
+      [say('column.phase'), say('column.countries')],
+      ...summary.countriesPerPhase.map(({ phase, countries }) => [
+        formatMessage('pages', LOCALE, `phase.${phase}`),
+        String(countries),
+      ]),
     ]),
     '',
+    // Roles stay codes: they are what user:create --role takes.
     table([
-      ['E-mail', 'Role', 'Scope', 'Password'],
+      [say('column.email'), say('column.role'), say('column.scope'), say('column.password')],
       ...summary.users.map((user) => [user.email, user.role, user.scope ?? '-', summary.password]),
     ]),
     '',
-    `Start the service with npm start and open ${publicUrl}/`,
+    say('startService', { url: publicUrl }),
   ].join('\n');
 }
 
@@ -140,9 +140,7 @@ async function loadDemo(args: string[], config: AppConfig): Promise<void> {
     options: { countries: { type: 'string', default: '40' } },
   });
   if (config.NODE_ENV === 'production') {
-    console.error(
-      'demo:load does not run when NODE_ENV is production: it makes up programmes, and users with a published password.',
-    );
+    console.error(say('demoRefusedInProduction'));
     process.exitCode = 1;
     return;
   }
@@ -167,21 +165,25 @@ async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   if (command === 'user:create') return createUser(args, config);
   if (command === 'demo:load') return loadDemo(args, config);
-  console.error(command ? `Unknown command ${command}\n\n${USAGE}` : USAGE);
+  console.error(
+    command ? `${say('unknownCommand', { command })}\n\n${say('usage')}` : say('usage'),
+  );
   process.exitCode = 2;
 }
 
 main().catch((error: unknown) => {
   if (error instanceof DomainError) {
     const details = (error.errors ?? []).map(
-      (problem) => `\n  - ${problem.field}: ${inLocale(problem, 'en').message}`,
+      (problem) => `\n  - ${problem.field}: ${inLocale(problem, LOCALE).message}`,
     );
-    console.error(`${error.message}${details.join('')}`);
+    console.error(
+      `${formatError(error.entry.messageKey, error.params, LOCALE)}${details.join('')}`,
+    );
   } else if (
     error instanceof ConfigError ||
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    console.error(`${(error as Error).message}\n\n${say('usage')}`);
   } else {
     console.error(error);
   }

@@ -98,7 +98,7 @@ async function stop(service: Started): Promise<number | null> {
 async function runCli(dataDir: string, args: string[], input = '') {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: root,
-    env: embeddedEnv(dataDir, { LOG_LEVEL: 'silent' }),
+    env: embeddedEnv(dataDir, { LOG_LEVEL: 'silent', LC_ALL: 'en_US.UTF-8' }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';

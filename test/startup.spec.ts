@@ -121,9 +121,19 @@ describe('starting the service', () => {
 });
 
 describe('the operator CLI', () => {
-  async function runCli(args: string[], input: string, databaseUrlValue: string) {
+  async function runCli(
+    args: string[],
+    input: string,
+    databaseUrlValue: string,
+    language = 'en_US.UTF-8',
+  ) {
     const child = spawn(process.execPath, ['dist/src/cli.js', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrlValue, LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrlValue,
+        LOG_LEVEL: 'silent',
+        LC_ALL: language,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
@@ -161,15 +171,38 @@ describe('the operator CLI', () => {
       expect(missingScope.code).not.toBe(0);
       expect(missingScope.output).toContain('regionCode');
 
+      // In the operator's language, as their shell's locale says.
+      const french = await runCli(
+        ['user:create', '--email', 'pm@example.org', '--role', 'itu_pm'],
+        'a password read from stdin\n',
+        database.url,
+        'fr_FR.UTF-8',
+      );
+      expect(french).toMatchObject({ code: 0 });
+      expect(french.output).toMatch(/^Utilisateur créé\u00a0: itu_pm pm@example.org/);
+      const frenchRefusal = await runCli(
+        ['user:create', '--email', 'rc2@example.org', '--role', 'regional_coordinator'],
+        'a password read from stdin\n',
+        database.url,
+        'fr_FR.UTF-8',
+      );
+      expect(frenchRefusal.code).not.toBe(0);
+      expect(frenchRefusal.output).toContain('regionCode');
+      expect(frenchRefusal.output).not.toContain(missingScope.output.split('\n')[0]);
+
       const dataSource = new DataSource(
         dataSourceOptions(testConfig({ DATABASE_URL: database.url }), 1),
       );
       await dataSource.initialize();
       const users = await dataSource.query(
-        `SELECT email, role, country_code, password_hash FROM users`,
+        `SELECT email, role, country_code, password_hash FROM users ORDER BY email`,
       );
       await dataSource.destroy();
-      expect(users).toHaveLength(1);
+      // The two created; neither refusal wrote anything.
+      expect(users.map((user: { email: string }) => user.email)).toEqual([
+        'focal@example.org',
+        'pm@example.org',
+      ]);
       expect(users[0]).toMatchObject({
         email: 'focal@example.org',
         role: 'national_team',

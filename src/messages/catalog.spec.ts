@@ -2,7 +2,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { type CatalogName, formatError, messageKeys, messageSource } from './catalog.js';
 import { LOCALES, negotiateLocale, resolveLocale } from './locales.js';
 
-const CATALOG_NAMES: CatalogName[] = ['emails', 'pages', 'errors', 'reports'];
+const CATALOG_NAMES: CatalogName[] = ['emails', 'pages', 'errors', 'reports', 'cli'];
 
 /** The names of the arguments a message uses, plural and select branches included. */
 function argumentNames(source: string, locale: string): string[] {

@@ -1,4 +1,10 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import cliAr from './cli/ar.json' with { type: 'json' };
+import cliEn from './cli/en.json' with { type: 'json' };
+import cliEs from './cli/es.json' with { type: 'json' };
+import cliFr from './cli/fr.json' with { type: 'json' };
+import cliRu from './cli/ru.json' with { type: 'json' };
+import cliZh from './cli/zh.json' with { type: 'json' };
 import emailsAr from './emails/ar.json' with { type: 'json' };
 import emailsEn from './emails/en.json' with { type: 'json' };
 import emailsEs from './emails/es.json' with { type: 'json' };
@@ -29,10 +35,10 @@ import type { Locale } from './locales.js';
 /**
  * The catalogs, one file per language each: `emails` (reminders, event notices, digests),
  * `pages` (the web pages), `errors` (problem details and field errors, as the API and the
- * pages show them) and `reports` (the report files and the e-mails that carry them). Every
- * message is ICU MessageFormat.
+ * pages show them), `reports` (the report files and the e-mails that carry them) and `cli` (the
+ * operator's commands). Every message is ICU MessageFormat.
  */
-export type CatalogName = 'emails' | 'pages' | 'errors' | 'reports';
+export type CatalogName = 'emails' | 'pages' | 'errors' | 'reports' | 'cli';
 type Catalog = Readonly<Record<string, string>>;
 
 const CATALOGS: Record<CatalogName, Record<Locale, Catalog>> = {
@@ -47,6 +53,7 @@ const CATALOGS: Record<CatalogName, Record<Locale, Catalog>> = {
     ru: reportsRu,
     zh: reportsZh,
   },
+  cli: { en: cliEn, fr: cliFr, es: cliEs, ar: cliAr, ru: cliRu, zh: cliZh },
 };
 
 export type MessageValues = Record<string, string | number>;
