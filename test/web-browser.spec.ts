@@ -211,6 +211,23 @@ describe('web pages in a real browser', () => {
     await page.close();
   });
 
+  it("should name a refused field by its label in the page's language, not by the API's name", async () => {
+    const page = await signIn(DEMO_USERS.team.email);
+    await page.goto('/app/countries/KE?lang=fr');
+    const updateForm = page.locator('#status-update-form');
+    // Longer than the API takes: the field's own limit, which stops typing, taken off first.
+    const summary = updateForm.locator('[name=summary]');
+    await summary.evaluate((field) => field.removeAttribute('maxlength'));
+    await summary.fill('x'.repeat(4001));
+    await updateForm.locator('button[type=submit]').click();
+    const error = updateForm.locator('.form-error');
+    await error.waitFor({ state: 'visible' });
+    const text = await error.innerText();
+    expect(text).toContain('Résumé doit compter de 1 à 4');
+    expect(text).not.toContain('summary');
+    await page.close();
+  });
+
   it('should let an itu_pm approve a transition from My queue and see the phase change on the map', async () => {
     const pending = await one<{ id: string; countryCode: string; toPhase: string }>(
       `SELECT t.id, p.country_code AS "countryCode", t.to_phase AS "toPhase"

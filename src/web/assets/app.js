@@ -42,14 +42,25 @@
     return body;
   }
 
+  /** The label a person sees for the form's field of an API field error, if the form has it. */
+  function fieldLabel(form, field) {
+    const name = field.split('.').pop();
+    const control = form?.querySelector(`[name="${CSS.escape(name)}"]`);
+    return control?.labels?.[0]?.textContent?.trim();
+  }
+
   function showProblem(errorBox, problem, status) {
     errorBox.replaceChildren(problem.detail ?? problem.title ?? String(status));
     const errors = problem.errors ?? [];
     if (errors.length > 0) {
+      const form = errorBox.closest('form');
       const list = document.createElement('ul');
       for (const error of errors) {
         const item = document.createElement('li');
-        item.textContent = error.message;
+        // The API's message names the field as the API does (summary); the page names it as its label.
+        const label = fieldLabel(form, error.field);
+        const name = error.field.split('.').pop();
+        item.textContent = label ? error.message.replaceAll(name, label) : error.message;
         list.appendChild(item);
       }
       errorBox.appendChild(list);
