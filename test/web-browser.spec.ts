@@ -316,7 +316,7 @@ describe('web pages in a real browser', () => {
     await page.close();
   });
 
-  it('should print how fast each page answers on the whole demo portfolio', async () => {
+  it('should print how fast each page answers on the whole demo portfolio, and what it weighs on a slow line', async () => {
     const cookieOf = async (email: string) => {
       const response = await fetch(`${baseUrl}/login`, {
         method: 'POST',
@@ -360,5 +360,40 @@ describe('web pages in a real browser', () => {
       lines.push(`  ${name.padEnd(26)} ${times[2].toFixed(1).padStart(7)}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
-  });
+
+    // The same pages on a national team's line: 400 kbps down, 400 ms round trips.
+    const weights = ['Page weight at 400 kbps and 400 ms latency (KB transferred, load event s):'];
+    for (const [name, path, cookie] of pages) {
+      const context = await browser.newContext({ baseURL: baseUrl });
+      if (cookie) {
+        const [cookieName, value] = cookie.split('=');
+        await context.addCookies([{ name: cookieName, value, url: baseUrl }]);
+      }
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 400,
+        downloadThroughput: (400 * 1024) / 8,
+        uploadThroughput: (400 * 1024) / 8,
+      });
+      let bytes = 0;
+      cdp.on('Network.loadingFinished', (event) => (bytes += event.encodedDataLength));
+      const visit = async () => {
+        bytes = 0;
+        const started = performance.now();
+        const response = await page.goto(path, { waitUntil: 'load' });
+        expect(response?.status()).toBe(200);
+        return { kb: bytes / 1024, seconds: (performance.now() - started) / 1000 };
+      };
+      const first = await visit();
+      const repeat = await visit();
+      weights.push(
+        `  ${name.padEnd(26)} first ${first.kb.toFixed(1).padStart(6)} KB ${first.seconds.toFixed(2)} s · repeat ${repeat.kb.toFixed(1).padStart(6)} KB ${repeat.seconds.toFixed(2)} s`,
+      );
+      await context.close();
+    }
+    process.stdout.write(`${weights.join('\n')}\n`);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from 'node:zlib';
 import { createAssessment } from './factories/assessments.js';
 import {
   createPendingTransition,
@@ -105,6 +106,45 @@ describe('web pages', () => {
       headers: { 'accept-language': 'de;q=0.9, ru;q=0.8, fr;q=0.5' },
     });
     expect(russian.body).toContain('<html lang="ru" dir="ltr"');
+  });
+
+  it('should send pages and assets compressed, and the assets under versioned URLs kept a year', async () => {
+    const cookie = await signIn(staff.itu_pm.email);
+    const get = (url: string, encoding = 'br, gzip') =>
+      t.app.inject({ method: 'GET', url, headers: { cookie, 'accept-encoding': encoding } });
+    const page = await get('/app/portfolio');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-encoding']).toBe('br');
+    const html = brotliDecompressSync(page.rawPayload).toString('utf8');
+    expect(page.rawPayload.length).toBeLessThan(html.length / 2);
+    expect((await get('/app/portfolio', 'gzip')).headers['content-encoding']).toBe('gzip');
+
+    const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[0-9a-f]{12}\/[^"]+)"/g)].map(
+      ([, url]) => url,
+    );
+    expect(assets.map((url) => url.split('/').pop())).toEqual(
+      expect.arrayContaining(['app.css', 'app.js', 'chart.umd.min.js']),
+    );
+    for (const url of assets) {
+      const asset = await get(url);
+      expect({ url, status: asset.statusCode }).toEqual({ url, status: 200 });
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(asset.headers['content-encoding']).toBe('br');
+    }
+    // The unversioned names are gone, so no browser keeps a stale copy under them.
+    expect((await get('/assets/app.css')).statusCode).toBe(404);
+  });
+
+  it('should load the chart library only on a page that draws a chart', async () => {
+    const cookie = await signIn(staff.national_team.email);
+    const country = await t.app.inject({
+      method: 'GET',
+      url: '/app/countries/KE',
+      headers: { cookie },
+    });
+    expect(country.statusCode).toBe(200);
+    // Kenya's programme has no validated assessment here, so no chart of its scores.
+    expect(country.body).not.toContain('chart.umd.min.js');
   });
 
   it("should keep a coordinator to their region's countries", async () => {

@@ -17,6 +17,7 @@ import {
   textDirection,
 } from '../messages/locales.js';
 import { escapeHtml } from '../messages/escape-html.js';
+import { ASSET_URLS } from './assets.js';
 import { translator } from './i18n.js';
 import { type PageFormats, isTimeZone, pageFormats } from './page-formats.js';
 import { type MenuEntry, menuFor } from './page-menu.js';
@@ -45,6 +46,8 @@ export interface PageContext extends PageFormats {
   /** The language list: each language in its own name, linking to this page and query in it. */
   languages: { code: Locale; name: string; dir: 'ltr' | 'rtl'; href: string }[];
   user: Principal | null;
+  /** The versioned URLs of the stylesheet and scripts. */
+  assets: typeof ASSET_URLS;
   /** The pages this user may open, decided by the access policy. */
   menu: MenuEntry[];
   csrfToken: string;
@@ -125,6 +128,7 @@ export class PageRenderer {
       user,
       menu: user ? menuFor(this.policy, user) : [],
       csrfToken: session ? csrfTokenFor(session, this.secrets.csrf) : '',
+      assets: ASSET_URLS,
     };
     const html = await this.eta.renderAsync(view, { ...context, ...data });
     await reply
