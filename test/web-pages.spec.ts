@@ -162,6 +162,17 @@ describe('web pages', () => {
     expect(france.statusCode).toBe(404);
   });
 
+  it('should link an overdue milestone in My queue to the programme it belongs to', async () => {
+    const sectoral = await createProgramme(t, staff.admin, { countryCode: 'KE' });
+    await t.dataSource.query(
+      `UPDATE milestones SET due_date = DATE '2020-01-01' WHERE programme_id = $1`,
+      [sectoral.id],
+    );
+    const cookie = await signIn(staff.itu_pm.email);
+    const queue = await t.app.inject({ method: 'GET', url: '/app/queue', headers: { cookie } });
+    expect(queue.body).toContain(`href="/app/countries/KE?programme=${sectoral.id}"`);
+  });
+
   it('should let the session write through the API only with its CSRF token', async () => {
     const cookie = await signIn(staff.itu_pm.email);
     const transition = await createPendingTransition(t, staff.admin, staff.admin, 'GH');

@@ -44,7 +44,7 @@ export class WorkQueueQuery {
     );
     const overdueParams: unknown[] = [lang, asOf];
     const overdue = await this.dataSource.query(
-      `SELECT m.id, m.title, m.plan_key AS "planKey", m.phase, to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate", m.status,
+      `SELECT m.id, m.title, m.plan_key AS "planKey", p.id AS "programmeId", m.phase, to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate", m.status,
               c.code AS "countryCode", coalesce(c.names ->> $1, c.names ->> 'en') AS "countryName", p.title AS "programmeTitle"
        FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
        WHERE ${overdueMilestoneSql('m', 'c.timezone', '$2')} AND p.status = 'active'
