@@ -191,6 +191,23 @@ describe('web pages in a real browser', () => {
     await page.close();
   }, 60_000);
 
+  it('should give each level of the questionnaire a target of 44 px or more on a phone', async () => {
+    const page = await signIn(DEMO_USERS.team.email, 390);
+    await page
+      .getByRole('link', { name: /National CIRT readiness/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/app\/assessments\//);
+    const heights = await page
+      .locator('.levels label')
+      .evaluateAll((labels) =>
+        labels.slice(0, 12).map((label) => label.getBoundingClientRect().height),
+      );
+    expect(heights).toHaveLength(12);
+    expect(Math.min(...heights)).toBeGreaterThanOrEqual(44);
+    await page.close();
+  });
+
   it('should say in the page when the server cannot be reached, and save nothing', async () => {
     const page = await signIn(DEMO_USERS.team.email);
     const summary = `Written on a dropped line (${Date.now()})`;
