@@ -208,6 +208,36 @@ describe('web pages in a real browser', () => {
     await page.close();
   });
 
+  it('should save a level chosen with the arrow keys once, when the choice is made, not at each step', async () => {
+    const page = await signIn(DEMO_USERS.team.email);
+    await page
+      .getByRole('link', { name: /National CIRT readiness/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/app\/assessments\//);
+    const form = page.locator('form.indicator:not([data-answered])').first();
+    const indicator = await form.getAttribute('data-indicator');
+    const saves: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT' && request.url().endsWith(`/responses/${indicator}`))
+        saves.push(request.postData() ?? '');
+    });
+    await form.locator('input[name=level][value="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(500);
+    expect(saves).toEqual([]);
+    const saved = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'PUT' && response.url().endsWith(`/responses/${indicator}`),
+    );
+    await page.keyboard.press('Tab');
+    expect((await saved).status()).toBe(200);
+    expect(saves).toHaveLength(1);
+    expect(JSON.parse(saves[0])).toMatchObject({ level: 2 });
+    await page.close();
+  });
+
   it('should say in the page when the server cannot be reached, and save nothing', async () => {
     const page = await signIn(DEMO_USERS.team.email);
     const summary = `Written on a dropped line (${Date.now()})`;

@@ -166,11 +166,32 @@
     if (saved) showAnswered(form, body);
   }
 
-  document
-    .querySelectorAll('form[data-autosave]')
-    .forEach((form) =>
-      form.addEventListener('change', (event) => void saveIndicator(form, event.target)),
-    );
+  // A level is saved when it is chosen: at once by a click or a tap, but when moving through the
+  // levels with the arrow keys (each step changes the choice) only once the choice is made, by
+  // Space or Enter, or by leaving the levels.
+  document.querySelectorAll('form[data-autosave]').forEach((form) => {
+    const levels = form.querySelector('.levels');
+    let moving = false;
+    const choose = (target) => {
+      moving = false;
+      void saveIndicator(form, target);
+    };
+    form.addEventListener('keydown', (event) => {
+      if (event.target.name !== 'level') return;
+      if (event.key.startsWith('Arrow')) moving = true;
+      else if (moving && (event.key === ' ' || event.key === 'Enter')) {
+        event.preventDefault();
+        choose(event.target);
+      }
+    });
+    form.addEventListener('change', (event) => {
+      if (event.target.name === 'level' && moving) return;
+      void saveIndicator(form, event.target);
+    });
+    form.addEventListener('focusout', (event) => {
+      if (moving && !levels.contains(event.relatedTarget)) choose(event.target);
+    });
+  });
 
   // Sortable tables: buttons in header cells sort by each cell's data-value (or its text).
   document.querySelectorAll('table[data-sortable]').forEach((table) => {
