@@ -12,6 +12,7 @@ import { DomainError, inLocale } from './common/domain-error.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig, ConfigError, loadConfig, loadDotEnv } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { shellLanguage } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { openEmbeddedDatabase } from './database/embedded-database.js';
 import { type DemoSummary, loadDemoPortfolio } from './demo/demo-portfolio.js';
@@ -22,7 +23,7 @@ import { type MessageValues, formatError, formatMessage } from './messages/catal
 import { resolveLocale } from './messages/locales.js';
 
 /** The operator's language, as their shell's locale says (fr_FR.UTF-8 is French), else English. */
-const LOCALE = resolveLocale(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
+const LOCALE = resolveLocale(shellLanguage());
 const say = (key: string, values: MessageValues = {}) => formatMessage('cli', LOCALE, key, values);
 
 @Module({})

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { withTemporaryFolder } from '../config/environment.js';
 
 /**
  * The service's own PostgreSQL, used when DATABASE_URL is unset: the binaries of the
@@ -221,13 +222,9 @@ async function importEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
 async function initialise(postgres: EmbeddedPostgresInstance, paths: Paths): Promise<void> {
   const tmp = join(paths.root, 'initdb-tmp');
   await mkdir(tmp, { recursive: true, mode: runsAsRoot() ? 0o711 : 0o700 });
-  const tmpdir = process.env.TMPDIR;
-  process.env.TMPDIR = tmp;
   try {
-    await postgres.initialise();
+    await withTemporaryFolder(tmp, () => postgres.initialise());
   } finally {
-    if (tmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = tmpdir;
     await rm(tmp, { recursive: true, force: true });
   }
 }
