@@ -4,6 +4,7 @@ import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { capturedOutput, runToEnd } from './support/child-process.js';
 import { freePort } from './support/redis-server.js';
 import { type ReceivedMail, SmtpSink } from './support/smtp-sink.js';
 import { testConfig } from './support/test-database.js';
@@ -58,10 +59,7 @@ async function startService(dataDir: string): Promise<Started> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   services.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += String(chunk)));
-  child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  return { child, port, output: () => output };
+  return { child, port, output: capturedOutput(child) };
 }
 
 interface Readiness {
@@ -95,18 +93,12 @@ async function stop(service: Started): Promise<number | null> {
 }
 
 /** Runs the built CLI on the embedded database of `dataDir`, as `npm run cli` would. */
-async function runCli(dataDir: string, args: string[], input = '') {
-  const child = spawn(process.execPath, [CLI, ...args], {
+function runCli(dataDir: string, args: string[], input = '') {
+  return runToEnd(CLI, args, {
     cwd: root,
     env: embeddedEnv(dataDir, { LOG_LEVEL: 'silent', LC_ALL: 'en_US.UTF-8' }),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    input,
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += String(chunk)));
-  child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  child.stdin!.end(input);
-  const [code] = await once(child, 'exit');
-  return { code: code as number, output };
 }
 
 const createUser = (dataDir: string, email: string) =>

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
+import { capturedOutput, runToEnd } from './support/child-process.js';
 import { freePort } from './support/redis-server.js';
 import {
   cloneTemplateDatabase,
@@ -28,10 +29,7 @@ function startService(env: Record<string, string>): Started {
     env: { ...process.env, LOG_LEVEL: 'info', REDIS_URL: TEST_REDIS_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += String(chunk)));
-  child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  return { child, output: () => output };
+  return { child, output: capturedOutput(child) };
 }
 
 async function waitUntilReady(service: Started, port: number, timeoutMs: number): Promise<number> {
@@ -127,21 +125,15 @@ describe('the operator CLI', () => {
     databaseUrlValue: string,
     language = 'en_US.UTF-8',
   ) {
-    const child = spawn(process.execPath, ['dist/src/cli.js', ...args], {
+    return runToEnd('dist/src/cli.js', args, {
       env: {
         ...process.env,
         DATABASE_URL: databaseUrlValue,
         LOG_LEVEL: 'silent',
         LC_ALL: language,
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      input,
     });
-    let output = '';
-    child.stdout!.on('data', (chunk) => (output += String(chunk)));
-    child.stderr!.on('data', (chunk) => (output += String(chunk)));
-    child.stdin!.end(input);
-    const [code] = await once(child, 'exit');
-    return { code: code as number, output };
   }
 
   it('should create a user with the password from standard input, and refuse bad input', async () => {
