@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { type DemoSummary, loadDemoPortfolio } from '../src/demo/demo-portfolio.js';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { DEMO_USERS, type DemoSummary, loadDemoPortfolio } from '../src/demo/demo-portfolio.js';
+import { type TestApp, client, startTestApp } from './support/test-app.js';
 
 describe('the demo portfolio', () => {
   let t: TestApp;
@@ -60,6 +60,59 @@ describe('the demo portfolio', () => {
       WHERE p.country_code = 'KE' AND a.status = 'draft'
         AND EXISTS (SELECT 1 FROM assessment_responses r WHERE r.assessment_id = a.id)`);
     expect(drafts).toBe(1);
+  });
+
+  it("should date a programme's history at the moments of its story, not at the load", async () => {
+    // The programme that has come the furthest: its history spans the most phases.
+    const { id } = await one(`
+      SELECT programme_id AS id FROM phase_transitions WHERE status = 'approved'
+      GROUP BY programme_id ORDER BY count(*) DESC, programme_id LIMIT 1`);
+    const pm = await one(`SELECT id FROM users WHERE email = '${DEMO_USERS.pm.email}'`);
+    const history = (await client(t, pm)('GET', `/api/v1/programmes/${id}/history`)).json();
+    const events: { action: string; occurredAt: string }[] = history.events;
+
+    const created = events.find((event) => event.action === 'programme.created');
+    expect(created?.occurredAt).toBe(history.phases[0].enteredAt);
+    expect(Date.now() - Date.parse(created!.occurredAt)).toBeGreaterThan(365 * 86_400_000);
+    const decisions = await t.dataSource.query(
+      `SELECT decided_at AS "decidedAt" FROM phase_transitions
+       WHERE programme_id = $1 AND status = 'approved' ORDER BY decided_at`,
+      [id],
+    );
+    expect(decisions.length).toBeGreaterThanOrEqual(3);
+    expect(
+      events
+        .filter((event) => event.action === 'programme.phase_changed')
+        .map((event) => event.occurredAt),
+    ).toEqual(decisions.map((row: { decidedAt: Date }) => row.decidedAt.toISOString()));
+    const times = events.map((event) => event.occurredAt);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it("should show Kenya's national team the messages sent to its country's people, in words", async () => {
+    const kenya = await one(
+      `SELECT id FROM programmes WHERE country_code = 'KE' AND cirt_type = 'national'`,
+    );
+    await t.dataSource.query(
+      `INSERT INTO notifications (kind, channel, recipient, subject, body_text, not_before, status,
+                                  attempts, last_error, programme_id, country_code, dedupe_key)
+       VALUES ('reminder.milestone_overdue', 'email', 'focal.point.ke@example.org', 'Overdue',
+               'Overdue', now(), 'dead', 5, 'mailbox unavailable', $1, 'KE', 'demo-spec-dead')`,
+      [kenya.id],
+    );
+    const team = await one(`SELECT id FROM users WHERE email = '${DEMO_USERS.team.email}'`);
+    const page = (await client(t, team)('GET', '/app/notifications')).body;
+    expect(page).toContain('<h1>Messages sent to Kenya&#39;s stakeholders</h1>');
+    expect(page).toContain('<h2 id="log-title">1 message</h2>');
+    expect(page).toContain('<td data-label="What went wrong" class="delivery-problem break">');
+    expect(page).toContain('>Not delivered</span>');
+    expect(page).not.toMatch(/>(dead|KE|Delivery log)\b/);
+
+    const pm = await one(`SELECT id FROM users WHERE email = '${DEMO_USERS.pm.email}'`);
+    const log = (await client(t, pm)('GET', '/app/notifications?status=dead')).body;
+    expect(log).toContain('<h1>Notifications</h1>');
+    expect(log).toContain('Delivery log (1)');
+    expect(log).toContain('<a href="/app/countries/KE">Kenya</a>');
   });
 
   it('should let every demo user sign in with the printed password', async () => {

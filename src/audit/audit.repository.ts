@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import type { AuditAction } from './audit-actions.js';
 
 export interface AuditEntry {
@@ -14,10 +15,11 @@ export interface AuditEntry {
   requestId?: string | null;
 }
 
-const COLUMNS = `actor_id, action, entity_type, entity_id, country_code, before, after, request_id`;
+const COLUMNS = `occurred_at, actor_id, action, entity_type, entity_id, country_code, before, after, request_id`;
 
-function valuesOf(entry: AuditEntry): unknown[] {
+function valuesOf(entry: AuditEntry, occurredAt: Date): unknown[] {
   return [
+    occurredAt,
     entry.actorId,
     entry.action,
     entry.entityType,
@@ -29,16 +31,23 @@ function valuesOf(entry: AuditEntry): unknown[] {
   ];
 }
 
-/** The SQL of the audit trail (audit_events), which only ever grows. */
+/**
+ * The SQL of the audit trail (audit_events), which only ever grows. An event is dated by the
+ * injected Clock, as the change it records is, not by the database's now(): the demo's history
+ * and the tests that move the clock get events at the moments of their changes.
+ */
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Inserts one event with the manager of the transaction that makes the change. */
   async insert(entry: AuditEntry, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.query(
-      `INSERT INTO audit_events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      valuesOf(entry),
+      `INSERT INTO audit_events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      valuesOf(entry, this.clock.now()),
     );
   }
 
@@ -51,7 +60,7 @@ export class AuditRepository {
     entry: AuditEntry,
     firstParameter: number,
   ): { sql: string; parameters: unknown[] } {
-    const parameters = valuesOf(entry);
+    const parameters = valuesOf(entry, this.clock.now());
     const placeholders = parameters.map((_, index) => `$${firstParameter + index}`).join(', ');
     return {
       sql: `INSERT INTO audit_events (${COLUMNS}) SELECT ${placeholders} FROM ${source}`,

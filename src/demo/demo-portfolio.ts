@@ -148,7 +148,7 @@ export async function loadDemoPortfolio(
   const replay = new Replay(app, actors, clock.now());
   // The services take the time from the injected Clock (the one the tests move as well). Setting
   // it to each step's moment while the stories are replayed dates phases, due dates, completions,
-  // answers and decisions as a real history would. Audit events keep the time of the load.
+  // answers, decisions and their audit events as a real history would.
   const realNow = clock.now;
   clock.now = () => new Date(replay.time);
   try {

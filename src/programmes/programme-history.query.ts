@@ -17,7 +17,11 @@ export interface PhasePeriod {
   days: number;
 }
 
-/** A programme's phase timeline, from its applied transitions, and its audit events. */
+/**
+ * A programme's phase timeline, from its applied transitions, and its audit events in the order
+ * they happened: events are dated by the Clock, which the demo and the tests move, so the order
+ * of writing is not always that of the dates.
+ */
 @Injectable()
 export class ProgrammeHistoryQuery {
   constructor(
@@ -51,7 +55,7 @@ export class ProgrammeHistoryQuery {
        FROM audit_events
        WHERE (entity_type = 'programme' AND entity_id = $1)
           OR (entity_type = 'phase_transition' AND after ->> 'programmeId' = $1)
-       ORDER BY id`,
+       ORDER BY occurred_at, id`,
       [programmeId],
     );
     return { phases, events };
