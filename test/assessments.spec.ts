@@ -278,13 +278,14 @@ describe('published templates', () => {
 });
 
 describe('published templates', () => {
-  it('should take a corrected translation of a published version, which changes no meaning', async () => {
+  it('should take a corrected translation or level guidance of a published version, which changes no meaning', async () => {
     const database = await cloneTemplateDatabase('translations');
     const folder = await mkdtemp(join(tmpdir(), 'templates-'));
     const original = JSON.parse(
       await readFile('src/assessments/templates/itu-ncirt-readiness-1.0.0.json', 'utf8'),
     );
     original.translations.fr.indicators.A1 = 'Soutien politique à un CIRT national (revu)';
+    original.scaleMeanings['2'] = 'A draft exists and is being discussed (revised).';
     await writeFile(join(folder, 'itu-ncirt-readiness-1.0.0.json'), JSON.stringify(original));
     try {
       const t = await startTestApp({ database, env: { ASSESSMENT_TEMPLATES_DIR: folder } });
@@ -298,6 +299,9 @@ describe('published templates', () => {
         ).json();
         expect(readiness.translations.fr.indicators.A1).toBe(
           'Soutien politique à un CIRT national (revu)',
+        );
+        expect(readiness.scaleMeanings['2']).toBe(
+          'A draft exists and is being discussed (revised).',
         );
       } finally {
         await t.close();

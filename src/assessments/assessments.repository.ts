@@ -168,18 +168,19 @@ export class AssessmentsRepository {
     return stored?.content_hash;
   }
 
-  /** Replaces a published version's translations; true when they changed. */
-  async replaceTemplateTranslations(
+  /** Replaces a published version's translations and level guidance; true when they changed. */
+  async replaceTemplateGuidance(
     key: string,
     version: string,
-    translations: NonNullable<AssessmentTemplate['translations']>,
+    guidance: Pick<Required<AssessmentTemplate>, 'translations' | 'scaleMeanings'>,
   ): Promise<boolean> {
     const updated = await this.dataSource.query(
-      `UPDATE assessment_templates SET content = jsonb_set(content, '{translations}', $3::jsonb)
+      `UPDATE assessment_templates SET content = content || $3::jsonb
        WHERE key = $1 AND version = $2
-         AND content->'translations' IS DISTINCT FROM $3::jsonb
+         AND (content->'translations', content->'scaleMeanings')
+             IS DISTINCT FROM ($3::jsonb->'translations', $3::jsonb->'scaleMeanings')
        RETURNING key`,
-      [key, version, JSON.stringify(translations)],
+      [key, version, JSON.stringify(guidance)],
     );
     return updated.length > 0;
   }

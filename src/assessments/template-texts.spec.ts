@@ -17,7 +17,10 @@ describe(templateTexts.name, () => {
         const all = [
           texts.title,
           ...(texts.description ? [texts.description] : []),
-          ...texts.scale.map((level) => level.label),
+          ...texts.scale.flatMap((level) => [
+            level.label,
+            ...(level.meaning ? [level.meaning] : []),
+          ]),
           ...texts.areas.flatMap((area) => [area.title, ...area.indicators.map((i) => i.title)]),
         ];
         const english = all.filter((text) => text.lang !== locale);
@@ -27,6 +30,15 @@ describe(templateTexts.name, () => {
           english: [],
         });
       }
+    }
+  });
+
+  it('should say what each level of every built-in questionnaire means', () => {
+    for (const template of builtIn) {
+      const levels = templateTexts(template, 'en').scale;
+      expect({ template: template.key, without: levels.filter((level) => !level.meaning) }).toEqual(
+        { template: template.key, without: [] },
+      );
     }
   });
 
@@ -42,6 +54,14 @@ describe(templateTexts.name, () => {
     expect(texts.areas[0].title).toEqual({ text: 'Zone', lang: 'fr' });
     expect(texts.areas[1].title).toEqual({ text: template.areas[1].title, lang: 'en' });
     expect(texts.scale[0].label).toEqual({ text: template.scale['0'], lang: 'en' });
+    expect(texts.scale[0].meaning).toEqual({ text: template.scaleMeanings!['0'], lang: 'en' });
     expect(templateTexts(template, 'en').title).toEqual({ text: template.title, lang: 'en' });
+  });
+
+  it('should give no meaning to the levels of a template that has none', () => {
+    const template: AssessmentTemplate = { ...builtIn[0], scaleMeanings: undefined };
+    expect(templateTexts(template, 'fr').scale.map((level) => level.meaning)).toEqual(
+      Object.keys(template.scale).map(() => null),
+    );
   });
 });

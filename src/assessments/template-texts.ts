@@ -4,7 +4,8 @@ import type { AssessmentTemplate } from './template.types.js';
 export interface TemplateTexts {
   title: Text;
   description: Text | null;
-  scale: { level: string; label: Text }[];
+  /** Each level's label, and the sentence saying what it means where the template has one. */
+  scale: { level: string; label: Text; meaning: Text | null }[];
   areas: {
     key: string;
     title: Text;
@@ -23,6 +24,9 @@ export function templateTexts(template: AssessmentTemplate, locale: Locale): Tem
     scale: Object.entries(template.scale).map(([level, label]) => ({
       level,
       label: text(translation?.scale?.[level], label),
+      meaning: template.scaleMeanings?.[level]
+        ? text(translation?.scaleMeanings?.[level], template.scaleMeanings[level])
+        : null,
     })),
     areas: template.areas.map((area) => ({
       key: area.key,

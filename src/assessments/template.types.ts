@@ -34,6 +34,7 @@ export interface TemplateTranslation {
   title?: string;
   description?: string;
   scale?: Record<string, string>;
+  scaleMeanings?: Record<string, string>;
   areas?: Record<string, string>;
   indicators?: Record<string, string>;
 }
@@ -50,6 +51,8 @@ export interface AssessmentTemplate {
   publishedAt: string;
   description?: string;
   scale: Record<string, string>;
+  /** What each level of the scale means, in a sentence: guidance shown with its label. */
+  scaleMeanings?: Record<string, string>;
   areas: TemplateArea[];
   previous?: { version: string; mapping: IndicatorMapping[] };
   translations?: Partial<Record<Locale, TemplateTranslation>>;

@@ -60,11 +60,17 @@ function checkTranslations(content: AssessmentTemplate, fail: (problem: string) 
     content.areas.flatMap((area) => area.indicators.map((indicator) => indicator.key)),
   );
   const levels = new Set(Object.keys(content.scale ?? {}));
+  for (const [level, meaning] of Object.entries(content.scaleMeanings ?? {})) {
+    if (!levels.has(level)) fail(`scaleMeanings names level ${level}, which the scale lacks`);
+    if (typeof meaning !== 'string' || meaning.trim() === '')
+      fail(`scaleMeanings.${level} must be a text`);
+  }
   for (const [locale, translation] of Object.entries(content.translations ?? {})) {
     if (!isLocale(locale) || locale === 'en')
       fail(`translations.${locale} is not fr, es, ar, ru or zh`);
     const texts: [string, Record<string, string> | undefined, Set<string>][] = [
       ['scale', translation.scale, levels],
+      ['scaleMeanings', translation.scaleMeanings, levels],
       ['areas', translation.areas, areas],
       ['indicators', translation.indicators, indicators],
     ];
@@ -82,8 +88,9 @@ function checkTranslations(content: AssessmentTemplate, fail: (problem: string) 
 /**
  * Publishes the template files at start-up and serves them. A published version is immutable:
  * a file whose content differs from what the database holds for its key and version stops the
- * start, since assessments already pinned to that version would change meaning. Its translations
- * are not part of that content: a corrected translation replaces the stored one.
+ * start, since assessments already pinned to that version would change meaning. Its words around
+ * that meaning are not part of it: a corrected translation, or a level's guidance (scaleMeanings),
+ * replaces the stored one.
  */
 @Injectable()
 export class TemplatesService implements OnModuleInit {
@@ -139,7 +146,7 @@ export class TemplatesService implements OnModuleInit {
 
   private async publish(content: AssessmentTemplate, file: string): Promise<void> {
     checkTemplate(content, file);
-    const { translations, ...meaning } = content;
+    const { translations, scaleMeanings, ...meaning } = content;
     const hash = createHash('sha256').update(canonicalJson(meaning)).digest('hex');
     if (await this.repository.insertTemplateUnlessPublished(content, hash)) {
       this.logger.log(`Published assessment template ${content.key} ${content.version}`);
@@ -152,14 +159,13 @@ export class TemplatesService implements OnModuleInit {
       );
     }
     if (
-      await this.repository.replaceTemplateTranslations(
-        content.key,
-        content.version,
-        translations ?? {},
-      )
+      await this.repository.replaceTemplateGuidance(content.key, content.version, {
+        translations: translations ?? {},
+        scaleMeanings: scaleMeanings ?? {},
+      })
     ) {
       this.logger.log(
-        `Updated the translations of assessment template ${content.key} ${content.version}`,
+        `Updated the translations and guidance of assessment template ${content.key} ${content.version}`,
       );
     }
   }

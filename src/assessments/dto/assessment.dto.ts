@@ -135,6 +135,12 @@ export class TemplateResponse extends TemplateSummaryResponse {
     description: 'what each level 0..4 means',
   })
   scale: Record<string, string>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'guidance: what reaching each level takes, in a sentence',
+  })
+  scaleMeanings?: Record<string, string>;
   @ApiProperty({ type: () => [TemplateAreaResponse] }) areas: TemplateAreaResponse[];
   @ApiPropertyOptional({ type: () => TemplatePreviousResponse })
   previous?: TemplatePreviousResponse;
@@ -142,7 +148,7 @@ export class TemplateResponse extends TemplateSummaryResponse {
     type: 'object',
     additionalProperties: true,
     description:
-      'the texts in fr, es, ar, ru and zh: { title, description, scale: {level: text}, areas: {key: text}, indicators: {key: text} }; a text left out reads in English',
+      'the texts in fr, es, ar, ru and zh: { title, description, scale: {level: text}, scaleMeanings: {level: text}, areas: {key: text}, indicators: {key: text} }; a text left out reads in English',
   })
   translations?: Record<string, unknown>;
 }
