@@ -306,6 +306,62 @@ describe('reports', () => {
     );
     expect(text).toContain(`Overdue milestones: ${snapshot.overall.overdueMilestones}`);
     expect(text).toMatch(/Page 1 of \d+/);
+
+    // Every code in words: no phase, health, band, CIRT type or status as the data spells it.
+    expect(text).not.toMatch(
+      /\b(readiness_assessment|on_track|at_risk|off_track|not_ready|conditionally_ready|active|sectoral|government)\b/,
+    );
+    const label = (key: string) => formatMessage('reports', 'en', key);
+    const lines = text.split('\n').map((line) => line.trim());
+    const rows = snapshot.programmes.map(
+      (programme: {
+        countryName: string;
+        phase: string;
+        health: string;
+        readinessBand: string | null;
+      }) => {
+        const words = [
+          label(`cirtType.national`),
+          label(`phase.${programme.phase}`),
+          label('programmeStatus.active'),
+          label(`health.${programme.health}`),
+          ...(programme.readinessBand ? [label(`band.${programme.readinessBand}`)] : []),
+        ];
+        const row = lines.find(
+          (line) =>
+            line.startsWith(`${programme.countryName} `) &&
+            words.every((word) => line.includes(word)),
+        );
+        return [programme.countryName, words, row !== undefined];
+      },
+    );
+    expect(rows.filter(([, , found]: unknown[]) => !found)).toEqual([]);
+    expect(rows.length).toBe(COUNTRIES.length);
+    for (const phase of PHASES) expect(text).toContain(label(`phase.${phase}`));
+  });
+
+  it('should list earlier reports on the reports page with their scopes and statuses in words', async () => {
+    const pm = client(t, await createUser(t.dataSource, { role: 'itu_pm' }));
+    // Outside Africa: the coordinator's tests below count the reports that cover Africa.
+    const countries = await compiled(pm, {
+      scope: { countryCodes: ['FR', 'DE'] },
+      formats: ['json'],
+    });
+    const region = await compiled(pm, { scope: { regionCode: 'EUR' }, formats: ['json'] });
+    const page = await pm('GET', '/app/reports');
+    expect(page.statusCode).toBe(200);
+    const row = (id: string) => {
+      const start = page.body.indexOf(`<tr data-report="${id}"`);
+      expect(start).toBeGreaterThan(-1);
+      return page.body.slice(start, page.body.indexOf('</tr>', start));
+    };
+    const ready = formatMessage('pages', 'en', 'reportStatus.completed');
+    expect(row(countries.id)).toContain('<td data-label="Scope">France and Germany</td>');
+    expect(row(region.id)).toContain('<td data-label="Scope">Europe</td>');
+    for (const id of [countries.id, region.id]) {
+      expect(row(id)).toContain(`>${ready}</span>`);
+      expect(row(id)).not.toMatch(/>(FR|DE|EUR|completed)\b/);
+    }
   });
 
   it("should keep a coordinator's report to their region and list what changed since the last one", async () => {

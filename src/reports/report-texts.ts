@@ -1,4 +1,4 @@
-import { type MessageValues, formatMessage, hasMessage } from '../messages/catalog.js';
+import { type MessageValues, formatMessage } from '../messages/catalog.js';
 import type { Locale } from '../messages/locales.js';
 import en from '../messages/reports/en.json' with { type: 'json' };
 import type { ReportScope } from './report-data.query.js';
@@ -6,6 +6,9 @@ import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
 
 /** Keys typed against en.json, so that a missing entry fails to compile. */
 export type ReportMessageKey = keyof typeof en;
+
+/** The kinds of codes a report writes as words: each code has a `<kind>.<code>` label. */
+export type LabelledKind = 'phase' | 'region' | 'health' | 'band' | 'cirtType' | 'programmeStatus';
 
 /** The `names` of countries (one per language), by country code. */
 export type CountryNames = ReadonlyMap<string, Readonly<Partial<Record<Locale, string>>>>;
@@ -24,10 +27,10 @@ const SEPARATORS: Record<Locale, string> = {
 };
 
 /**
- * What a report says, in its language: the `reports` catalog, the names of phases, regions,
- * health and bands from the `pages` catalog, countries by their names in that language, and
- * numbers and the as-of time through Intl. The JSON snapshot stays in codes; the files and the
- * e-mails are written through this.
+ * What a report says, in its language: the `reports` catalog (the names of phases, regions,
+ * health, bands, CIRT types and programme statuses included), countries by their names in that
+ * language, and numbers and the as-of time through Intl. The JSON snapshot stays in codes; the
+ * files and the e-mails are written through this.
  */
 export class ReportTexts {
   private readonly numbers: Intl.NumberFormat;
@@ -57,19 +60,36 @@ export class ReportTexts {
   }
 
   phase(code: string | null): string {
-    return this.fromPages('phase', code);
+    return this.label('phase', code);
   }
 
   region(code: string | null): string {
-    return this.fromPages('region', code);
+    return this.label('region', code);
   }
 
   health(code: string | null): string {
-    return this.fromPages('health', code);
+    return this.label('health', code);
   }
 
   band(code: string | null): string {
-    return this.fromPages('band', code);
+    return this.label('band', code);
+  }
+
+  cirtType(code: string | null): string {
+    return this.label('cirtType', code);
+  }
+
+  programmeStatus(code: string | null): string {
+    return this.label('programmeStatus', code);
+  }
+
+  /**
+   * A code in words; a missing one as a dash. A code without a label throws, as an unknown key
+   * does: report-texts.spec.ts holds every code of each kind to having one in every language.
+   */
+  label(kind: LabelledKind, code: string | null): string {
+    if (code === null) return '-';
+    return this.t(`${kind}.${code}` as ReportMessageKey);
   }
 
   /** A country's name in the report's language, else in English, else as the data has it. */
@@ -116,11 +136,5 @@ export class ReportTexts {
   /** What the files say in place of indicator-level figures that are withheld. */
   withheldNote(): string {
     return this.t('withheldNote', { min: MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL });
-  }
-
-  private fromPages(kind: 'phase' | 'region' | 'health' | 'band', code: string | null): string {
-    if (code === null) return '-';
-    const key = `${kind}.${code}`;
-    return hasMessage('pages', key) ? formatMessage('pages', this.locale, key) : code;
   }
 }

@@ -7,15 +7,17 @@ import { Clock } from '../common/clock.js';
 import { notFound } from '../common/domain-error.js';
 import type { Page, PageQuery } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
-import { resolveLocale } from '../messages/locales.js';
+import { type Locale, resolveLocale } from '../messages/locales.js';
 import type {
   CreateReportDto,
   ReportAcceptedResponse,
   ReportFormat,
   ReportResponse,
 } from './dto/report.dto.js';
+import { ReportDataQuery } from './report-data.query.js';
 import { ReportOutbox } from './report-outbox.service.js';
 import { ReportScopes, readsIndicatorDetail, scopeKey } from './report-scope.js';
+import { ReportTexts } from './report-texts.js';
 import { ReportsRepository } from './reports.repository.js';
 
 /** Reports deleted per transaction by the retention job. */
@@ -31,6 +33,7 @@ export class ReportsService {
     private readonly outbox: ReportOutbox,
     private readonly audit: AuditService,
     private readonly scopes: ReportScopes,
+    private readonly data: ReportDataQuery,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -69,6 +72,11 @@ export class ReportsService {
 
   async list(user: Principal, query: PageQuery): Promise<Page<ReportResponse>> {
     return this.reports.pageReports(this.scopes.visibility(user), query);
+  }
+
+  /** What reports say in a language (their scopes, say), with these countries named in it. */
+  async texts(locale: Locale, countryCodes: string[]): Promise<ReportTexts> {
+    return new ReportTexts(locale, await this.data.countryNames([...new Set(countryCodes)]));
   }
 
   async get(user: Principal, id: string): Promise<ReportResponse> {

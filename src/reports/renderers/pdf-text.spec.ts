@@ -2,7 +2,9 @@ import { messageKeys, messageSource } from '../../messages/catalog.js';
 import { LOCALES } from '../../messages/locales.js';
 import { ReportTexts } from '../report-texts.js';
 import { type FaceName, faceOrder, loadFace } from './pdf-fonts.js';
-import { visualRuns, withFontSpaces } from './pdf-text.js';
+import PDFDocument from 'pdfkit';
+import type { Locale } from '../../messages/locales.js';
+import { PdfText, visualRuns, withFontSpaces } from './pdf-text.js';
 
 /** Arabic letters in the Arabic face, everything else in the Latin one. */
 const faceOf = (codePoint: number): FaceName =>
@@ -54,9 +56,6 @@ describe('the PDF text layout', () => {
       const texts = new ReportTexts(locale);
       const written = [
         ...messageKeys('reports', locale).map((key) => messageSource('reports', locale, key)),
-        ...messageKeys('pages', locale)
-          .filter((key) => /^(phase|region|health|band)\./.test(key))
-          .map((key) => messageSource('pages', locale, key)),
         texts.number(1234567.25),
         texts.instant('2026-11-27T18:04:00.000Z'),
       ];
@@ -72,5 +71,42 @@ describe('the PDF text layout', () => {
       }
       expect({ locale, missing: [...missing] }).toEqual({ locale, missing: [] });
     }
+  });
+
+  describe('a table cell', () => {
+    const cell = { size: 8 };
+    const texts: [Locale, string][] = [
+      [
+        'en',
+        'Programme national de renforcement des capacités de réponse aux incidents informatiques du Cap-Vert, phase deux',
+      ],
+      [
+        'ar',
+        'الفريق الوطني للاستجابة لطوارئ الحاسوب في الجزائر لقطاع الصحة والمستشفيات العامة والخاصة',
+      ],
+      ['zh', '国家计算机应急响应小组能力建设项目第二阶段与区域和国际伙伴合作完成'],
+    ];
+
+    it.each(texts)(
+      'should wrap a long %s text to the width of its column in at most three lines, what is left cut with an ellipsis',
+      (locale, text) => {
+        const pdf = new PdfText(new PDFDocument(), locale);
+        const lines = pdf.wrapWithin(text, 80, cell, 3);
+        expect(lines).toHaveLength(3);
+        expect(lines.map((line) => pdf.width(line, cell) <= 80)).toEqual([true, true, true]);
+        expect(lines[2].endsWith('…')).toBe(true);
+        expect(lines.slice(0, 2).join(' ')).toContain(
+          locale === 'zh' ? '国家计算机' : text.split(' ')[0],
+        );
+      },
+    );
+
+    it('should cut a word wider than its column, and leave a short text whole', () => {
+      const pdf = new PdfText(new PDFDocument(), 'en');
+      const [word] = pdf.wrapWithin('Supercalifragilisticexpialidociousnationalcirt', 60, cell, 3);
+      expect(pdf.width(word, cell)).toBeLessThanOrEqual(60);
+      expect(word).toMatch(/^Supercal.*…$/);
+      expect(pdf.wrapWithin('On track', 60, cell, 3)).toEqual(['On track']);
+    });
   });
 });

@@ -142,6 +142,8 @@ export class PdfText {
   readonly direction: Direction;
   private readonly order: FaceName[];
   private readonly registered = new Set<string>();
+  /** Widths measured, by style and text: a table measures the same words again and again. */
+  private readonly widths = new Map<string, number>();
 
   constructor(
     private readonly doc: PDFKit.PDFDocument,
@@ -161,7 +163,13 @@ export class PdfText {
   }
 
   width(text: string, style: TextStyle): number {
-    return this.runs(text, style).reduce((sum, run) => sum + this.measure(run, style), 0);
+    const key = `${style.size}:${style.bold ? 'bold' : 'regular'}:${text}`;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      width = this.runs(text, style).reduce((sum, run) => sum + this.measure(run, style), 0);
+      this.widths.set(key, width);
+    }
+    return width;
   }
 
   /** One line in a box `width` wide; cut with an ellipsis if `ellipsis` and it does not fit. */
@@ -208,6 +216,27 @@ export class PdfText {
     }
     if (current.trim() !== '' || lines.length === 0) lines.push(current.trimEnd());
     return lines;
+  }
+
+  /** The widest word of a text: the narrowest box that holds it without cutting a word. */
+  widestWord(text: string, style: TextStyle): number {
+    const words = text.match(WORD) ?? [];
+    return Math.max(0, ...words.map((word) => this.width(word.trim(), style)));
+  }
+
+  /**
+   * A text wrapped to `width` in at most `maxLines` lines. What still does not fit, a word wider
+   * than the box or the text past the last line, is cut with an ellipsis.
+   */
+  wrapWithin(text: string, width: number, style: TextStyle, maxLines: number): string[] {
+    const lines = this.wrap(text, width, style);
+    const kept =
+      lines.length > maxLines
+        ? [...lines.slice(0, maxLines - 1), lines.slice(maxLines - 1).join(' ')]
+        : lines;
+    return kept.map((line) =>
+      this.width(line, style) > width ? this.fit(line, width, style) : line,
+    );
   }
 
   /** A wrapped text; answers the height it took. */

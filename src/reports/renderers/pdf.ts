@@ -8,6 +8,23 @@ const CELL: TextStyle = { size: 8 };
 const HEADER_CELL: TextStyle = { size: 8, bold: true };
 const HEADING: TextStyle = { size: 14, bold: true };
 const ROW_HEIGHT = 12;
+/** The step from one line of a cell to the next. */
+const CELL_LINE = 10;
+/** Above and below the lines of a row. */
+const CELL_PADDING = 2;
+/** Between a cell's text and the next column's. */
+const CELL_GAP = 8;
+/** A cell wraps to this many lines at most; the rest is cut with an ellipsis. */
+const CELL_LINES = 3;
+const RULE_COLOUR = '#c8ced6';
+
+/** A column of a table: its header, and whether it holds figures (set to the end of the cell). */
+interface Column {
+  header: string;
+  figures?: boolean;
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 /**
  * Lays the report out top to bottom, page after page, in the report's language: right to left
@@ -32,9 +49,13 @@ class Layout {
     return this.doc.page.width - 2 * MARGIN;
   }
 
+  get bottom(): number {
+    return this.doc.page.height - MARGIN;
+  }
+
   /** Starts a new page when fewer than `height` points are left on this one. */
   room(height: number): void {
-    if (this.y + height > this.doc.page.height - MARGIN) this.newPage();
+    if (this.y + height > this.bottom) this.newPage();
   }
 
   newPage(): void {
@@ -56,56 +77,126 @@ class Layout {
   /** A cell's box, from the table's start side. */
   cell(offset: number, width: number): { x: number; width: number } {
     const x = this.text.rightToLeft ? this.left + this.width - offset - width : this.left + offset;
-    // A gap on the side the next column starts.
-    return { x: this.text.rightToLeft ? x + 4 : x, width: width - 4 };
+    // The gap on the side the next column starts.
+    return { x: this.text.rightToLeft ? x + CELL_GAP : x, width: width - CELL_GAP };
   }
 
-  /** A table: its header row (wrapped to its columns, repeated on each page) and its rows. */
-  table(headers: string[], widths: number[], rows: (string | number | null)[][]): void {
-    const headerLines = headers.map((header, i) =>
-      this.text.wrap(header, widths[i] - 4, HEADER_CELL),
+  /**
+   * A table: its header row (repeated on each page) and its rows, each cell wrapped to its
+   * column's measured width, so that no text runs into the next column's.
+   */
+  table(columns: Column[], rows: string[][]): void {
+    const widths = this.columnWidths(columns, rows);
+    const lines = (cells: string[], style: TextStyle) =>
+      cells.map((cell, i) => this.text.wrapWithin(cell, widths[i] - CELL_GAP, style, CELL_LINES));
+    const height = (cells: string[][]) =>
+      Math.max(...cells.map((cell) => cell.length)) * CELL_LINE + 2 * CELL_PADDING;
+    const headerLines = lines(
+      columns.map((column) => column.header),
+      HEADER_CELL,
     );
-    const headerHeight = Math.max(...headerLines.map((lines) => lines.length)) * 10 + 2;
     const header = () => {
-      let offset = 0;
-      headerLines.forEach((lines, i) => {
-        const box = this.cell(offset, widths[i]);
-        lines.forEach((line, n) =>
-          this.text.line(line, box.x, this.y + n * 10, box.width, HEADER_CELL, 'start', true),
-        );
-        offset += widths[i];
-      });
-      this.y += headerHeight;
+      this.row(headerLines, widths, columns, HEADER_CELL);
+      this.y += height(headerLines);
+      this.rule(sum(widths), 'black');
     };
-    this.room(headerHeight + ROW_HEIGHT);
+    this.room(height(headerLines) + ROW_HEIGHT);
     header();
     for (const row of rows) {
-      if (this.y + ROW_HEIGHT > this.doc.page.height - MARGIN) {
+      const cells = lines(row, CELL);
+      if (this.y + height(cells) > this.bottom) {
         this.newPage();
         header();
       }
-      let offset = 0;
-      row.forEach((value, i) => {
-        const box = this.cell(offset, widths[i]);
-        const text = value === null ? '-' : String(value);
-        this.text.line(text, box.x, this.y, box.width, CELL, 'start', true);
-        offset += widths[i];
-      });
-      this.y += ROW_HEIGHT;
+      this.row(cells, widths, columns, CELL);
+      this.y += height(cells);
+      this.rule(sum(widths), RULE_COLOUR);
     }
     this.y += ROW_HEIGHT;
+  }
+
+  /**
+   * Column widths measured on their texts: each column as wide as its longest text up to a
+   * limit common to all, the highest limit the page holds, and never narrower than its widest
+   * word (up to a quarter of the line). Short columns (figures, a status) stay on one line; the
+   * long ones (names, titles) share what is left and wrap. Where even the widest words do not
+   * fit, every column shrinks alike and the words are cut.
+   */
+  private columnWidths(columns: Column[], rows: string[][]): number[] {
+    // Whole points, so that a text measured again against its column's width still fits.
+    const longest = columns.map(
+      (column, i) =>
+        Math.ceil(
+          Math.max(
+            this.text.width(column.header, HEADER_CELL),
+            ...rows.map((row) => this.text.width(row[i], CELL)),
+          ),
+        ) + CELL_GAP,
+    );
+    // A word longer than a quarter of the line is cut rather than given its own width.
+    const longestWord = this.width / 4;
+    const narrowest = columns.map((column, i) =>
+      Math.min(
+        longest[i],
+        Math.min(
+          longestWord,
+          Math.max(
+            this.text.widestWord(column.header, HEADER_CELL),
+            ...rows.map((row) => this.text.widestWord(row[i], CELL)),
+          ),
+        ) + CELL_GAP,
+      ),
+    );
+    if (sum(longest) <= this.width) return longest;
+    if (sum(narrowest) >= this.width) {
+      return narrowest.map((width) => (width * this.width) / sum(narrowest));
+    }
+    const upTo = (limit: number) =>
+      longest.map((width, i) => Math.max(narrowest[i], Math.min(width, limit)));
+    let [low, high] = [0, Math.max(...longest)];
+    for (let step = 0; step < 30; step += 1) {
+      const limit = (low + high) / 2;
+      if (sum(upTo(limit)) > this.width) high = limit;
+      else low = limit;
+    }
+    return upTo(low);
+  }
+
+  private row(cells: string[][], widths: number[], columns: Column[], style: TextStyle): void {
+    let offset = 0;
+    cells.forEach((lines, i) => {
+      const box = this.cell(offset, widths[i]);
+      const align: Align = columns[i].figures ? 'end' : 'start';
+      lines.forEach((line, n) =>
+        this.text.line(line, box.x, this.y + CELL_PADDING + n * CELL_LINE, box.width, style, align),
+      );
+      offset += widths[i];
+    });
+  }
+
+  /** A rule under a row, as wide as the table, from the table's start side. */
+  private rule(width: number, colour: string): void {
+    const start = this.text.rightToLeft ? this.left + this.width - width : this.left;
+    this.doc
+      .moveTo(start, this.y)
+      .lineTo(start + width, this.y)
+      .lineWidth(0.5)
+      .strokeColor(colour)
+      .stroke();
   }
 }
 
 /**
  * The report for reading, in the report's language: a title page with the scope and as-of
  * time, the regional summary, a bar chart of programmes per phase, the country table, the
- * weakest indicators, page numbers. Fonts are embedded (pdf-fonts.ts), dates and numbers go
- * through Intl, and names of phases, regions, health and bands are the pages' own.
+ * weakest indicators, page numbers; landscape, for the eleven columns of the country table.
+ * Fonts are embedded (pdf-fonts.ts), dates and numbers go through Intl, and every code (phase,
+ * region, health, band, CIRT type, status) is written as its name in the report's language.
  */
 export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
+    layout: 'landscape',
     margin: MARGIN,
     bufferPages: true,
     lang: texts.locale,
@@ -145,18 +236,18 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
 
   layout.newPage();
   layout.heading(t('pdf.regions'));
+  const figure = (header: string): Column => ({ header, figures: true });
   layout.table(
     [
-      t('label.region'),
-      t('label.programmes'),
-      t('label.countries'),
-      t('label.meanReadiness'),
-      t('label.atRisk'),
-      t('label.offTrack'),
-      t('label.overdue'),
-      t('label.medianDays'),
+      { header: t('label.region') },
+      figure(t('label.programmes')),
+      figure(t('label.countries')),
+      figure(t('label.meanReadiness')),
+      figure(t('label.atRisk')),
+      figure(t('label.offTrack')),
+      figure(t('label.overdue')),
+      figure(t('label.medianDays')),
     ],
-    [75, 60, 55, 70, 50, 55, 55, 75],
     [
       ...snapshot.regions.map((region) => ({ ...region, name: texts.region(region.regionCode) })),
       ...(overall ? [{ ...overall, name: t('label.total') }] : []),
@@ -178,15 +269,35 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
   layout.room(PHASE_ORDER.length * 22);
   const rtl = layout.text.rightToLeft;
   const right = layout.left + layout.width;
+  const chart: TextStyle = { size: 9 };
+  // The names of the phases as wide as the longest, up to a third of the page; the bars after.
+  const labelWidth = Math.min(
+    layout.width / 3,
+    Math.max(...PHASE_ORDER.map((phase) => layout.text.width(texts.phase(phase), chart))),
+  );
+  const countWidth = 40;
+  const longestBar = Math.min(400, layout.width - labelWidth - countWidth - 10);
   PHASE_ORDER.forEach((phase, i) => {
     const y = layout.y + i * 22;
-    const bar = (counts[i] / most) * 300;
-    const style: TextStyle = { size: 9 };
-    layout.text.line(texts.phase(phase), rtl ? right - 120 : layout.left, y + 2, 120, style);
-    if (bar > 0) doc.rect(rtl ? right - 125 - bar : layout.left + 125, y, bar, 16).fill('#2b6cb0');
+    const bar = (counts[i] / most) * longestBar;
+    const label = texts.phase(phase);
+    layout.text.line(
+      label,
+      rtl ? right - labelWidth : layout.left,
+      y + 2,
+      labelWidth,
+      chart,
+      'start',
+      true,
+    );
+    const barStart = labelWidth + 5;
+    if (bar > 0) {
+      doc.rect(rtl ? right - barStart - bar : layout.left + barStart, y, bar, 16).fill('#2b6cb0');
+    }
     doc.fillColor('black');
-    const label = rtl ? right - 130 - bar - 60 : layout.left + 130 + bar;
-    layout.text.line(number(counts[i]), label, y + 2, 60, style, 'start');
+    const countStart = barStart + bar + 5;
+    const countX = rtl ? right - countStart - countWidth : layout.left + countStart;
+    layout.text.line(number(counts[i]), countX, y + 2, countWidth, chart, 'start');
   });
   layout.y += PHASE_ORDER.length * 22 + 10;
 
@@ -194,19 +305,24 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
   layout.heading(t('pdf.countries'));
   layout.table(
     [
-      t('label.country'),
-      t('label.phase'),
-      t('label.days'),
-      t('label.health'),
-      t('label.readiness'),
-      t('label.band'),
-      t('label.doneOfAll'),
-      t('label.overdue'),
+      { header: t('label.country') },
+      { header: t('label.programme') },
+      { header: t('label.cirtType') },
+      { header: t('label.phase') },
+      { header: t('label.status') },
+      figure(t('label.days')),
+      { header: t('label.health') },
+      figure(t('label.readiness')),
+      { header: t('label.band') },
+      figure(t('label.doneOfAll')),
+      figure(t('label.overdue')),
     ],
-    [95, 95, 30, 60, 60, 60, 50, 45],
     snapshot.programmes.map((p) => [
       texts.country(p.countryCode, p.countryName),
+      p.title,
+      texts.cirtType(p.cirtType),
       texts.phase(p.phase),
+      texts.programmeStatus(p.status),
       number(p.daysInPhase),
       texts.health(p.health),
       number(p.readinessScore),
@@ -221,8 +337,11 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
     layout.paragraph(texts.withheldNote(), { size: 10 });
   } else {
     layout.table(
-      [t('label.indicator'), t('label.meanLevel'), t('label.assessments')],
-      [80, 80, 80],
+      [
+        { header: t('label.indicator') },
+        figure(t('label.meanLevel')),
+        figure(t('label.assessments')),
+      ],
       snapshot.weakestIndicators.map((w) => [
         w.indicatorKey,
         number(w.meanLevel),
