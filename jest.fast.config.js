@@ -7,6 +7,7 @@ import base from './jest.config.js';
 const SLOW = [
   'web-browser',
   'web-languages',
+  'web-accessibility',
   'delivery-crash',
   'demo',
   'redis-restart',

@@ -10,13 +10,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { WEB_PAGE_ROUTES } from './web/web-routes.js';
-import {
-  ASSETS_PREFIX,
-  CHART_JS_DIST,
-  CHART_JS_FILE,
-  CHART_JS_PREFIX,
-  WEB_ASSETS,
-} from './web/assets.js';
+import { ASSETS_PREFIX, MAP_ASSETS, WEB_ASSETS } from './web/assets.js';
 import {
   ProblemDetailsFilter,
   problemForStatus,
@@ -77,13 +71,16 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   // Versioned URLs (assets.ts): kept a year, never asked for again.
   const forever = { maxAge: '365d', immutable: true } as const;
   await app.register(fastifyStatic, { root: WEB_ASSETS, prefix: ASSETS_PREFIX, ...forever });
-  await app.register(fastifyStatic, {
-    root: CHART_JS_DIST,
-    prefix: CHART_JS_PREFIX,
-    allowedPath: (path) => path === `/${CHART_JS_FILE}`,
-    decorateReply: false,
-    ...forever,
-  });
+  // The map's outlines are drawn when the application starts (assets.ts): no files, the same terms.
+  const server = app.getHttpAdapter().getInstance();
+  for (const [name, svg] of MAP_ASSETS) {
+    server.get(`${ASSETS_PREFIX}${name}`, (_request, reply) =>
+      reply
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .type('image/svg+xml')
+        .send(svg),
+    );
+  }
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

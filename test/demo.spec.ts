@@ -103,7 +103,7 @@ describe('the demo portfolio', () => {
     const team = await one(`SELECT id FROM users WHERE email = '${DEMO_USERS.team.email}'`);
     const page = (await client(t, team)('GET', '/app/notifications')).body;
     expect(page).toContain('<h1>Messages sent to Kenya&#39;s stakeholders</h1>');
-    expect(page).toContain('<h2 id="log-title">1 message</h2>');
+    expect(page).toContain('<h2 id="log-title">Sent so far: 1 message</h2>');
     expect(page).toContain('<td data-label="What went wrong" class="delivery-problem break">');
     expect(page).toContain('>Not delivered</span>');
     expect(page).not.toMatch(/>(dead|KE|Delivery log)\b/);

@@ -139,18 +139,19 @@ describe('pages offer what the API allows', () => {
     for (const role of ROLES) for (const route of (await visit(role)).actions) offered.add(route);
     expect([...offered].sort()).toEqual(
       [
-        'POST /api/v1/assessments/:id/return',
-        'POST /api/v1/assessments/:id/submit',
-        'POST /api/v1/assessments/:id/validate',
-        'POST /api/v1/notifications/:id/retry',
-        'POST /api/v1/programmes/:id/status-updates',
-        'POST /api/v1/programmes/:id/transitions',
-        'POST /api/v1/reports',
-        'POST /api/v1/transitions/:id/approve',
-        'POST /api/v1/transitions/:id/reject',
+        'POST /app/assessments/:id/responses/:indicatorKey',
+        'POST /app/assessments/:id/return',
+        'POST /app/assessments/:id/submit',
+        'POST /app/assessments/:id/validate',
+        'POST /app/countries/:code/programmes/:id/milestones',
+        'POST /app/countries/:code/programmes/:id/milestones/:milestoneId',
+        'POST /app/countries/:code/programmes/:id/milestones/:milestoneId/status',
+        'POST /app/countries/:code/programmes/:id/status-updates',
+        'POST /app/notifications/:id/retry',
+        'POST /app/queue/transitions/:id/approve',
+        'POST /app/queue/transitions/:id/reject',
+        'POST /app/reports',
         'POST /logout',
-        'PATCH /api/v1/milestones/:id',
-        'PUT /api/v1/assessments/:id/responses/:indicatorKey',
       ].sort(),
     );
   });

@@ -2,22 +2,15 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { AssessmentTemplate } from '../src/assessments/template.types.js';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoPortfolio } from '../src/demo/demo-portfolio.js';
 import { messageKeys, messageSource } from '../src/messages/catalog.js';
 import { LOCALES, type Locale } from '../src/messages/locales.js';
 import { PLAN } from '../src/milestones/milestone-title.js';
+import { launchChromium } from './support/chromium.js';
 import { type TestApp, startTestApp } from './support/test-app.js';
 
-/** Debian's Chromium, driven headless; `.ci/run` installs it (and CJK fonts) when missing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-];
 const SCREENSHOTS = join(process.cwd(), 'test-artifacts', 'screenshots', 'languages');
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -103,7 +96,7 @@ describe('every page in the six languages', () => {
        WHERE p.country_code = 'KE' ORDER BY a.created_at DESC LIMIT 1`,
     );
     questionnaire = `/app/assessments/${assessment.id}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 300_000);
   afterAll(async () => {

@@ -173,6 +173,18 @@ export class TransitionsService {
     });
   }
 
+  /**
+   * The gate of the programme's current phase as it stands now: what a request to move forward
+   * would be checked against, for the team to see before they ask.
+   */
+  async currentGate(actor: Actor, programmeId: string): Promise<GateResult> {
+    await this.programmes.forRead(actor.user, programmeId);
+    return this.dataSource.transaction(async (manager) => {
+      const programme = await this.repository.findOrFail(programmeId, manager);
+      return this.gates.evaluate(manager, programme);
+    });
+  }
+
   async list(actor: Actor, programmeId: string): Promise<TransitionResponse[]> {
     await this.programmes.forRead(actor.user, programmeId);
     const transitions = await this.repository.listTransitions(programmeId);

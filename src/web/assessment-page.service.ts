@@ -17,7 +17,12 @@ export class AssessmentPageService {
     private readonly templates: TemplatesService,
   ) {}
 
-  async view(actor: Actor, id: string, lang: Locale) {
+  /**
+   * `open` is the area a link asked to open, or an indicator whose area to open (`?open=A#indicator-A3`,
+   * so that the "still missing" links reach a closed area without JavaScript); otherwise the first
+   * area with an unanswered indicator is open.
+   */
+  async view(actor: Actor, id: string, lang: Locale, open?: string) {
     const assessment = await this.assessments.get(actor, id);
     const programme = await this.programmes.get(actor.user, assessment.programmeId);
     const template = this.templates.get(assessment.templateKey, assessment.templateVersion);
@@ -26,9 +31,23 @@ export class AssessmentPageService {
       regionCode: programme.regionCode,
     });
     const texts = templateTexts(template, lang);
-    const indicatorTitles = new Map(
-      texts.areas.flatMap((area) =>
-        area.indicators.map((indicator) => [indicator.key, indicator.title]),
+    const responses = 'responses' in assessment ? assessment.responses : [];
+    const answered = new Set(responses.map((response) => response.indicatorKey));
+    const areas = texts.areas.map((area) => ({
+      ...area,
+      answered: area.indicators.filter((indicator) => answered.has(indicator.key)).length,
+    }));
+    const opened = (
+      areas.find((area) => area.key === open) ??
+      areas.find((area) => area.indicators.some((indicator) => indicator.key === open)) ??
+      areas.find((area) => area.answered < area.indicators.length)
+    )?.key;
+    const indicators = new Map(
+      areas.flatMap((area) =>
+        area.indicators.map((indicator) => [
+          indicator.key,
+          { area: area.key, title: indicator.title },
+        ]),
       ),
     );
     return {
@@ -37,10 +56,10 @@ export class AssessmentPageService {
       assessment,
       programme,
       template: texts,
-      missing: ('responses' in assessment
-        ? missingAnswers(template, assessment.responses)
-        : []
-      ).map((item) => ({ ...item, title: indicatorTitles.get(item.key)! })),
+      areas: areas.map((area) => ({ ...area, open: area.key === opened })),
+      missing: ('responses' in assessment ? missingAnswers(template, responses) : []).map(
+        (item) => ({ ...item, ...indicators.get(item.key)! }),
+      ),
       may: {
         /** Answer and submit: a draft or returned assessment, by those who write the country. */
         editAnswers:

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../auth/access-policy.js';
+import { CountriesService } from '../countries/countries.service.js';
 import type { Actor } from '../auth/roles.js';
 import { AssessmentsService } from '../assessments/assessments.service.js';
 import { type TemplateTexts, templateTexts } from '../assessments/template-texts.js';
@@ -17,10 +18,43 @@ import { ProgrammesService } from '../programmes/programmes.service.js';
 import { TransitionsService } from '../programmes/transitions.service.js';
 import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
 import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
+import type { AssessmentSummaryResponse } from '../assessments/dto/assessment.dto.js';
+import type { GateCheck } from '../programmes/gates.js';
+import { renderBarChart } from './bar-chart.js';
 import { gateCheckText } from './gate-check-text.js';
-import { translator } from './i18n.js';
+import { type Translate, translator } from './i18n.js';
 
 const firstPage = (pageSize: number) => ({ page: 1, pageSize });
+
+/** Where on the pages a gate check is met: the questionnaire, the milestones, the stakeholders. */
+function whereToMeet(
+  check: GateCheck,
+  assessments: AssessmentSummaryResponse[],
+  t: Translate,
+): { href: string; label: string } | null {
+  switch (check.key) {
+    case 'readiness_assessment_validated':
+    case 'maturity_assessment_validated': {
+      const kind = check.key === 'readiness_assessment_validated' ? 'readiness' : 'maturity';
+      // The newest of its kind: the one being worked on.
+      const assessment = assessments.find((candidate) => candidate.kind === kind);
+      if (!assessment) return null;
+      return {
+        href: `/app/assessments/${assessment.id}`,
+        label: t('openQuestionnaire', {
+          status: t(`assessmentStatus.${assessment.status}`),
+          answered: assessment.answered,
+          total: assessment.total,
+        }),
+      };
+    }
+    case 'phase_milestones_closed':
+      return { href: '#milestones-title', label: t('seeMilestones') };
+    case 'focal_point_present':
+    case 'host_approver_present':
+      return { href: '#stakeholders-title', label: t('seeStakeholders') };
+  }
+}
 
 /** The titles of a template's areas and indicators, by key, in the reader's language. */
 function titlesByKey(texts: TemplateTexts): Map<string, Text> {
@@ -49,6 +83,7 @@ export class CountryPageService {
     private readonly stakeholders: StakeholdersService,
     private readonly assessments: AssessmentsService,
     private readonly templates: TemplatesService,
+    private readonly countries: CountriesService,
   ) {}
 
   async view(actor: Actor, code: string, programmeId: string | undefined, lang: Locale) {
@@ -70,20 +105,32 @@ export class CountryPageService {
       stakeholders: this.policy.mayRead(actor.user, 'stakeholders'),
       history: this.policy.mayRead(actor.user, 'audit'),
     };
-    const [programme, transitions, history, milestones, updates, stakeholders, assessments] =
-      await Promise.all([
-        this.programmes.get(actor.user, id),
-        this.transitions.list(actor, id),
-        this.history.history(actor, id),
-        reads.milestones
-          ? this.milestones.list(actor, id, Object.assign(new MilestonesQuery(), firstPage(200)))
-          : null,
-        reads.statusUpdates
-          ? this.statusUpdates.list(actor, id, Object.assign(new PageQuery(), firstPage(20)))
-          : null,
-        reads.stakeholders ? this.stakeholders.list(actor, code) : null,
-        this.assessments.listForProgramme(actor, id),
-      ]);
+    const [
+      programme,
+      country,
+      transitions,
+      history,
+      milestones,
+      updates,
+      stakeholders,
+      assessments,
+      gate,
+    ] = await Promise.all([
+      this.programmes.get(actor.user, id),
+      this.countries.getCountry(code, lang),
+      this.transitions.list(actor, id),
+      this.history.history(actor, id),
+      reads.milestones
+        ? this.milestones.list(actor, id, Object.assign(new MilestonesQuery(), firstPage(200)))
+        : null,
+      reads.statusUpdates
+        ? this.statusUpdates.list(actor, id, Object.assign(new PageQuery(), firstPage(20)))
+        : null,
+      reads.stakeholders ? this.stakeholders.list(actor, code) : null,
+      this.assessments.listForProgramme(actor, id),
+      // Its checks name the open milestones: only for those who may read them.
+      reads.milestones ? this.transitions.currentGate(actor, id) : null,
+    ]);
     const latestValidated = assessments.find((assessment) => assessment.status === 'validated');
     const score = latestValidated ? await this.assessments.score(actor, latestValidated.id) : null;
     const textsOf = (assessment: { templateKey: string; templateVersion: string }) =>
@@ -96,6 +143,7 @@ export class CountryPageService {
     return {
       title: programme.title,
       rawTitle: true,
+      country,
       programmes: list.items,
       programme,
       may: {
@@ -110,6 +158,15 @@ export class CountryPageService {
           text: gateCheckText(check, lang, t),
         })),
       })),
+      /** What the current phase's gate asks before the move to the next phase, check by check. */
+      gate: gate && {
+        passed: gate.passed,
+        checks: gate.checks.map((check) => ({
+          passed: check.passed,
+          text: gateCheckText(check, lang, t, country.name),
+          where: whereToMeet(check, assessments, t),
+        })),
+      },
       phaseHistory: history.phases,
       events: reads.history ? history.events : null,
       milestones:
@@ -131,6 +188,17 @@ export class CountryPageService {
           titleText: scoredTitles.get(gap.indicatorKey)!,
         })),
       },
+      scoreChart:
+        score?.areas &&
+        renderBarChart({
+          title: t('scoresPerArea'),
+          // An area whose every indicator does not apply has no score, and no bar.
+          bars: score.areas.flatMap((area) =>
+            area.score === null ? [] : [{ label: scoredTitles.get(area.key)!, value: area.score }],
+          ),
+          locale: lang,
+          max: 100,
+        }),
       phases: PHASES,
     };
   }

@@ -4,6 +4,7 @@ import type { AuthenticatedRequest } from '../auth/actor.decorator.js';
 import { DomainError } from '../common/domain-error.js';
 import { problemForStatus } from '../common/problem-details.filter.js';
 import { formatError } from '../messages/catalog.js';
+import { isLocale } from '../messages/locales.js';
 import { PageRenderer } from './page-renderer.js';
 
 /** Errors on pages: to sign-in when signed out, else a page that says what went wrong. */
@@ -23,7 +24,10 @@ export class PageErrorFilter implements ExceptionFilter {
           ? exception.getStatus()
           : 500;
     if (status === 401) {
-      await reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+      // The language asked for in the address is the sign-in page's too.
+      const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+      const lang = isLocale(asked) ? `&lang=${asked}` : '';
+      await reply.redirect(`/login?next=${encodeURIComponent(request.url)}${lang}`, 303);
       return;
     }
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'Page failed');

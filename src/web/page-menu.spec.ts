@@ -1,6 +1,6 @@
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal, Role } from '../auth/roles.js';
-import { homeFor, menuFor } from './page-menu.js';
+import { homeFor, menuFor, showsDecisionsWaiting } from './page-menu.js';
 
 function user(role: Role, scope: Partial<Principal> = {}): Principal {
   return {
@@ -51,6 +51,31 @@ describe('page menu', () => {
       expect(homeFor(policy, who)).toBe(home);
     },
   );
+
+  it('should show the decisions waiting beside My queue, and only when there are some', () => {
+    expect(menuFor(policy, user('itu_pm'), 3)).toContainEqual({
+      href: '/app/queue',
+      label: 'myQueue',
+      waiting: 3,
+    });
+    expect(menuFor(policy, user('itu_pm'), 0)).toContainEqual({
+      href: '/app/queue',
+      label: 'myQueue',
+    });
+    expect(menuFor(policy, user('itu_pm')).filter((entry) => 'waiting' in entry)).toEqual([]);
+  });
+
+  it.each([
+    ['admin', true],
+    ['itu_pm', true],
+    ['regional_coordinator', true],
+    ['national_team', false],
+    ['observer', false],
+  ] as const)('should count the decisions waiting for %s: %s', (role, counted) => {
+    const who = user(role, { regionCode: 'AFR', countryCode: 'KE' });
+    expect(showsDecisionsWaiting(policy, who)).toBe(counted);
+    expect(menuFor(policy, who).some((entry) => entry.href === '/app/queue')).toBe(counted);
+  });
 
   it('should label each entry with a catalog key', () => {
     expect(menuFor(policy, user('national_team', { countryCode: 'KE' }))).toEqual([

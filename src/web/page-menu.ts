@@ -5,17 +5,28 @@ import type { Principal } from '../auth/roles.js';
 export interface MenuEntry {
   href: string;
   label: string;
+  /** The decisions waiting there, said beside the label: My queue's, when there are any. */
+  waiting?: number;
 }
 
 /**
  * The pages a user may open, in menu order. Each entry asks the same right as its page's route
- * (@Roles), so the menu never leads to a page that answers 403.
+ * (@Roles), so the menu never leads to a page that answers 403. `decisionsWaiting` is the count
+ * My queue shows, for those who have it (see `showsDecisionsWaiting`).
  */
-export function menuFor(policy: AccessPolicy, user: Principal): MenuEntry[] {
+export function menuFor(
+  policy: AccessPolicy,
+  user: Principal,
+  decisionsWaiting?: number,
+): MenuEntry[] {
   const scope = policy.readScope(user);
   const entries: (MenuEntry | false)[] = [
     policy.mayRead(user, 'portfolio') && { href: '/app/portfolio', label: 'portfolio' },
-    policy.mayDo(user, 'decideTransitions') && { href: '/app/queue', label: 'myQueue' },
+    showsDecisionsWaiting(policy, user) && {
+      href: '/app/queue',
+      label: 'myQueue',
+      ...(decisionsWaiting ? { waiting: decisionsWaiting } : {}),
+    },
     scope.kind === 'country' && {
       href: `/app/countries/${scope.countryCode}`,
       label: 'myCountry',
@@ -27,6 +38,11 @@ export function menuFor(policy: AccessPolicy, user: Principal): MenuEntry[] {
     },
   ];
   return entries.filter((entry) => entry !== false);
+}
+
+/** Whether the user's menu has My queue, and so its count of decisions waiting. */
+export function showsDecisionsWaiting(policy: AccessPolicy, user: Principal): boolean {
+  return policy.mayDo(user, 'decideTransitions');
 }
 
 /** Where a user starts: the portfolio for those who follow many countries, else their country. */

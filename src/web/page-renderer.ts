@@ -17,12 +17,17 @@ import {
   textDirection,
 } from '../messages/locales.js';
 import { escapeHtml } from '../messages/escape-html.js';
+import { formatMessage, hasMessage } from '../messages/catalog.js';
 import { ASSET_URLS } from './assets.js';
+import { type FormState, RefusedForm, formState } from './refused-form.js';
 import { translator } from './i18n.js';
 import { type PageFormats, isTimeZone, pageFormats } from './page-formats.js';
-import { type MenuEntry, menuFor } from './page-menu.js';
+import { type MenuEntry, menuFor, showsDecisionsWaiting } from './page-menu.js';
+import { WorkQueueQuery } from './work-queue.query.js';
 
 const LANGUAGE_COOKIE = 'lang';
+/** The confirmation of the form just posted, shown once by the page the browser is sent back to. */
+const NOTICE_COOKIE = 'notice';
 /** The browser's IANA time zone, which app.js keeps in this cookie. */
 const TIME_ZONE_COOKIE = 'tz';
 
@@ -51,6 +56,12 @@ export interface PageContext extends PageFormats {
   /** The pages this user may open, decided by the access policy. */
   menu: MenuEntry[];
   csrfToken: string;
+  /** The confirmation of what the user just did, if they just did something. */
+  notice: string | null;
+  /** A form's fields and errors: what was typed and why, when its post was refused. */
+  form: (id: string) => FormState;
+  /** The refusal of a form the page no longer shows (a request already decided in another tab). */
+  refusalNotShown: () => string | null;
 }
 
 /**
@@ -70,6 +81,7 @@ export class PageRenderer {
     private readonly config: AppConfig,
     private readonly secrets: ServerSecrets,
     private readonly policy: AccessPolicy,
+    private readonly workQueue: WorkQueueQuery,
   ) {
     this.sessionCookie = sessionCookieName(config.PUBLIC_URL);
   }
@@ -96,7 +108,7 @@ export class PageRenderer {
     request: FastifyRequest,
     reply: FastifyReply,
     view: string,
-    data: { title: string } & Record<string, unknown>,
+    data: { title: string; pageUrl?: string; refused?: RefusedForm } & Record<string, unknown>,
     user: Principal | null,
     status = 200,
   ): Promise<void> {
@@ -105,6 +117,9 @@ export class PageRenderer {
     if (isLocale(asked)) {
       void reply.setCookie(LANGUAGE_COOKIE, asked, this.cookieOptions(365 * 24 * 3600, false));
     }
+    const notice = this.takeNotice(request, reply, lang);
+    const refused = data.refused instanceof RefusedForm ? data.refused : null;
+    let refusalShown = false;
     const session = this.sessionToken(request);
     const timeZone = request.cookies[TIME_ZONE_COOKIE];
     const context: PageContext = {
@@ -123,12 +138,20 @@ export class PageRenderer {
         code,
         name: LOCALE_NAMES[code],
         dir: textDirection(code),
-        href: inLanguage(request.url, code),
+        // A form's page shown again after its post: the languages link to the page, not the post.
+        href: inLanguage(data.pageUrl ?? request.url, code),
       })),
       user,
-      menu: user ? menuFor(this.policy, user) : [],
+      menu: user ? menuFor(this.policy, user, await this.decisionsWaiting(user, status)) : [],
       csrfToken: session ? csrfTokenFor(session, this.secrets.csrf) : '',
       assets: ASSET_URLS,
+      notice: notice && !notice.formId ? notice.text : null,
+      form: (id: string) => {
+        if (id === refused?.id) refusalShown = true;
+        return formState(id, refused, notice?.formId === id ? notice.text : null);
+      },
+      // The layout is rendered after the page: a refusal whose form is gone is shown on top.
+      refusalNotShown: () => (refused && !refusalShown ? refused.message : null),
     };
     const html = await this.eta.renderAsync(view, { ...context, ...data });
     await reply
@@ -136,6 +159,34 @@ export class PageRenderer {
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(html);
+  }
+
+  /**
+   * Has the next page say that the form just posted did what it asked (a pages catalog key):
+   * at the top of the page, or at the form itself when it is still there after (`formId`).
+   */
+  confirm(reply: FastifyReply, noticeKey: string, formId?: string): void {
+    const value = formId ? `${noticeKey}@${formId}` : noticeKey;
+    void reply.setCookie(NOTICE_COOKIE, value, this.cookieOptions(60, true));
+  }
+
+  /** The confirmation left by `confirm`, shown once. */
+  private takeNotice(request: FastifyRequest, reply: FastifyReply, lang: Locale) {
+    const value = request.cookies[NOTICE_COOKIE];
+    if (!value) return null;
+    void reply.clearCookie(NOTICE_COOKIE, this.cookieOptions(0, true));
+    const [key, formId] = value.split('@');
+    if (!key.startsWith('done.') || !hasMessage('pages', key)) return null;
+    return { text: formatMessage('pages', lang, key), formId: formId || null };
+  }
+
+  /**
+   * My queue's count, for those whose menu has it: one small count per page. Not on a page that
+   * says the server failed, as the database may be why.
+   */
+  private async decisionsWaiting(user: Principal, status: number): Promise<number | undefined> {
+    if (status >= 500 || !showsDecisionsWaiting(this.policy, user)) return undefined;
+    return this.workQueue.decisionsWaiting(user);
   }
 
   startSession(reply: FastifyReply, accessToken: string, expiresIn: number): void {

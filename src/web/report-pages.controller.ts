@@ -1,14 +1,17 @@
-import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessPolicy, READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, AccessPolicy, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor, Principal } from '../auth/roles.js';
+import { Body } from '../common/body.decorator.js';
 import { PageQuery } from '../common/pagination.js';
 import { REGION_CODES } from '../countries/regions.js';
+import { CreateReportDto } from '../reports/dto/report.dto.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { PageErrorFilter } from './page-error.filter.js';
+import { PageForms } from './page-forms.js';
 import { PageRenderer } from './page-renderer.js';
 
 /** The form to ask for a report: on the one region a user covers, or on a region they choose. */
@@ -21,6 +24,7 @@ type ReportRequestForm = { fixedRegion: string } | { regionChoices: readonly str
 export class ReportPagesController {
   constructor(
     private readonly pages: PageRenderer,
+    private readonly forms: PageForms,
     private readonly reports: ReportsService,
     private readonly policy: AccessPolicy,
   ) {}
@@ -32,17 +36,54 @@ export class ReportPagesController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const { view, data } = await this.page(actor, request);
+    await this.pages.render(request, reply, view, data, actor.user);
+  }
+
+  @Post()
+  @Roles(...ACTION_RIGHTS.requestReports)
+  async requestReport(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<void> {
+    await this.forms.submit(request, reply, actor, body, {
+      id: 'report-request',
+      dto: CreateReportDto,
+      kinds: { formats: 'list' },
+      // "All countries" leaves the region out: the whole portfolio in scope.
+      defaults: { scope: {} },
+      action: (input) => this.reports.request(actor, input),
+      done: 'done.reportRequested',
+      back: '/app/reports',
+      page: () => this.page(actor, request),
+    });
+  }
+
+  private async page(actor: Actor, request: FastifyRequest) {
     const reports = await this.reports.list(
       actor.user,
       Object.assign(new PageQuery(), { page: 1, pageSize: 50 }),
     );
-    await this.pages.render(
-      request,
-      reply,
-      'reports',
-      { title: 'reports', reports: reports.items, requestForm: this.requestForm(actor.user) },
-      actor.user,
+    // What each report covers in words, as its files say it: a region, countries by name, all.
+    const texts = await this.reports.texts(
+      this.pages.language(request, actor.user),
+      reports.items.flatMap((report) => report.scope.countryCodes ?? []),
     );
+    return {
+      view: 'reports',
+      data: {
+        title: 'reports',
+        reports: reports.items.map((report) => ({
+          ...report,
+          scopeText: report.scope.regionCode
+            ? texts.region(report.scope.regionCode)
+            : texts.scope(report.scope),
+        })),
+        requestForm: this.requestForm(actor.user),
+      },
+    };
   }
 
   private requestForm(user: Principal): ReportRequestForm {

@@ -8,6 +8,7 @@ import { type Credential, CurrentActor, CurrentCredential } from '../auth/actor.
 import { AuthService } from '../auth/auth.service.js';
 import { LoginDto } from '../auth/dto/auth.dto.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
+import { isLocale } from '../messages/locales.js';
 import { DomainError } from '../common/domain-error.js';
 import { AuthErrors } from '../auth/auth.errors.js';
 import { createValidationPipe } from '../common/validation.js';
@@ -63,15 +64,28 @@ export class SignInPagesController {
 
   @Get()
   @Roles(...ANY_ROLE)
-  async home(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    await reply.redirect(homeFor(this.policy, actor.user), 303);
+  async home(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // A language asked for at the door (`/?lang=ar`) goes on to the home page, which keeps it.
+    const asked = (request.query as { lang?: unknown }).lang;
+    const home = homeFor(this.policy, actor.user);
+    await reply.redirect(isLocale(asked) ? `${home}?lang=${asked}` : home, 303);
   }
 
   @Get('login')
   @Public()
   async loginForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const next = safeNext((request.query as { next?: unknown }).next, this.config.PUBLIC_URL);
-    await this.pages.render(request, reply, 'login', { title: 'signIn', next, error: null }, null);
+    await this.pages.render(
+      request,
+      reply,
+      'login',
+      { title: 'signIn', next, error: null, email: '' },
+      null,
+    );
   }
 
   @Post('login')
@@ -107,6 +121,8 @@ export class SignInPagesController {
           title: 'signIn',
           next,
           error: error.status === 429 ? 'tooManyAttempts' : 'badCredentials',
+          // Kept, so that only the password is typed again.
+          email: typeof body?.email === 'string' ? body.email.slice(0, 254) : '',
         },
         null,
         error.status === 429 ? 429 : 401,
@@ -123,6 +139,7 @@ export class SignInPagesController {
   ): Promise<void> {
     await this.auth.logout(actor, credential);
     this.pages.endSession(reply);
+    this.pages.confirm(reply, 'done.signedOut');
     await reply.redirect('/login', 303);
   }
 }

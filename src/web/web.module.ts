@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { CountriesModule } from '../countries/countries.module.js';
 import { MilestonesModule } from '../milestones/milestones.module.js';
 import { ProgrammesModule } from '../programmes/programmes.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -12,6 +13,7 @@ import { AssessmentPagesController } from './assessment-pages.controller.js';
 import { CountryPageService } from './country-page.service.js';
 import { CountryPagesController } from './country-pages.controller.js';
 import { NotificationPagesController } from './notification-pages.controller.js';
+import { PageForms } from './page-forms.js';
 import { PageRenderer } from './page-renderer.js';
 import { PortfolioPageService } from './portfolio-page.service.js';
 import { PortfolioPagesController } from './portfolio-pages.controller.js';
@@ -23,6 +25,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
 @Module({
   imports: [
     AuthModule,
+    CountriesModule,
     ProgrammesModule,
     MilestonesModule,
     StatusUpdatesModule,
@@ -42,6 +45,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
   ],
   providers: [
     PageRenderer,
+    PageForms,
     PortfolioQuery,
     WorkQueueQuery,
     PortfolioPageService,

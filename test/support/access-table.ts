@@ -670,6 +670,172 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: [303, 200, 200, 200, 200, 403],
       },
     ],
+    // The pages' forms: the same writes as the API's, answered as a browser is (303 back to the
+    // page, or the page again with the refusal's status); signed out, to sign-in.
+    'POST /app/countries/:code/programmes/:id/transitions': perCountry(
+      'request the next phase on the page (the gate refuses, after access is granted)',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/transitions`,
+        body: { toPhase: 'planning' },
+      }),
+      [303, 422, 422, 403, 422, 403],
+      [303, 422, 422, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/status-updates': perCountry(
+      'post a status update on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/status-updates`,
+        body: { health: 'on_track', summary: 'All good' },
+      }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/milestones': perCountry(
+      'add a milestone on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/milestones`,
+        body: { phase: 'readiness_assessment', title: 'Extra', dueDate: '2027-05-01' },
+      }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/milestones/:milestoneId': perCountry(
+      'edit a milestone on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/milestones/${c.milestoneId}`,
+        body: {
+          version: String(await version('milestones', c.milestoneId)),
+          title: `Milestone ${(unique += 1)}`,
+          dueDate: '2027-05-01',
+        },
+      }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/milestones/:milestoneId/status': perCountry(
+      "set a milestone's status on the page",
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/milestones/${c.milestoneId}/status`,
+        body: {
+          version: String(await version('milestones', c.milestoneId)),
+          status: 'in_progress',
+        },
+      }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/assessments/:id/responses/:indicatorKey': perCountry(
+      'answer an indicator on the page',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id);
+        return { method: 'POST', url: `/app/assessments/${id}/responses/A1`, body: { level: '2' } };
+      },
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/assessments/:id/submit': perCountry(
+      'submit an assessment on the page',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id, 'answered');
+        return { method: 'POST', url: `/app/assessments/${id}/submit` };
+      },
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/assessments/:id/validate': perCountry(
+      'validate an assessment on the page',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id, 'submitted');
+        return { method: 'POST', url: `/app/assessments/${id}/validate` };
+      },
+      [303, 303, 303, 403, 403, 403],
+      [303, 303, 303, 403, 403, 403],
+    ),
+    'POST /app/assessments/:id/return': perCountry(
+      'return an assessment on the page',
+      async (c) => {
+        const programme = await createProgramme(t, staff.admin, { countryCode: c.code });
+        const { id } = await createAssessment(t, staff.admin, programme.id, 'submitted');
+        return {
+          method: 'POST',
+          url: `/app/assessments/${id}/return`,
+          body: { note: 'Add evidence' },
+        };
+      },
+      [303, 303, 303, 403, 403, 403],
+      [303, 303, 303, 403, 403, 403],
+    ),
+    'POST /app/queue/transitions/:id/approve': [
+      {
+        name: "approve Kenya's request (the team's) in the queue",
+        request: async () => ({
+          method: 'POST',
+          url: `/app/queue/transitions/${(await createPendingTransition(t, staff.admin, staff.national_team, 'KE')).id}/approve`,
+        }),
+        expect: [303, 303, 303, 303, 403, 403],
+      },
+      {
+        name: "approve France's request (the ITU PM's own) in the queue",
+        request: async () => ({
+          method: 'POST',
+          url: `/app/queue/transitions/${(await createPendingTransition(t, staff.admin, staff.itu_pm, 'FR')).id}/approve`,
+        }),
+        expect: [303, 303, 403, 404, 403, 403],
+      },
+    ],
+    'POST /app/queue/transitions/:id/reject': [
+      {
+        name: "reject Kenya's request (the team's) in the queue",
+        request: async () => ({
+          method: 'POST',
+          url: `/app/queue/transitions/${(await createPendingTransition(t, staff.admin, staff.national_team, 'KE')).id}/reject`,
+          body: { note: 'Not yet' },
+        }),
+        expect: [303, 303, 303, 303, 403, 403],
+      },
+    ],
+    'POST /app/reports': [
+      {
+        name: 'request a report on Africa on the page',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/reports',
+          body: { 'scope.regionCode': 'AFR', 'formats[]': 'json' },
+        }),
+        expect: [303, 303, 303, 303, 403, 403],
+      },
+      {
+        name: 'request a report on Europe on the page',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/reports',
+          body: { 'scope.regionCode': 'EUR', 'formats[]': 'json' },
+        }),
+        expect: [303, 303, 303, 404, 403, 403],
+      },
+    ],
+    'POST /app/notifications/:id/retry': [
+      {
+        name: 'retry a dead notification on the page',
+        request: async () => {
+          const [row] = await t.dataSource.query(
+            `INSERT INTO notifications (kind, channel, dedupe_key, recipient, subject, body_text, not_before, status, country_code)
+             VALUES ('test', 'email', gen_random_uuid()::text, 'x@example.org', 's', 't', now(), 'dead', 'KE') RETURNING id`,
+          );
+          return { method: 'POST', url: `/app/notifications/${row.id}/retry` };
+        },
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
     'GET /health/live': [
       {
         name: 'liveness',

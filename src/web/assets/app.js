@@ -1,6 +1,9 @@
-// Small enhancements over server-rendered pages: forms that write through the JSON API with the
-// session's CSRF token, charts, sortable tables, the reader's time zone, and report progress.
+// Small enhancements over server-rendered pages, which work without them: forms that say they
+// are on their way, questionnaire answers saved as they are chosen, the reader's time zone, and
+// report progress.
 (() => {
+  // Says to the style sheet that this script runs: what it replaces (an answer's Save button) hides.
+  document.documentElement.classList.add('js');
   const csrf = document.querySelector('meta[name=csrf-token]')?.content ?? '';
   const connectionLost = document.querySelector('meta[name=connection-lost]')?.content ?? '';
 
@@ -8,38 +11,6 @@
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (timeZone && !document.cookie.split('; ').includes(`tz=${encodeURIComponent(timeZone)}`)) {
     document.cookie = `tz=${encodeURIComponent(timeZone)}; path=/; max-age=31536000; samesite=lax`;
-  }
-
-  /**
-   * Form fields as the API's JSON: "a.b" nests, "x[]" collects, data-type=number converts,
-   * data-type=lines makes a list of the non-empty lines, and an empty field is left out.
-   */
-  function formJson(form, submitter) {
-    const body = {};
-    for (const element of form.elements) {
-      if (!element.name || element.disabled || element.type === 'submit') continue;
-      if ((element.type === 'checkbox' || element.type === 'radio') && !element.checked) continue;
-      let value = element.value;
-      if (value === '') continue;
-      if (element.dataset.type === 'number') value = Number(value);
-      if (element.dataset.type === 'null' && value === 'null') value = null;
-      if (element.dataset.type === 'lines') {
-        value = value
-          .split('\n')
-          .map((line) => line.trim())
-          .filter(Boolean);
-        if (value.length === 0) continue;
-      }
-      const path = element.name.replace(/\[\]$/, '').split('.');
-      let target = body;
-      for (const key of path.slice(0, -1)) target = target[key] ??= {};
-      const key = path[path.length - 1];
-      if (element.name.endsWith('[]')) (target[key] ??= []).push(value);
-      else target[key] = value;
-    }
-    if (submitter?.name && submitter.value) body[submitter.name] = submitter.value;
-    delete body.decision;
-    return body;
   }
 
   /** The label a person sees for the form's field of an API field error, if the form has it. */
@@ -50,6 +21,7 @@
   }
 
   function showProblem(errorBox, problem, status) {
+    if (!errorBox) return;
     errorBox.replaceChildren(problem.detail ?? problem.title ?? String(status));
     const errors = problem.errors ?? [];
     if (errors.length > 0) {
@@ -68,17 +40,64 @@
     errorBox.hidden = false;
   }
 
-  /** Sends the form to the API; true when it succeeded. Reloads unless `reload` is false. */
-  async function send(form, submitter, { reload = true } = {}) {
-    const url = submitter?.getAttribute('formaction') || form.getAttribute('action');
-    const method = (form.getAttribute('method') || 'post').toUpperCase();
+  // A form posts to the server, which sends the browser back with a confirmation. On a slow line
+  // the form says it is on its way and a second press does not post it twice; offline, it says so
+  // and keeps what was typed.
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method !== 'post') return;
+    if (form.hasAttribute('data-autosave')) {
+      event.preventDefault();
+      void saveIndicator(form);
+      return;
+    }
+    if (!navigator.onLine) {
+      event.preventDefault();
+      showProblem(form.querySelector('.form-error'), { detail: connectionLost }, 0);
+      return;
+    }
+    if (form.hasAttribute('aria-busy')) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute('aria-busy', 'true');
+    const button = event.submitter ?? form.querySelector('button[type=submit]');
+    if (button?.dataset.sending) button.textContent = button.dataset.sending;
+  });
+
+  /**
+   * An answer's fields as the API's JSON: data-type=number converts, data-type=null makes null,
+   * data-type=lines makes a list of the non-empty lines, and an empty field is left out.
+   */
+  function answerJson(form) {
+    const body = {};
+    for (const element of form.elements) {
+      if (!element.name || element.disabled || element.name === '_csrf') continue;
+      if (element.type === 'submit') continue;
+      if ((element.type === 'checkbox' || element.type === 'radio') && !element.checked) continue;
+      let value = element.value;
+      if (value === '') continue;
+      if (element.dataset.type === 'number') value = Number(value);
+      if (element.dataset.type === 'null' && value === 'null') value = null;
+      if (element.dataset.type === 'lines') {
+        value = value
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean);
+        if (value.length === 0) continue;
+      }
+      body[element.name] = value;
+    }
+    return body;
+  }
+
+  /** Saves an answer through the API (the form's data-api URL); true when it was saved. */
+  async function saveAnswer(form, body) {
     const errorBox = form.querySelector('.form-error');
     if (errorBox) errorBox.hidden = true;
-    const buttons = form.querySelectorAll('button');
-    buttons.forEach((button) => (button.disabled = true));
     try {
-      const response = await fetch(url, {
-        method,
+      const response = await fetch(form.dataset.api, {
+        method: 'PUT',
         headers: {
           'content-type': 'application/json',
           'x-csrf-token': csrf,
@@ -86,56 +105,48 @@
           // The API answers its errors in the page's language.
           'accept-language': document.documentElement.lang,
         },
-        body: JSON.stringify(formJson(form, submitter)),
+        body: JSON.stringify(body),
         credentials: 'same-origin',
       });
-      if (response.ok) {
-        if (!reload) return true;
-        const then = form.dataset.then;
-        if (then && then !== 'reload') window.location.assign(then);
-        else window.location.reload();
-        return true;
-      }
+      if (response.ok) return true;
       const problem = await response.json().catch(() => ({}));
-      if (errorBox) showProblem(errorBox, problem, response.status);
+      showProblem(errorBox, problem, response.status);
       return false;
     } catch {
       // No answer at all (offline, a dropped slow line): say so, in the page's language.
-      if (errorBox) showProblem(errorBox, { detail: connectionLost }, 0);
+      showProblem(errorBox, { detail: connectionLost }, 0);
       return false;
-    } finally {
-      buttons.forEach((button) => (button.disabled = false));
     }
   }
 
-  document.addEventListener('submit', (event) => {
-    const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-api')) return;
-    event.preventDefault();
-    if (form.hasAttribute('data-autosave')) return void saveIndicator(form);
-    void send(form, event.submitter);
-  });
-
   // Questionnaire: each indicator saves itself when one of its fields changes.
   const missingList = document.querySelector('[data-missing-list]');
+  const answeredCount = document.querySelector('[data-answered-count]');
+  /** "4 of 6 answered", in the page's language. */
+  const answeredOf = (answered, total) =>
+    answeredCount.dataset.template.replace('{answered}', answered).replace('{total}', total);
+
   function showAnswered(form, body) {
     form.setAttribute('data-answered', '');
     const answered = document.querySelectorAll('form[data-indicator][data-answered]').length;
     const progress = document.getElementById('answered-progress');
     progress.value = answered;
-    const count = document.querySelector('[data-answered-count]');
-    count.textContent = count.dataset.template
-      .replace('{answered}', answered)
-      .replace('{total}', progress.max);
+    answeredCount.textContent = answeredOf(answered, progress.max);
+    const area = form.closest('[data-area]');
+    const areaProgress = area.querySelector('summary progress');
+    areaProgress.value = area.querySelectorAll('form[data-indicator][data-answered]').length;
+    document
+      .querySelectorAll(`[data-area-count="${area.dataset.area}"]`)
+      .forEach((count) => (count.textContent = answeredOf(areaProgress.value, areaProgress.max)));
     const key = form.dataset.indicator;
     const item = missingList.querySelector(`[data-missing="${key}"]`);
     if (body.level !== null && body.level >= 3 && !body.evidence) {
       const entry = document.createElement('li');
       entry.dataset.missing = key;
       const link = document.createElement('a');
-      link.href = `#indicator-${key}`;
-      link.textContent = key;
-      entry.append(link, ` · ${form.dataset.title} · ${missingList.dataset.needsEvidence}`);
+      link.href = `?open=${area.dataset.area}#indicator-${key}`;
+      link.textContent = `${key} · ${form.dataset.title}`;
+      entry.append(link, ` · ${missingList.dataset.needsEvidence}`);
       if (item) item.replaceWith(entry);
       else missingList.appendChild(entry);
     } else {
@@ -160,8 +171,8 @@
       return;
     }
     state.textContent = '…';
-    const body = formJson(form);
-    const saved = await send(form, undefined, { reload: false });
+    const body = answerJson(form);
+    const saved = await saveAnswer(form, body);
     state.textContent = saved ? `✔ ${missingList.dataset.saved}` : '';
     if (saved) showAnswered(form, body);
   }
@@ -171,6 +182,10 @@
   // Space or Enter, or by leaving the levels.
   document.querySelectorAll('form[data-autosave]').forEach((form) => {
     const levels = form.querySelector('.levels');
+    // The reason field is there without this script; with it, only once "not applicable" is chosen.
+    const naReason = form.querySelector('[data-only-when-na]');
+    naReason.disabled = form.querySelector('input[name=level]:checked')?.value !== 'null';
+    naReason.parentElement.hidden = naReason.disabled;
     let moving = false;
     const choose = (target) => {
       moving = false;
@@ -193,31 +208,30 @@
     });
   });
 
-  // Sortable tables: buttons in header cells sort by each cell's data-value (or its text).
-  document.querySelectorAll('table[data-sortable]').forEach((table) => {
-    table.querySelectorAll('th[data-sort]').forEach((header, column) => {
-      header.querySelector('button')?.addEventListener('click', () => {
-        const ascending = header.getAttribute('aria-sort') !== 'ascending';
-        table
-          .querySelectorAll('th[aria-sort]')
-          .forEach((other) => other.removeAttribute('aria-sort'));
-        header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-        const numeric = header.dataset.sort === 'number';
-        const value = (row) => {
-          const cell = row.cells[column];
-          const raw = cell.dataset.value ?? cell.textContent.trim();
-          return numeric ? Number(raw) : raw;
-        };
-        const body = table.tBodies[0];
-        [...body.rows]
-          .sort(
-            (a, b) =>
-              (value(a) > value(b) ? 1 : value(a) < value(b) ? -1 : 0) * (ascending ? 1 : -1),
-          )
-          .forEach((row) => body.appendChild(row));
-      });
-    });
+  // A link to an area or an indicator opens its area, which may be closed, and moves the focus there.
+  // The links carry ?open=<area> for pages without JavaScript, where the server opens the area; here
+  // they stay on the page.
+  function revealTarget(hash) {
+    const target = document.getElementById(hash.slice(1));
+    const area = target?.closest('details[data-area]');
+    if (!area) return;
+    area.open = true;
+    // An area takes the focus on its summary; an indicator's form has to be made focusable.
+    let focused = target;
+    if (target === area) focused = area.querySelector('summary');
+    else target.tabIndex = -1;
+    focused.scrollIntoView({ block: 'start' });
+    focused.focus({ preventScroll: true });
+  }
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="?open="]');
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    history.pushState(null, '', link.hash);
+    revealTarget(link.hash);
   });
+  window.addEventListener('hashchange', () => revealTarget(window.location.hash));
+  revealTarget(window.location.hash);
 
   // Reports being compiled: poll their progress until they are done, then show the downloads.
   const polling = [...document.querySelectorAll('tr[data-poll]')];
@@ -239,39 +253,4 @@
       if (waiting === 0) clearInterval(timer);
     }, 1000);
   }
-
-  window.addEventListener('load', () => {
-    if (!window.Chart) return;
-    const colours = ['#cc79a7', '#e69f00', '#56b4e9', '#0072b2', '#009e73', '#d55e00', '#999999'];
-    const rtl = document.documentElement.dir === 'rtl';
-    document.querySelectorAll('canvas[data-chart]').forEach((canvas) => {
-      const labels = JSON.parse(canvas.dataset.labels);
-      const values = JSON.parse(canvas.dataset.values);
-      new window.Chart(canvas, {
-        type: 'bar',
-        data: {
-          labels,
-          datasets: [
-            { data: values, backgroundColor: labels.map((_, i) => colours[i % colours.length]) },
-          ],
-        },
-        options: {
-          indexAxis: 'y',
-          animation: false,
-          // Numbers as the page's language writes them; bars grow from the right in Arabic.
-          locale: document.documentElement.lang,
-          plugins: { legend: { display: false } },
-          scales: {
-            x: {
-              beginAtZero: true,
-              reverse: rtl,
-              max: canvas.dataset.max ? Number(canvas.dataset.max) : undefined,
-              ticks: { precision: 0 },
-            },
-            y: { position: rtl ? 'right' : 'left' },
-          },
-        },
-      });
-    });
-  });
 })();

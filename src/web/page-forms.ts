@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../auth/roles.js';
+import { DomainError } from '../common/domain-error.js';
+import { createValidationPipe } from '../common/validation.js';
+import { formatError } from '../messages/catalog.js';
+import { PageRenderer } from './page-renderer.js';
+import { RefusedForm } from './refused-form.js';
+
+const validation = createValidationPipe();
+
+/**
+ * How a posted field becomes the API's value, since a form posts only text: `number`; `lines`, the
+ * non-empty lines of a text area as a list; `list`, repeated fields (`formats[]`) as a list;
+ * `levelOrNull`, a level or `null` for "not applicable"; `clearable`, where an emptied field
+ * clears the value (null) instead of leaving it out.
+ */
+export type FieldKind = 'number' | 'lines' | 'list' | 'levelOrNull' | 'clearable';
+
+/** A form post's fields as text, without the CSRF token; a repeated field keeps its values. */
+export function postedFields(body: unknown): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  if (typeof body !== 'object' || body === null) return fields;
+  for (const [name, value] of Object.entries(body)) {
+    if (name === '_csrf') continue;
+    if (typeof value === 'string') fields[name] = value;
+    else if (Array.isArray(value)) fields[name] = value.filter((item) => typeof item === 'string');
+  }
+  return fields;
+}
+
+/**
+ * The posted fields as the API's JSON body: `a.b` nests, `x[]` names a list, an empty field is
+ * left out (unless clearable), and each field of `kinds` is converted.
+ */
+export function apiInput(
+  fields: Record<string, string | string[]>,
+  kinds: Record<string, FieldKind> = {},
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [postedName, posted] of Object.entries(fields)) {
+    const name = postedName.replace(/\[\]$/, '');
+    const kind = kinds[name];
+    const text = Array.isArray(posted) ? posted : [posted];
+    let value: unknown;
+    if (kind === 'list') value = text.filter((item) => item !== '');
+    else if (kind === 'lines')
+      value = text
+        .join('\n')
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    else if (text[0] === '' || text.length === 0) value = kind === 'clearable' ? null : undefined;
+    else if (kind === 'number') value = Number(text[0]);
+    else if (kind === 'levelOrNull') value = text[0] === 'null' ? null : Number(text[0]);
+    else value = text[0];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const path = name.split('.');
+    let target = body;
+    for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[path[path.length - 1]] = value;
+  }
+  return body;
+}
+
+/** A page's form: the API's DTO it posts, the action, and where the user goes after. */
+export interface PageForm<T> {
+  /** The form's id in the page, where a refusal is shown. */
+  id: string;
+  /** The API's body the fields must make; none for a form that posts only a button. */
+  dto?: new () => T;
+  kinds?: Record<string, FieldKind>;
+  /** Values for fields a form may leave out entirely, such as an empty scope (all countries). */
+  defaults?: Record<string, unknown>;
+  action: (input: T) => Promise<unknown>;
+  /** The catalog key (pages) of the confirmation shown after it. */
+  done: string;
+  /**
+   * Where the confirmation is shown: at the top of the page (default), or at the form when the
+   * form is still there after its post (a saved answer, an edited milestone).
+   */
+  confirmAt?: 'page' | 'form';
+  /** The page to go back to: the form's page, shown again with the confirmation. */
+  back: string;
+  /** The form's page as it is now, to show it again with the refusal. */
+  page: () => Promise<{ view: string; data: { title: string } & Record<string, unknown> }>;
+}
+
+/**
+ * The pages' forms post to the server, so that each one works without JavaScript: the posted
+ * fields go through the API's DTO and the same service as the API, then the browser is sent back
+ * to the page (303) where a confirmation says what happened; a refusal shows the page again with
+ * the message at the form, each field's error next to it, and what the user typed.
+ */
+@Injectable()
+export class PageForms {
+  constructor(private readonly pages: PageRenderer) {}
+
+  async submit<T extends object>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    /** The posted body (the route's `@Body()`), or nothing for a form of only a button. */
+    body: unknown,
+    form: PageForm<T>,
+  ): Promise<void> {
+    const fields = postedFields(body);
+    try {
+      const input: T | undefined = form.dto
+        ? await validation.transform(
+            { ...form.defaults, ...apiInput(fields, form.kinds) },
+            {
+              type: 'body',
+              metatype: form.dto,
+            },
+          )
+        : undefined;
+      await form.action(input as T);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status >= 500 || error.status === 401) {
+        throw error;
+      }
+      const lang = this.pages.language(request, actor.user);
+      const refused = new RefusedForm(
+        form.id,
+        formatError(error.entry.messageKey, error.params, lang),
+        error.errors ?? [],
+        fields,
+        lang,
+      );
+      const { view, data } = await form.page();
+      await this.pages.render(
+        request,
+        reply,
+        view,
+        { ...data, pageUrl: form.back, refused },
+        actor.user,
+        error.status,
+      );
+      return;
+    }
+    // No #fragment: a browser does not autofocus (the confirmation) on a page opened at one.
+    this.pages.confirm(reply, form.done, form.confirmAt === 'form' ? form.id : undefined);
+    await reply.redirect(form.back, 303);
+  }
+}
