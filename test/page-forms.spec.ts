@@ -295,6 +295,19 @@ describe('page forms without JavaScript', () => {
     expect(page.body).toContain('You are signed out.');
   });
 
+  it('should send a form posted after its session ended to sign in, then to the start page', async () => {
+    const before = await statusUpdates();
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `${formsOf()}/status-updates`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ health: 'on_track', summary: 'late' }).toString(),
+    });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/login?next=%2F');
+    expect(await statusUpdates()).toBe(before);
+  });
+
   it('should keep a language asked for at the door, signed in or not', async () => {
     const home = await t.app.inject({
       method: 'GET',

@@ -27,7 +27,9 @@ export class PageErrorFilter implements ExceptionFilter {
       // The language asked for in the address is the sign-in page's too.
       const asked = (request.query as { lang?: unknown } | undefined)?.lang;
       const lang = isLocale(asked) ? `&lang=${asked}` : '';
-      await reply.redirect(`/login?next=${encodeURIComponent(request.url)}${lang}`, 303);
+      // Back to the page after sign-in; a form's post (its session expired) is not a page to open.
+      const next = request.method === 'GET' ? request.url : '/';
+      await reply.redirect(`/login?next=${encodeURIComponent(next)}${lang}`, 303);
       return;
     }
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'Page failed');
