@@ -34,6 +34,8 @@ interface AuditedPage {
   /** On the slow line, in English; the Arabic visits count bytes only, which need no slow line. */
   throttled: boolean;
   violations: AxeViolation[];
+  /** How far the page scrolls sideways on a 320 px wide phone: 0 when it fits. */
+  overflowAt320: number;
 }
 
 describe('web pages: weight on a slow line, and accessibility', () => {
@@ -85,13 +87,17 @@ describe('web pages: weight on a slow line, and accessibility', () => {
       const page = await context.newPage();
       const repeat = await visit(page, path);
       const violations = await axeViolations(page);
-      return { first, repeat, violations };
+      await page.setViewportSize({ width: 320, height: 640 });
+      const overflowAt320 = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      return { first, repeat, violations, overflowAt320 };
     } finally {
       await context.close();
     }
   }
 
-  it('should keep every page light on a slow line and free of axe violations, for every role, in English and Arabic', async () => {
+  it('should keep every page light on a slow line, free of axe violations and within a 320 px phone, for every role, in English and Arabic', async () => {
     const [{ id: assessmentId }] = (await t.dataSource.query(
       `SELECT a.id FROM assessments a JOIN programmes p ON p.id = a.programme_id
        WHERE p.country_code = $1 ORDER BY a.created_at DESC LIMIT 1`,
@@ -219,12 +225,23 @@ function problemsOf(audited: AuditedPage[]): string[] {
         `${where}: load event after ${row.first.loadSeconds.toFixed(2)} s, over ${LIMITS.loadSeconds} s`,
       row.violations.length > 0 &&
         `${where}: axe ${row.violations.map((violation) => violation.id).join(', ')}`,
+      row.overflowAt320 > 0 && `${where}: scrolls ${row.overflowAt320} px sideways at 320 px`,
     ].filter((problem) => problem !== false);
   });
 }
 
 function auditTable(audited: AuditedPage[]): string {
-  const header = ['page', 'role', 'lang', 'status', 'first KB', 'repeat KB', 'load s', 'axe'];
+  const header = [
+    'page',
+    'role',
+    'lang',
+    'status',
+    'first KB',
+    'repeat KB',
+    'load s',
+    'axe',
+    'sideways at 320',
+  ];
   const rows = audited.map((row) => [
     row.page,
     row.role,
@@ -234,6 +251,7 @@ function auditTable(audited: AuditedPage[]): string {
     (row.repeat.bytes / 1024).toFixed(1),
     row.throttled ? row.first.loadSeconds.toFixed(2) : '–',
     row.violations.length === 0 ? '0' : row.violations.map((violation) => violation.id).join(' '),
+    `${row.overflowAt320} px`,
   ]);
   const widths = header.map((_, column) =>
     Math.max(...[header, ...rows].map((cells) => cells[column].length)),

@@ -86,6 +86,12 @@ export class CountryPageService {
     private readonly countries: CountriesService,
   ) {}
 
+  /** A form's address names the programme and its country: both must agree, or it is not found. */
+  async assertProgrammeOf(actor: Actor, code: string, programmeId: string): Promise<void> {
+    const programme = await this.programmes.get(actor.user, programmeId);
+    if (programme.countryCode !== code) throw notFound(`Programme ${programmeId} of ${code}`);
+  }
+
   async view(actor: Actor, code: string, programmeId: string | undefined, lang: Locale) {
     const t = translator(lang);
     if (!/^[A-Z]{2}$/.test(code)) throw notFound(`Country ${code}`);

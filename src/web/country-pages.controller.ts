@@ -68,6 +68,7 @@ export class CountryPagesController {
     @Param('id', ParseUUIDPipe) programmeId: string,
     @Body() body: unknown,
   ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
     await this.forms.submit(request, reply, actor, body, {
       ...this.workspaceForm(actor, request, code, programmeId, 'transition-request'),
       dto: RequestTransitionDto,
@@ -86,6 +87,7 @@ export class CountryPagesController {
     @Param('id', ParseUUIDPipe) programmeId: string,
     @Body() body: unknown,
   ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
     await this.forms.submit(request, reply, actor, body, {
       ...this.workspaceForm(actor, request, code, programmeId, 'status-update'),
       dto: CreateStatusUpdateDto,
@@ -105,6 +107,7 @@ export class CountryPagesController {
     @Param('id', ParseUUIDPipe) programmeId: string,
     @Body() body: unknown,
   ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
     await this.forms.submit(request, reply, actor, body, {
       ...this.workspaceForm(actor, request, code, programmeId, 'milestone-new'),
       dto: CreateMilestoneDto,
@@ -125,6 +128,7 @@ export class CountryPagesController {
     @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
     @Body() body: unknown,
   ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
     await this.forms.submit(request, reply, actor, body, {
       ...this.workspaceForm(actor, request, code, programmeId, `milestone-edit-${milestoneId}`),
       dto: UpdateMilestoneDto,
@@ -146,6 +150,7 @@ export class CountryPagesController {
     @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
     @Body() body: unknown,
   ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
     await this.forms.submit(request, reply, actor, body, {
       ...this.workspaceForm(actor, request, code, programmeId, `milestone-status-${milestoneId}`),
       dto: UpdateMilestoneDto,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/roles.js';
-import { DomainError } from '../common/domain-error.js';
+import { ValidationFieldErrors } from '../common/common.errors.js';
+import { DomainError, invalidField } from '../common/domain-error.js';
 import { createValidationPipe } from '../common/validation.js';
 import { formatError } from '../messages/catalog.js';
 import { PageRenderer } from './page-renderer.js';
@@ -17,21 +18,31 @@ const validation = createValidationPipe();
  */
 export type FieldKind = 'number' | 'lines' | 'list' | 'levelOrNull' | 'clearable';
 
-/** A form post's fields as text, without the CSRF token; a repeated field keeps its values. */
+/**
+ * A form post's fields, without the CSRF token: text, or a repeated field's texts. A form posts
+ * nothing else, so anything else (a number, an object, from a client that is not a form) is refused.
+ */
 export function postedFields(body: unknown): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = {};
-  if (typeof body !== 'object' || body === null) return fields;
+  if (body === undefined || body === null) return fields;
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw invalidField('body', ValidationFieldErrors.body_not_object);
+  }
   for (const [name, value] of Object.entries(body)) {
     if (name === '_csrf') continue;
-    if (typeof value === 'string') fields[name] = value;
-    else if (Array.isArray(value)) fields[name] = value.filter((item) => typeof item === 'string');
+    const text = (item: unknown) => typeof item === 'string';
+    if (!(text(value) || (Array.isArray(value) && value.every(text)))) {
+      throw invalidField(name, ValidationFieldErrors.is_string, { each: 'no' });
+    }
+    fields[name] = value as string | string[];
   }
   return fields;
 }
 
 /**
- * The posted fields as the API's JSON body: `a.b` nests, `x[]` names a list, an empty field is
- * left out (unless clearable), and each field of `kinds` is converted.
+ * The posted fields as the API's JSON body: `a.b` nests (an empty one still makes `a`: a region
+ * left at "all countries" is the scope `{}`), `x[]` names a list, an empty field is left out
+ * (unless clearable), and each field of `kinds` is converted.
  */
 export function apiInput(
   fields: Record<string, string | string[]>,
@@ -40,27 +51,38 @@ export function apiInput(
   const body: Record<string, unknown> = {};
   for (const [postedName, posted] of Object.entries(fields)) {
     const name = postedName.replace(/\[\]$/, '');
-    const kind = kinds[name];
-    const text = Array.isArray(posted) ? posted : [posted];
-    let value: unknown;
-    if (kind === 'list') value = text.filter((item) => item !== '');
-    else if (kind === 'lines')
-      value = text
-        .join('\n')
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
-    else if (text[0] === '' || text.length === 0) value = kind === 'clearable' ? null : undefined;
-    else if (kind === 'number') value = Number(text[0]);
-    else if (kind === 'levelOrNull') value = text[0] === 'null' ? null : Number(text[0]);
-    else value = text[0];
-    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const value = apiValue(posted, kinds[name]);
+    // The object of an `a.b` field is there even when the field is empty: the form posted it.
     const path = name.split('.');
     let target = body;
     for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-    target[path[path.length - 1]] = value;
+    if (value !== undefined) target[path[path.length - 1]] = value;
   }
   return body;
+}
+
+/** One posted field as the API's value; undefined leaves it out. */
+function apiValue(posted: string | string[], kind: FieldKind | undefined): unknown {
+  if (kind === 'list' || kind === 'lines') {
+    const texts = [posted].flat();
+    const items =
+      kind === 'list'
+        ? texts
+        : texts
+            .join('\n')
+            .split(/\r?\n/)
+            .map((line) => line.trim());
+    const kept = items.filter((item) => item !== '');
+    return kept.length > 0 ? kept : undefined;
+  }
+  // A field posted twice that is not a list stays a list, which the DTO refuses.
+  if (Array.isArray(posted)) return posted;
+  if (posted === '') return kind === 'clearable' ? null : undefined;
+  // Only digits make a number: anything else stays text, which the DTO refuses.
+  const number = /^\d{1,10}$/.test(posted) ? Number(posted) : posted;
+  if (kind === 'number') return number;
+  if (kind === 'levelOrNull') return posted === 'null' ? null : number;
+  return posted;
 }
 
 /** A page's form: the API's DTO it posts, the action, and where the user goes after. */
@@ -70,8 +92,6 @@ export interface PageForm<T> {
   /** The API's body the fields must make; none for a form that posts only a button. */
   dto?: new () => T;
   kinds?: Record<string, FieldKind>;
-  /** Values for fields a form may leave out entirely, such as an empty scope (all countries). */
-  defaults?: Record<string, unknown>;
   action: (input: T) => Promise<unknown>;
   /** The catalog key (pages) of the confirmation shown after it. */
   done: string;
@@ -104,16 +124,14 @@ export class PageForms {
     body: unknown,
     form: PageForm<T>,
   ): Promise<void> {
-    const fields = postedFields(body);
+    let fields: Record<string, string | string[]> = {};
     try {
+      fields = postedFields(body);
       const input: T | undefined = form.dto
-        ? await validation.transform(
-            { ...form.defaults, ...apiInput(fields, form.kinds) },
-            {
-              type: 'body',
-              metatype: form.dto,
-            },
-          )
+        ? await validation.transform(apiInput(fields, form.kinds), {
+            type: 'body',
+            metatype: form.dto,
+          })
         : undefined;
       await form.action(input as T);
     } catch (error) {

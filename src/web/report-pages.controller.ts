@@ -52,8 +52,6 @@ export class ReportPagesController {
       id: 'report-request',
       dto: CreateReportDto,
       kinds: { formats: 'list' },
-      // "All countries" leaves the region out: the whole portfolio in scope.
-      defaults: { scope: {} },
       action: (input) => this.reports.request(actor, input),
       done: 'done.reportRequested',
       back: '/app/reports',

@@ -300,6 +300,21 @@ describe('bad input', () => {
         .filter((parameter) => parameter.in === 'query')
         .map((parameter) => ({ name: parameter.name, values: parameter.schema?.enum }));
     const lang = { name: 'lang', values: [...LOCALES] };
+    /**
+     * A page's form posts the fields of the API operation it stands for, as text: a number is
+     * posted as its digits, so a wrong one is anything but text.
+     */
+    const formOf = (path: string, method: string): Pick<Route, 'fields' | 'query'> => {
+      const schema =
+        document.paths[path]?.[method]?.requestBody?.content['application/json']?.schema;
+      const fields = schema ? fieldsOf(document, schema) : [];
+      return {
+        fields: fields.map((field) =>
+          field.kind === 'number' ? { ...field, kind: 'string' as const } : field,
+        ),
+        query: [],
+      };
+    };
     const pages: Record<string, Pick<Route, 'fields' | 'query'>> = {
       'GET /': { fields: [], query: [] },
       'GET /login': { fields: [], query: [{ name: 'next' }, lang] },
@@ -315,6 +330,37 @@ describe('bad input', () => {
       'GET /app/assessments/:id': { fields: [], query: [lang] },
       'GET /app/reports': { fields: [], query: [lang] },
       'GET /app/notifications': { fields: [], query: [...queryOf('/api/v1/notifications'), lang] },
+      'POST /app/countries/:code/programmes/:id/transitions': formOf(
+        '/api/v1/programmes/{id}/transitions',
+        'post',
+      ),
+      'POST /app/countries/:code/programmes/:id/status-updates': formOf(
+        '/api/v1/programmes/{id}/status-updates',
+        'post',
+      ),
+      'POST /app/countries/:code/programmes/:id/milestones': formOf(
+        '/api/v1/programmes/{id}/milestones',
+        'post',
+      ),
+      'POST /app/countries/:code/programmes/:id/milestones/:milestoneId': formOf(
+        '/api/v1/milestones/{id}',
+        'patch',
+      ),
+      'POST /app/countries/:code/programmes/:id/milestones/:milestoneId/status': formOf(
+        '/api/v1/milestones/{id}',
+        'patch',
+      ),
+      'POST /app/assessments/:id/responses/:indicatorKey': formOf(
+        '/api/v1/assessments/{id}/responses/{indicatorKey}',
+        'put',
+      ),
+      'POST /app/assessments/:id/submit': formOf('/api/v1/assessments/{id}/submit', 'post'),
+      'POST /app/assessments/:id/validate': formOf('/api/v1/assessments/{id}/validate', 'post'),
+      'POST /app/assessments/:id/return': formOf('/api/v1/assessments/{id}/return', 'post'),
+      'POST /app/queue/transitions/:id/approve': formOf('/api/v1/transitions/{id}/approve', 'post'),
+      'POST /app/queue/transitions/:id/reject': formOf('/api/v1/transitions/{id}/reject', 'post'),
+      'POST /app/reports': formOf('/api/v1/reports', 'post'),
+      'POST /app/notifications/:id/retry': formOf('/api/v1/notifications/{id}/retry', 'post'),
     };
     const result: Route[] = [];
     for (const key of [...registered].sort()) {
@@ -461,6 +507,32 @@ describe('bad input', () => {
       'GET /api/v1/reports/:id/download': () => ({ id: reportRow.id }),
       'GET /api/v1/countries/:code': () => ({ code: 'KE' }),
       'GET /app/countries/:code': () => ({ code: 'KE' }),
+      'POST /app/countries/:code/programmes/:id/transitions': () => ({ code: 'KE', id: kenya.id }),
+      'POST /app/countries/:code/programmes/:id/status-updates': () => ({
+        code: 'KE',
+        id: kenya.id,
+      }),
+      'POST /app/countries/:code/programmes/:id/milestones': () => ({ code: 'KE', id: kenya.id }),
+      'POST /app/countries/:code/programmes/:id/milestones/:milestoneId': () => ({
+        code: 'KE',
+        id: kenya.id,
+        milestoneId: milestone.id,
+      }),
+      'POST /app/countries/:code/programmes/:id/milestones/:milestoneId/status': () => ({
+        code: 'KE',
+        id: kenya.id,
+        milestoneId: milestone.id,
+      }),
+      'POST /app/assessments/:id/responses/:indicatorKey': () => ({
+        id: draft.id,
+        indicatorKey: READINESS_KEYS[0],
+      }),
+      'POST /app/assessments/:id/submit': () => ({ id: answered.id }),
+      'POST /app/assessments/:id/validate': () => ({ id: submitted.id }),
+      'POST /app/assessments/:id/return': () => ({ id: submitted.id }),
+      'POST /app/queue/transitions/:id/approve': () => ({ id: transition.id }),
+      'POST /app/queue/transitions/:id/reject': () => ({ id: transition.id }),
+      'POST /app/notifications/:id/retry': () => ({ id: notification.id }),
       'GET /app/assessments/:id': () => ({ id: submitted.id }),
     };
     const urlOf = (route: Route, caller: TestUser, garbage: Record<string, string> = {}) => {
@@ -526,6 +598,8 @@ describe('bad input', () => {
         });
       }
       for (const wrong of WRONG_CONTENT_TYPES) {
+        // A page's form posts url-encoded fields: no wrong type there, and its bodies come above.
+        if (route.page && wrong.contentType === 'application/x-www-form-urlencoded') continue;
         attempts.push({
           label: `content-type "${wrong.contentType}": ${shown(wrong.payload)}`,
           caller: staff.admin,
