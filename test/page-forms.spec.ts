@@ -308,6 +308,61 @@ describe('page forms without JavaScript', () => {
     expect(await statusUpdates()).toBe(before);
   });
 
+  it("should change one's own password on the account page, refusing a wrong current one at its field", async () => {
+    const { cookie, csrf } = await signIn(staff.regional_coordinator.email);
+    const other = await signIn(staff.regional_coordinator.email);
+    const change = (fields: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/app/account/password',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+      });
+    const wrong = await change({
+      currentPassword: 'not my password',
+      newPassword: 'a brand new passphrase',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toMatch(
+      /<input id="current-password" name="currentPassword"[^>]* aria-invalid="true" aria-describedby="current-password-error" autofocus>/,
+    );
+    // What was typed in a password field is never written back into the page.
+    expect(wrong.body).not.toContain('not my password');
+    expect(wrong.body).not.toContain('a brand new passphrase');
+
+    const changed = await change({
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'a brand new passphrase',
+    });
+    expect(changed.statusCode).toBe(303);
+    expect(changed.headers.location).toBe('/app/account');
+    const notice = changed.cookies.find((item) => item.name === 'notice')!;
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/app/account',
+      headers: { cookie: `${cookie}; notice=${notice.value}` },
+    });
+    expect(page.body).toContain('Your password is changed.');
+    // The other session is over; the new password signs in.
+    const ended = await t.app.inject({
+      method: 'GET',
+      url: '/app/account',
+      headers: { cookie: other.cookie },
+    });
+    expect(ended.statusCode).toBe(303);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        email: staff.regional_coordinator.email,
+        password: 'a brand new passphrase',
+        next: '/',
+      }).toString(),
+    });
+    expect(again.statusCode).toBe(303);
+  });
+
   it('should keep a language asked for at the door, signed in or not', async () => {
     const home = await t.app.inject({
       method: 'GET',

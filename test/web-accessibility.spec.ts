@@ -111,6 +111,7 @@ describe('web pages: weight on a slow line, and accessibility', () => {
       [`/app/assessments/${assessmentId}`, `questionnaire ${COUNTRY}`],
       ['/app/reports', 'reports'],
       ['/app/notifications', 'notifications'],
+      ['/app/account', 'account'],
     ]);
     const everyonesPages = [...pageNames.keys()].filter((path) => path !== '/login');
 

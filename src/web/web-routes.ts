@@ -31,4 +31,6 @@ export const WEB_PAGE_ROUTES: { path: string; method: RequestMethod }[] = [
   { path: 'app/reports', method: RequestMethod.POST },
   { path: 'app/notifications', method: RequestMethod.GET },
   { path: 'app/notifications/:id/retry', method: RequestMethod.POST },
+  { path: 'app/account', method: RequestMethod.GET },
+  { path: 'app/account/password', method: RequestMethod.POST },
 ];

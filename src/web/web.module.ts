@@ -8,6 +8,7 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
 import { StakeholdersModule } from '../stakeholders/stakeholders.module.js';
 import { StatusUpdatesModule } from '../status-updates/status-updates.module.js';
+import { AccountPagesController } from './account-pages.controller.js';
 import { AssessmentPageService } from './assessment-page.service.js';
 import { AssessmentPagesController } from './assessment-pages.controller.js';
 import { CountryPageService } from './country-page.service.js';
@@ -42,6 +43,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
     AssessmentPagesController,
     ReportPagesController,
     NotificationPagesController,
+    AccountPagesController,
   ],
   providers: [
     PageRenderer,

@@ -361,6 +361,8 @@ describe('bad input', () => {
       'POST /app/queue/transitions/:id/reject': formOf('/api/v1/transitions/{id}/reject', 'post'),
       'POST /app/reports': formOf('/api/v1/reports', 'post'),
       'POST /app/notifications/:id/retry': formOf('/api/v1/notifications/{id}/retry', 'post'),
+      'GET /app/account': { fields: [], query: [lang] },
+      'POST /app/account/password': formOf('/api/v1/auth/me/password', 'put'),
     };
     const result: Route[] = [];
     for (const key of [...registered].sort()) {

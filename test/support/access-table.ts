@@ -836,6 +836,24 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: [303, 303, 303, 403, 403, 403],
       },
     ],
+    'GET /app/account': [
+      {
+        name: 'the account page',
+        request: async () => ({ method: 'GET', url: '/app/account' }),
+        expect: [303, 200, 200, 200, 200, 200],
+      },
+    ],
+    'POST /app/account/password': [
+      {
+        name: "change one's password on the page (the current one is wrong: nothing changes)",
+        request: async () => ({
+          method: 'POST',
+          url: '/app/account/password',
+          body: { currentPassword: 'not the password', newPassword: 'a long enough new one' },
+        }),
+        expect: [303, 400, 400, 400, 400, 400],
+      },
+    ],
     'GET /health/live': [
       {
         name: 'liveness',
