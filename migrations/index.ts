@@ -16,6 +16,8 @@ import { ReportSchedulePause1795402000000 } from './1795402000000-report-schedul
 import { ReportOutbox1795403000000 } from './1795403000000-report-outbox.js';
 import { RateLimitCounters1795404000000 } from './1795404000000-rate-limit-counters.js';
 import { ReportLocale1795405000000 } from './1795405000000-report-locale.js';
+import { AccountSettings1795406000000 } from './1795406000000-account-settings.js';
+import { UserInvitations1795407000000 } from './1795407000000-user-invitations.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -34,4 +36,6 @@ export const MIGRATIONS = [
   ReportOutbox1795403000000,
   RateLimitCounters1795404000000,
   ReportLocale1795405000000,
+  AccountSettings1795406000000,
+  UserInvitations1795407000000,
 ];

@@ -32,6 +32,7 @@ const OWNERS: Record<string, string> = {
   server_secrets: 'auth',
   stakeholders: 'stakeholders',
   status_updates: 'status-updates',
+  user_invitations: 'users',
   users: 'users',
 };
 

@@ -39,6 +39,8 @@ describe('sign-in and tokens', () => {
       role: 'national_team',
       countryCode: 'KE',
       locale: 'en',
+      timezone: null,
+      passwordChangeRequired: false,
     });
     expect(await auditCount('auth.login_succeeded')).toBe(before + 1);
   });
@@ -217,6 +219,127 @@ describe('sign-in and tokens', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('validation_failed');
     expect(await auditCount('auth.login_failed')).toBe(before);
+  });
+});
+
+describe("one's own account settings and a password someone else chose", () => {
+  let t: TestApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await createUser(t.dataSource, { role: 'admin' });
+  });
+  afterAll(() => t.close());
+
+  const call = (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    url: string,
+    token: string,
+    payload?: object,
+  ) => t.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+  const signIn = async (email: string, password: string) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json() as { accessToken: string; user: { passwordChangeRequired: boolean } };
+  };
+  const INITIAL = 'an initial password chosen by the admin';
+  const OWN = 'a password of my very own';
+
+  it('should let a new user do nothing but choose their own password, see who they are and sign out, until they have', async () => {
+    const adminToken = await t.tokenFor(admin);
+    const created = await call('POST', '/api/v1/users', adminToken, {
+      email: `new.${Date.now()}@example.org`,
+      displayName: 'New Person',
+      role: 'national_team',
+      countryCode: 'KE',
+      password: INITIAL,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().passwordChangeRequired).toBe(true);
+
+    const session = await signIn(created.json().email, INITIAL);
+    expect(session.user.passwordChangeRequired).toBe(true);
+    const me = await call('GET', '/api/v1/auth/me', session.accessToken);
+    expect(me.statusCode).toBe(200);
+    expect(me.json().passwordChangeRequired).toBe(true);
+    for (const [method, url, body] of [
+      ['GET', '/api/v1/programmes'],
+      ['POST', '/api/v1/auth/tokens', { name: 'before choosing' }],
+      ['PATCH', '/api/v1/auth/me', { locale: 'fr' }],
+    ] as const) {
+      const refused = await call(method, url, session.accessToken, body);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().code).toBe('password_change_required');
+    }
+    const tokens = await t.dataSource.query('SELECT 1 FROM api_tokens WHERE user_id = $1', [
+      created.json().id,
+    ]);
+    expect(tokens).toEqual([]);
+
+    const second = await signIn(created.json().email, INITIAL);
+    expect((await call('POST', '/api/v1/auth/logout', second.accessToken)).statusCode).toBe(204);
+    expect((await call('GET', '/api/v1/auth/me', second.accessToken)).statusCode).toBe(401);
+
+    const changed = await call('PUT', '/api/v1/auth/me/password', session.accessToken, {
+      currentPassword: INITIAL,
+      newPassword: OWN,
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await call('GET', '/api/v1/programmes', session.accessToken)).statusCode).toBe(200);
+    expect(
+      (await call('GET', '/api/v1/auth/me', session.accessToken)).json().passwordChangeRequired,
+    ).toBe(false);
+  });
+
+  it('should require a new password after an administrator resets it, but not after they change their own', async () => {
+    const user = await createUser(t.dataSource, { role: 'observer' });
+    const adminToken = await t.tokenFor(admin);
+    const reset = await call('PATCH', `/api/v1/users/${user.id}`, adminToken, {
+      password: INITIAL,
+    });
+    expect(reset.statusCode).toBe(200);
+    expect(reset.json().passwordChangeRequired).toBe(true);
+    const session = await signIn(user.email, INITIAL);
+    expect((await call('GET', '/api/v1/programmes', session.accessToken)).statusCode).toBe(403);
+
+    const own = await call('PATCH', `/api/v1/users/${admin.id}`, adminToken, { password: OWN });
+    expect(own.statusCode).toBe(200);
+    expect(own.json().passwordChangeRequired).toBe(false);
+  });
+
+  it("should set one's language and time zone, refuse a zone that is not one changing nothing, and clear the zone with null", async () => {
+    const user = await createUser(t.dataSource, { role: 'national_team', countryCode: 'KE' });
+    const token = await t.tokenFor(user);
+    const set = await call('PATCH', '/api/v1/auth/me', token, {
+      locale: 'ar',
+      timezone: 'Africa/Nairobi',
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toMatchObject({ locale: 'ar', timezone: 'Africa/Nairobi' });
+
+    for (const bad of [{ timezone: 'Mars/Olympus_Mons' }, { locale: 'de' }, { role: 'admin' }]) {
+      const refused = await call('PATCH', '/api/v1/auth/me', token, bad);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const me = await call('GET', '/api/v1/auth/me', token);
+    expect(me.json()).toMatchObject({
+      role: 'national_team',
+      locale: 'ar',
+      timezone: 'Africa/Nairobi',
+    });
+
+    const cleared = await call('PATCH', '/api/v1/auth/me', token, { timezone: null });
+    expect(cleared.json()).toMatchObject({ locale: 'ar', timezone: null });
+    // The daily digest follows the account's zone when the preferences name none.
+    await call('PATCH', '/api/v1/auth/me', token, { timezone: 'Asia/Tokyo' });
+    const preferences = await call('GET', '/api/v1/auth/me/notification-preferences', token);
+    expect(preferences.json().digestTimezone).toBe('Asia/Tokyo');
   });
 });
 

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { simpleParser } from 'mailparser';
 import { DeliveryProcessor } from '../src/notifications/notification.processors.js';
 import { Outbox, type NotificationDraft } from '../src/notifications/outbox.service.js';
+import { OutboxWriter } from '../src/notifications/outbox-writer.js';
 import { QueueName } from '../src/queues/queue-names.js';
 import { type Staff, createStaff } from './factories/users.js';
 import { loseQueuedJobs } from './support/lose-queued-jobs.js';
@@ -55,7 +56,7 @@ describe('notifications', () => {
     ...overrides,
   });
   const add = (drafts: NotificationDraft[]) =>
-    t.dataSource.transaction((manager) => t.app.get(Outbox).add(manager, drafts));
+    t.dataSource.transaction((manager) => t.app.get(OutboxWriter).add(manager, drafts));
   const statusOf = async (dedupeKey: string) =>
     (
       await t.dataSource.query(
@@ -274,7 +275,7 @@ describe('the outbox relay', () => {
       bodyText: 'Hello',
       notBefore: new Date(Date.now() + 60 * 60_000),
     }));
-    await t.dataSource.transaction((manager) => t.app.get(Outbox).add(manager, drafts));
+    await t.dataSource.transaction((manager) => t.app.get(OutboxWriter).add(manager, drafts));
   };
   const pending = async () =>
     (

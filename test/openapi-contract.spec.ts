@@ -242,6 +242,7 @@ describe('OpenAPI contract', () => {
     expect(publicOperations.sort()).toEqual([
       'GET /health/live',
       'GET /health/ready',
+      'POST /api/v1/auth/invitations/accept',
       'POST /api/v1/auth/login',
     ]);
   });

@@ -1,5 +1,9 @@
 import { createAssessment } from './factories/assessments.js';
-import { createPendingTransition, createProgramme } from './factories/programmes.js';
+import {
+  createPendingTransition,
+  createProgramme,
+  createStakeholder,
+} from './factories/programmes.js';
 import { type Staff, createStaff } from './factories/users.js';
 import { CALLERS, type Case, type Fixtures, accessTable } from './support/access-table.js';
 import { type TestApp, bearer, startTestApp } from './support/test-app.js';
@@ -13,11 +17,18 @@ const MENU_PAGES = [
   'GET /app/queue',
   'GET /app/reports',
   'GET /app/notifications',
+  'GET /app/audit',
+  'GET /app/users',
 ];
 
-/** "METHOD /path" of the access table whose path pattern matches this address. */
+/**
+ * "METHOD /path" of the access table whose path pattern matches this address; a path without
+ * parameters first (/app/users/new before /app/users/:id), as the router does.
+ */
 function routeOf(table: Record<string, Case[]>, method: string, url: string): string {
   const path = url.split('?')[0];
+  const exact = `${method.toUpperCase()} ${path}`;
+  if (table[exact]) return exact;
   const matches = Object.keys(table).filter((key) => {
     const [verb, pattern] = key.split(' ');
     const regex = new RegExp(`^${pattern.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
@@ -84,13 +95,42 @@ describe('pages offer what the API allows', () => {
     const energy = await createProgramme(t, staff.admin, { countryCode: 'KE', sector: 'energy' });
     const submitted = await createAssessment(t, staff.admin, energy.id, 'submitted');
     await createPendingTransition(t, staff.admin, staff.national_team, 'KE');
+    // A programme on hold, whose workspace offers to resume it.
+    const held = await createProgramme(t, staff.admin, { countryCode: 'KE', sector: 'water' });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/programmes/${held.id}`,
+      headers: bearer(await t.tokenFor(staff.admin)),
+      payload: { version: held.version, status: 'on_hold', holdReason: 'funding' },
+    });
+    // A stakeholder, whose forms (edit, remove) the workspace offers to those who may write it.
+    await createStakeholder(t, staff.admin, 'KE');
     await t.dataSource.query(
       `INSERT INTO notifications (kind, channel, dedupe_key, recipient, subject, body_text, not_before, status, country_code)
        VALUES ('test', 'email', 'page-rights', 'x@example.org', 's', 't', now(), 'dead', 'KE')`,
     );
+    // A running and a paused schedule: the schedules page offers pause to one, resume to the other.
+    await t.dataSource.query(
+      `INSERT INTO report_schedules (created_by, cron, scope, scope_key, formats, recipients, paused)
+       VALUES ($1, '0 7 * * 1', '{"regionCode": "AFR"}', 'region:AFR', '{csv}', '{pm@example.org}', false),
+              ($1, '0 7 * * 2', '{"regionCode": "AFR"}', 'region:AFR', '{csv}', '{pm@example.org}', true)`,
+      [staff.admin.id],
+    );
+    // An observer with an API token: its page offers the user forms, and to an admin the revoke.
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      headers: bearer(await t.tokenFor(staff.observer)),
+      payload: { name: 'page-rights' },
+    });
     pages = [
       ...MENU_PAGES.map((route) => route.slice('GET '.length)),
+      '/app/users/new',
+      `/app/users/${staff.observer.id}`,
+      '/app/report-schedules',
       '/app/countries/KE',
+      `/app/countries/KE?programme=${held.id}`,
+      '/app/programmes/new',
       `/app/assessments/${draft.id}`,
       `/app/assessments/${submitted.id}`,
     ];
@@ -143,14 +183,34 @@ describe('pages offer what the API allows', () => {
         'POST /app/assessments/:id/return',
         'POST /app/assessments/:id/submit',
         'POST /app/assessments/:id/validate',
+        'POST /app/countries/:code/programmes/:id/assessments',
+        'POST /app/countries/:code/programmes/:id/cancel',
+        'POST /app/countries/:code/programmes/:id/edit',
+        'POST /app/countries/:code/programmes/:id/hold',
         'POST /app/countries/:code/programmes/:id/milestones',
         'POST /app/countries/:code/programmes/:id/milestones/:milestoneId',
         'POST /app/countries/:code/programmes/:id/milestones/:milestoneId/status',
+        'POST /app/countries/:code/programmes/:id/resume',
         'POST /app/countries/:code/programmes/:id/status-updates',
+        'POST /app/countries/:code/stakeholders',
+        'POST /app/countries/:code/stakeholders/:stakeholderId',
+        'POST /app/countries/:code/stakeholders/:stakeholderId/remove',
         'POST /app/notifications/:id/retry',
+        'POST /app/programmes/new',
+        'POST /app/notifications/reminder-scan',
+        'POST /app/notifications/test',
         'POST /app/queue/transitions/:id/approve',
         'POST /app/queue/transitions/:id/reject',
         'POST /app/reports',
+        'POST /app/report-schedules',
+        'POST /app/report-schedules/:id/delete',
+        'POST /app/report-schedules/:id/pause',
+        'POST /app/report-schedules/:id/resume',
+        'POST /app/users/new',
+        'POST /app/users/:id',
+        'POST /app/users/:id/password',
+        'POST /app/users/:id/state',
+        'POST /app/users/:id/tokens/:tokenId/revoke',
         'POST /logout',
       ].sort(),
     );

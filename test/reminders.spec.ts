@@ -1,6 +1,6 @@
+import { OutboxWriter } from '../src/notifications/outbox-writer.js';
 import { jest } from '@jest/globals';
 import { localDate } from '../src/common/dates.js';
-import { Outbox } from '../src/notifications/outbox.service.js';
 import { ReminderScan } from '../src/reminders/reminder-scan.service.js';
 import { createProgramme } from './factories/programmes.js';
 import { type Staff, createStaff } from './factories/users.js';
@@ -164,7 +164,7 @@ describe('the reminder scan', () => {
     };
 
     // Each chunk is committed as it is written: the next one starts with the last one visible.
-    const outbox = t.app.get(Outbox);
+    const outbox = t.app.get(OutboxWriter);
     const add = outbox.add.bind(outbox);
     const visible: number[] = [];
     const spy = jest.spyOn(outbox, 'add').mockImplementation(async (manager, drafts) => {

@@ -563,6 +563,95 @@ describe('report schedules', () => {
     ]);
   });
 
+  it('should let an admin or ITU PM pause a running schedule by hand with a reason, audited, so that it does not fire, and refuse the rest', async () => {
+    const { owner, id } = await coordinatorWithSchedule();
+    const admin = client(t, staff.admin);
+    const pm = client(t, staff.itu_pm);
+    const reason = 'Year-end break: nobody reads it';
+
+    // Only the ITU team pauses, as it resumes; the owner and the region's coordinator included.
+    for (const user of [owner, staff.regional_coordinator, staff.national_team, staff.observer]) {
+      const answer = await client(t, user)('POST', `/api/v1/report-schedules/${id}/pause`, {
+        reason,
+      });
+      expect([user.role, answer.statusCode]).toEqual([user.role, 403]);
+    }
+    expect(
+      (await admin('POST', '/api/v1/report-schedules/not-an-id/pause', { reason })).statusCode,
+    ).toBe(400);
+    // A schedule the caller cannot see answers 404; the ITU team sees every region's, so only
+    // one that does not exist is out of its sight.
+    expect(
+      (
+        await admin('POST', '/api/v1/report-schedules/00000000-0000-4000-8000-000000000000/pause', {
+          reason,
+        })
+      ).statusCode,
+    ).toBe(404);
+    for (const body of [
+      { reason: '' },
+      { reason: '   ' },
+      { reason: 5 },
+      { reason: 'x'.repeat(501) },
+      { why: 'x' },
+    ]) {
+      const answer = await admin('POST', `/api/v1/report-schedules/${id}/pause`, body);
+      expect([JSON.stringify(body), answer.statusCode]).toEqual([JSON.stringify(body), 400]);
+    }
+    expect(await scheduleRow(id)).toMatchObject({ paused: false });
+    expect(await schedulerKeys()).toContain(`report-schedule:${id}`);
+
+    const paused = await pm('POST', `/api/v1/report-schedules/${id}/pause`, {
+      reason: `  ${reason} `,
+    });
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({
+      id,
+      paused: true,
+      pausedReason: reason,
+      nextRunAt: null,
+    });
+    expect((await pm('GET', `/api/v1/report-schedules/${id}`)).json()).toMatchObject({
+      paused: true,
+      pausedReason: reason,
+      createdBy: owner.id,
+    });
+    expect(await schedulerKeys()).not.toContain(`report-schedule:${id}`);
+    const again = await admin('POST', `/api/v1/report-schedules/${id}/pause`);
+    expect([again.statusCode, again.json().code]).toEqual([409, 'report_schedule_already_paused']);
+
+    // A firing already on its way finds it paused: no report.
+    await t.app
+      .get(ReportSchedulesService)
+      .run({ scheduleId: id }, new Date('2026-11-23T09:00:00Z'));
+    expect(
+      await t.dataSource.query('SELECT count(*)::int AS n FROM reports WHERE schedule_id = $1', [
+        id,
+      ]),
+    ).toEqual([{ n: 0 }]);
+
+    const resumed = await admin('POST', `/api/v1/report-schedules/${id}/resume`);
+    expect(resumed.json()).toMatchObject({
+      id,
+      paused: false,
+      pausedReason: null,
+      createdBy: owner.id,
+    });
+    expect(await schedulerKeys()).toContain(`report-schedule:${id}`);
+    // Without a body, or a reason, it pauses all the same.
+    const silent = await admin('POST', `/api/v1/report-schedules/${id}/pause`);
+    expect([silent.statusCode, silent.json().pausedReason]).toEqual([200, null]);
+
+    expect(
+      (await auditOf(id)).map((event) => [event.action, event.actorId, event.pausedReason]),
+    ).toEqual([
+      ['report_schedule.created', owner.id, null],
+      ['report_schedule.paused', staff.itu_pm.id, reason],
+      ['report_schedule.resumed', staff.admin.id, null],
+      ['report_schedule.paused', staff.admin.id, null],
+    ]);
+  });
+
   it('should e-mail a recipient who sees scores only no indicator levels of a scope under 5 assessments', async () => {
     const pm = client(t, staff.itu_pm);
     const mailTo = async (recipient: string) => {

@@ -75,6 +75,8 @@ describe('stale status updates', () => {
     ...staff.admin,
     displayName: 'Test admin',
     locale: 'en',
+    timezone: null,
+    passwordChangeRequired: false,
   });
 
   it.each(rules.map((given, index) => [index, JSON.stringify(given ?? 'defaults')]))(

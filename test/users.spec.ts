@@ -185,6 +185,49 @@ describe('users', () => {
     expect((await as('admin', 'GET', '/api/v1/users?pageSize=500')).statusCode).toBe(400);
     expect((await as('admin', 'GET', '/api/v1/users?q=%25%25')).json().total).toBe(0);
   });
+
+  it('should filter users by region (coordinators and national teams), country and state', async () => {
+    const ghana = await createUser(t.dataSource, { role: 'national_team', countryCode: 'GH' });
+    const france = await createUser(t.dataSource, { role: 'national_team', countryCode: 'FR' });
+    const europe = await createUser(t.dataSource, {
+      role: 'regional_coordinator',
+      regionCode: 'EUR',
+    });
+    const gone = await createUser(t.dataSource, { role: 'observer', disabled: true });
+    const ids = async (query: string, who: keyof Staff = 'admin') => {
+      const response = await as(who, 'GET', `/api/v1/users?pageSize=200&${query}`);
+      expect([query, response.statusCode]).toEqual([query, 200]);
+      return (response.json().items as { id: string }[]).map((user) => user.id).sort();
+    };
+
+    expect(await ids('regionCode=EUR')).toEqual([france.id, europe.id].sort());
+    // Other tests add African national teams: Africa's list holds these, and no one from elsewhere.
+    const africa = await ids('regionCode=AFR');
+    expect(africa).toEqual(
+      expect.arrayContaining([ghana.id, staff.national_team.id, staff.regional_coordinator.id]),
+    );
+    for (const other of [france.id, europe.id, staff.admin.id, gone.id])
+      expect(africa).not.toContain(other);
+    const africanTeams = await ids('regionCode=AFR&role=national_team');
+    expect(africanTeams).toEqual(expect.arrayContaining([ghana.id, staff.national_team.id]));
+    expect(africanTeams).not.toContain(staff.regional_coordinator.id);
+    expect(await ids(`countryCode=GH&q=${encodeURIComponent(ghana.email)}`)).toEqual([ghana.id]);
+    expect(await ids('countryCode=FR')).toEqual([france.id]);
+    expect(await ids('countryCode=GH&regionCode=EUR')).toEqual([]);
+    expect(await ids('disabled=true')).toEqual([gone.id]);
+    const active = await ids('disabled=false');
+    expect(active).toEqual(expect.arrayContaining([ghana.id, staff.admin.id]));
+    expect(active).not.toContain(gone.id);
+    // An itu_pm reads every user, as the other routes let it read any one of them.
+    expect(await ids('regionCode=EUR', 'itu_pm')).toEqual([france.id, europe.id].sort());
+
+    for (const bad of ['regionCode=XYZ', 'countryCode=ke', 'countryCode=KEN', 'disabled=yes']) {
+      expect([bad, (await as('admin', 'GET', `/api/v1/users?${bad}`)).statusCode]).toEqual([
+        bad,
+        400,
+      ]);
+    }
+  });
 });
 
 describe('audit_events', () => {

@@ -7,8 +7,8 @@ import { DEMO_PASSWORD, DEMO_USERS, loadDemoPortfolio } from '../src/demo/demo-p
 import { SmtpSink } from './support/smtp-sink.js';
 import { launchChromium } from './support/chromium.js';
 import { type TestApp, startTestApp } from './support/test-app.js';
+import { SCREENSHOTS } from './support/screenshots.js';
 
-const SCREENSHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 const WIDTHS = [1280, 390];
 /** Every country there is: the "200-country" portfolio the page timings are taken on. */
 const DEMO_COUNTRIES = 195;

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { type Server as HttpServer, createServer as createHttpServer } from 'node:http';
 import { type Server, type Socket, createServer } from 'node:net';
-import { Outbox, type NotificationDraft } from '../src/notifications/outbox.service.js';
+import type { NotificationDraft } from '../src/notifications/outbox.service.js';
+import { OutboxWriter } from '../src/notifications/outbox-writer.js';
 import { type Staff, createStaff } from './factories/users.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
@@ -173,7 +174,7 @@ describe('slow and flooding webhook receivers', () => {
   });
 
   const add = (drafts: NotificationDraft[]) =>
-    t.dataSource.transaction((manager) => t.app.get(Outbox).add(manager, drafts));
+    t.dataSource.transaction((manager) => t.app.get(OutboxWriter).add(manager, drafts));
   const draft = (overrides: Partial<NotificationDraft>): NotificationDraft => ({
     kind: 'test',
     channel: 'email',

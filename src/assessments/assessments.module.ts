@@ -17,6 +17,6 @@ import { TemplatesService } from './templates.service.js';
   ],
   controllers: [AssessmentsController],
   providers: [AssessmentsRepository, TemplatesService, AssessmentsService, AssessmentTrendService],
-  exports: [AssessmentsService, TemplatesService],
+  exports: [AssessmentsService, AssessmentTrendService, TemplatesService],
 })
 export class AssessmentsModule {}

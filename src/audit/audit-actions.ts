@@ -34,7 +34,25 @@ export const AUDIT_ACTIONS = [
   'transition.requested',
   'transition.withdrawn',
   'user.created',
+  'user.invitation_accepted',
+  'user.invited',
   'user.password_changed',
   'user.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The kinds of object the audit trail records changes to (`entity_type`). */
+export const AUDIT_ENTITY_TYPES = [
+  'api_token',
+  'assessment',
+  'milestone',
+  'notification',
+  'phase_transition',
+  'programme',
+  'report',
+  'report_schedule',
+  'stakeholder',
+  'status_update',
+  'user',
+] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

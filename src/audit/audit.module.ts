@@ -9,6 +9,6 @@ import { AuditService } from './audit.service.js';
 @Module({ providers: [AuditRepository, AuditService], exports: [AuditService] })
 export class AuditModule {}
 
-/** Reading the trail over HTTP (GET /audit). */
-@Module({ controllers: [AuditController], providers: [AuditLogQuery] })
+/** Reading the trail over HTTP (GET /audit), and for the audit page. */
+@Module({ controllers: [AuditController], providers: [AuditLogQuery], exports: [AuditLogQuery] })
 export class AuditLogModule {}

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import type { AuditAction } from './audit-actions.js';
+import type { AuditAction, AuditEntityType } from './audit-actions.js';
 
 export interface AuditEntry {
   actorId: string | null;
   action: AuditAction;
-  entityType: string;
+  entityType: AuditEntityType;
   entityId?: string | null;
   countryCode?: string | null;
   before?: object | null;

@@ -22,6 +22,8 @@ function user(role: Role, scope: Partial<Principal> = {}): Principal {
     countryCode: null,
     regionCode: null,
     locale: 'en',
+    timezone: null,
+    passwordChangeRequired: false,
     ...scope,
   };
 }

@@ -66,6 +66,8 @@ export const ACTION_RIGHTS = {
   postStatusUpdates: COUNTRY_WRITERS,
   /** Add, update and remove stakeholders. */
   writeStakeholders: COUNTRY_WRITERS,
+  /** Start a programme, and change one: its title and dates, a hold and its reason, its end. */
+  manageProgrammes: ['admin', 'itu_pm'],
   /** Start an assessment, answer its indicators and submit it. */
   answerAssessments: COUNTRY_WRITERS,
   /** Validate a submitted assessment or return it for changes. */
@@ -76,6 +78,17 @@ export const ACTION_RIGHTS = {
   retryNotifications: ['admin', 'itu_pm'],
   /** Send a test message through a channel. */
   sendTestNotifications: ['admin', 'itu_pm'],
+  /**
+   * List, create and change users: an itu_pm only coordinators, national teams and observers
+   * (UsersService.mayManage), an administrator everyone.
+   */
+  manageUsers: ['admin', 'itu_pm'],
+  /** See and revoke any user's API tokens. */
+  manageUserTokens: ['admin'],
+  /** Run the reminder scan now, instead of waiting for its schedule. */
+  runReminderScans: ['admin', 'itu_pm'],
+  /** Pause, resume and reassign report schedules, whoever owns them. */
+  manageReportSchedules: ['admin', 'itu_pm'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ActionRight = keyof typeof ACTION_RIGHTS;

@@ -14,3 +14,11 @@ export const Public = () => SetMetadata(ACCESS_RULE, { public: true } satisfies 
  */
 export const Roles = (...roles: readonly Role[]) =>
   SetMetadata(ACCESS_RULE, { public: false, roles } satisfies AccessRule);
+
+export const BEFORE_PASSWORD_CHANGE = 'cirt:before-password-change';
+
+/**
+ * A route a user whose password someone else set may still use: what it takes to see who they
+ * are, choose their own password, and sign out. Every other route refuses them until then.
+ */
+export const AllowedBeforePasswordChange = () => SetMetadata(BEFORE_PASSWORD_CHANGE, true);

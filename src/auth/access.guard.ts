@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { CommonErrors } from '../common/common.errors.js';
 import { DomainError } from '../common/domain-error.js';
 import { AuthErrors } from './auth.errors.js';
-import { ACCESS_RULE, type AccessRule } from './access.decorators.js';
+import { ACCESS_RULE, type AccessRule, BEFORE_PASSWORD_CHANGE } from './access.decorators.js';
 import type { AuthenticatedRequest } from './actor.decorator.js';
 import { AuthService } from './auth.service.js';
 import { ServerSecrets } from './server-secrets.js';
@@ -38,7 +38,19 @@ export class AccessGuard implements CanActivate {
     if (!rule.roles.includes(user.role)) {
       throw new DomainError(CommonErrors.role_not_allowed, { role: user.role });
     }
+    if (user.passwordChangeRequired && !this.allowedBeforePasswordChange(context)) {
+      throw new DomainError(AuthErrors.password_change_required);
+    }
     return true;
+  }
+
+  private allowedBeforePasswordChange(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(BEFORE_PASSWORD_CHANGE, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
   }
 
   /**

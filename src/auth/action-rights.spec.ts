@@ -10,6 +10,8 @@ function user(role: Role): Principal {
     countryCode: role === 'national_team' ? 'KE' : null,
     regionCode: role === 'regional_coordinator' ? 'AFR' : null,
     locale: 'en',
+    timezone: null,
+    passwordChangeRequired: false,
   };
 }
 
@@ -34,9 +36,12 @@ describe('ACTION_RIGHTS', () => {
         writeStakeholders: policy.mayDo(who, 'writeStakeholders'),
         answerAssessments: policy.mayDo(who, 'answerAssessments'),
         reviewAssessments: policy.mayDo(who, 'reviewAssessments'),
+        manageProgrammes: policy.mayDo(who, 'manageProgrammes'),
         requestReports: policy.mayDo(who, 'requestReports'),
         retryNotifications: policy.mayDo(who, 'retryNotifications'),
         sendTestNotifications: policy.mayDo(who, 'sendTestNotifications'),
+        runReminderScans: policy.mayDo(who, 'runReminderScans'),
+        manageReportSchedules: policy.mayDo(who, 'manageReportSchedules'),
       }).toEqual({
         requestTransitions: request,
         decideTransitions: decide,
@@ -45,9 +50,12 @@ describe('ACTION_RIGHTS', () => {
         writeStakeholders: write,
         answerAssessments: write,
         reviewAssessments: review,
+        manageProgrammes: review,
         requestReports: reports,
         retryNotifications: retry,
         sendTestNotifications: retry,
+        runReminderScans: retry,
+        manageReportSchedules: retry,
       });
     },
   );

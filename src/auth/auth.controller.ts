@@ -1,4 +1,14 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+} from '@nestjs/common';
 import { Body } from '../common/body.decorator.js';
 import {
   ApiBearerAuth,
@@ -11,7 +21,9 @@ import {
 import { ApiProblems, ApiPublicOperation } from '../common/openapi.js';
 import { RateLimit } from '../common/throttling.js';
 import { ANY_ROLE, type Actor } from './roles.js';
-import { Public, Roles } from './access.decorators.js';
+import { AllowedBeforePasswordChange, Public, Roles } from './access.decorators.js';
+import { UpdateOwnSettingsDto, UserResponse } from '../users/dto/user.dto.js';
+import { UsersService } from '../users/users.service.js';
 import {
   type ClientInfo,
   type Credential,
@@ -22,6 +34,7 @@ import {
 import { ApiTokensService } from './api-tokens.service.js';
 import { AuthService } from './auth.service.js';
 import {
+  AcceptInvitationDto,
   ApiTokenResponse,
   ChangePasswordDto,
   CreateApiTokenDto,
@@ -37,6 +50,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly apiTokens: ApiTokensService,
+    private readonly users: UsersService,
   ) {}
 
   @Post('login')
@@ -49,6 +63,23 @@ export class AuthController {
     return this.auth.login(dto, client);
   }
 
+  /**
+   * An invited user chooses their password with the token of their e-mail's link; then they sign
+   * in as anyone does. The token is 256 random bits: no limiter is needed against guessing.
+   */
+  @Post('invitations/accept')
+  @HttpCode(204)
+  @Public()
+  @ApiPublicOperation("Accept an invitation: set the invited user's own password")
+  @ApiNoContentResponse({ description: 'The password is set; the invitation is spent' })
+  @ApiProblems(400, 404, 410)
+  async acceptInvitation(
+    @Body() dto: AcceptInvitationDto,
+    @CurrentClient() client: ClientInfo,
+  ): Promise<void> {
+    await this.auth.acceptInvitation(dto, client);
+  }
+
   /** Ends the calling session, or revokes the calling API token, at once. */
   @Post('logout')
   @HttpCode(204)
@@ -57,6 +88,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Signed out' })
   @ApiProblems(401)
   @Roles(...ANY_ROLE)
+  @AllowedBeforePasswordChange()
   logout(@CurrentActor() actor: Actor, @CurrentCredential() credential: Credential): Promise<void> {
     return this.auth.logout(actor, credential);
   }
@@ -68,6 +100,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblems(400, 401)
   @Roles(...ANY_ROLE)
+  @AllowedBeforePasswordChange()
   changePassword(
     @CurrentActor() actor: Actor,
     @CurrentCredential() credential: Credential,
@@ -82,6 +115,7 @@ export class AuthController {
   @ApiOkResponse({ type: MeResponse })
   @ApiProblems(401)
   @Roles(...ANY_ROLE)
+  @AllowedBeforePasswordChange()
   me(@CurrentActor() { user }: Actor): MeResponse {
     return {
       id: user.id,
@@ -91,7 +125,19 @@ export class AuthController {
       ...(user.countryCode ? { countryCode: user.countryCode } : {}),
       ...(user.regionCode ? { regionCode: user.regionCode } : {}),
       locale: user.locale,
+      timezone: user.timezone,
+      passwordChangeRequired: user.passwordChangeRequired,
     };
+  }
+
+  @Patch('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Set the caller's language and time zone" })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiProblems(400, 401)
+  @Roles(...ANY_ROLE)
+  updateMe(@CurrentActor() actor: Actor, @Body() dto: UpdateOwnSettingsDto): Promise<UserResponse> {
+    return this.users.updateOwnSettings(actor, dto);
   }
 
   @Get('tokens')

@@ -8,6 +8,7 @@ export const AuthErrors = defineErrors({
   no_access_rule: { status: 403 },
   csrf_token_invalid: { status: 403 },
   cross_site_login: { status: 403 },
+  password_change_required: { status: 403 },
 });
 
 export const AuthFieldErrors = defineFieldErrors([

@@ -114,7 +114,8 @@ export class AuthRepository {
          WHERE s.id = live.id AND s.kind = 'page' AND live.last_seen_at < $3 - interval '1 minute'
        )
        SELECT u.id, u.email, u.display_name AS "displayName", u.role,
-              u.country_code AS "countryCode", u.region_code AS "regionCode", u.locale
+              u.country_code AS "countryCode", u.region_code AS "regionCode", u.locale,
+              u.timezone, u.password_change_required AS "passwordChangeRequired"
        FROM live JOIN users u ON u.id = $2 AND NOT u.disabled`,
       [sessionId, userId, now, idleMinutes],
     );

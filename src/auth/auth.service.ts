@@ -4,14 +4,20 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, fieldError, unauthorized, validationFailed } from '../common/domain-error.js';
 import { UserChanges } from '../users/user-changes.js';
+import { InvitationsService } from '../users/invitations.service.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
 import type { ClientInfo, Credential } from './actor.decorator.js';
-import type { ChangePasswordDto, LoginDto, LoginResponse } from './dto/auth.dto.js';
+import type {
+  AcceptInvitationDto,
+  ChangePasswordDto,
+  LoginDto,
+  LoginResponse,
+} from './dto/auth.dto.js';
 import { LoginLimiter } from './login-limiter.js';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import type { Actor, Principal } from './roles.js';
-import { type SessionKind, SessionsService } from './sessions.service.js';
+import { type IssuedSession, type SessionKind, SessionsService } from './sessions.service.js';
 import { AuthErrors, AuthFieldErrors } from './auth.errors.js';
 
 const INVALID_CREDENTIALS = new DomainError(AuthErrors.invalid_credentials);
@@ -26,6 +32,7 @@ export class AuthService implements OnModuleInit {
     private readonly limiter: LoginLimiter,
     private readonly audit: AuditService,
     private readonly userChanges: UserChanges,
+    private readonly invitations: InvitationsService,
   ) {}
 
   /**
@@ -109,6 +116,28 @@ export class AuthService implements OnModuleInit {
       : null;
     if (!session || !principal) throw unauthorized(AuthErrors.token_revoked);
     return { principal, credential: { kind: 'session', id: session.sessionId } };
+  }
+
+  /**
+   * An invited user's own first password (InvitationsService). The invitation's page then signs
+   * them in (`kind` 'page'), as sign-in would; the API answers only that it is done.
+   */
+  async acceptInvitation(
+    dto: AcceptInvitationDto,
+    client: ClientInfo,
+    kind: SessionKind | null = null,
+  ): Promise<IssuedSession | null> {
+    const { userId } = await this.invitations.accept(dto, client.requestId);
+    if (kind === null) return null;
+    await this.audit.record(this.dataSource.manager, {
+      actorId: userId,
+      action: 'auth.login_succeeded',
+      entityType: 'user',
+      entityId: userId,
+      after: { ip: client.ip, kind, invitation: true },
+      requestId: client.requestId,
+    });
+    return this.sessions.start(userId, kind);
   }
 
   /** Ends the session or revokes the API token that made the request. */

@@ -20,6 +20,10 @@ export interface Principal {
   countryCode: string | null;
   regionCode: string | null;
   locale: string;
+  /** The IANA zone the user chose for times on the pages; none: the browser's. */
+  timezone: string | null;
+  /** Someone else set the password: until the user replaces it, they may do nothing else. */
+  passwordChangeRequired: boolean;
 }
 
 /** Who is acting and in which request: what services need to authorise and to audit. */

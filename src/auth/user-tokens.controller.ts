@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi.js';
 import { UsersService } from '../users/users.service.js';
+import { ACTION_RIGHTS } from './access-policy.js';
 import { Roles } from './access.decorators.js';
 import { CurrentActor } from './actor.decorator.js';
 import { ApiTokensService } from './api-tokens.service.js';
@@ -25,7 +26,7 @@ export class UserTokensController {
   ) {}
 
   @Get()
-  @Roles('admin')
+  @Roles(...ACTION_RIGHTS.manageUserTokens)
   @ApiOperation({ summary: "A user's API tokens" })
   @ApiOkResponse({ type: [ApiTokenResponse] })
   @ApiProblems(400, 401, 403, 404)
@@ -36,7 +37,7 @@ export class UserTokensController {
 
   @Delete(':tokenId')
   @HttpCode(204)
-  @Roles('admin')
+  @Roles(...ACTION_RIGHTS.manageUserTokens)
   @ApiOperation({ summary: "Revoke a user's API token" })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(400, 401, 403, 404)

@@ -41,6 +41,7 @@ const PROBLEM_DESCRIPTIONS = {
   403: 'The caller’s role may not do this',
   404: 'Not found, or outside the caller’s scope',
   409: 'Conflict: a stale version, a duplicate, or a state that does not allow it',
+  410: 'Gone: it was valid once and no longer is (an expired link)',
   413: 'The body is too large',
   415: 'The content type is not accepted',
   422: 'A rule refused it (gate, submission, state)',

@@ -166,10 +166,20 @@ async function createUser(
   users: UsersService,
   user: Omit<CreateUserDto, 'password'>,
 ): Promise<Actor> {
-  const { id, email, displayName, role, countryCode, regionCode, locale } =
+  const { id, email, displayName, role, countryCode, regionCode, locale, timezone } =
     await users.createByOperator({ ...user, password: DEMO_PASSWORD });
   return {
-    user: { id, email, displayName, role, countryCode, regionCode, locale },
+    user: {
+      id,
+      email,
+      displayName,
+      role,
+      countryCode,
+      regionCode,
+      locale,
+      timezone,
+      passwordChangeRequired: false,
+    },
     requestId: 'demo',
   };
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { Outbox } from '../notifications/outbox.service.js';
+import { OutboxWriter } from '../notifications/outbox-writer.js';
 import { renderDigest } from '../messages/message-renderer.js';
 import { EventsRepository } from './events.repository.js';
 import { UserPreferencesQuery } from './user-preferences.query.js';
@@ -25,7 +25,7 @@ export class DigestService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: EventsRepository,
     private readonly users: UserPreferencesQuery,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
   ) {}
 

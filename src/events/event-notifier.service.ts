@@ -11,7 +11,8 @@ import {
   parseWorkingHours,
   type WorkingHours,
 } from '../messages/working-hours.js';
-import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
+import { OutboxWriter } from '../notifications/outbox-writer.js';
+import type { NotificationDraft } from '../notifications/outbox.service.js';
 import { stakeholderDrafts } from '../notifications/stakeholder-recipients.js';
 import type { StakeholderRole } from '../stakeholders/stakeholder.constants.js';
 import { stakeholderRecipients } from '../stakeholders/stakeholder-recipients.query.js';
@@ -79,7 +80,7 @@ export class EventNotifier {
   constructor(
     private readonly events: EventsRepository,
     private readonly audiences: EventAudienceQuery,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
     config: AppConfig,
   ) {

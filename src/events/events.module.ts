@@ -50,6 +50,6 @@ export class DigestProcessor extends WorkerHost {
     // Hourly, on the hour: each user's digest goes out in the first tick from 08:00 where they are.
     recurringJobs(QueueName.Digests, () => [{ name: DigestJob.Write, pattern: '0 * * * *' }]),
   ],
-  exports: [EventNotifier],
+  exports: [EventNotifier, NotificationPreferencesService],
 })
 export class EventsModule {}

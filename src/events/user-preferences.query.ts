@@ -5,10 +5,10 @@ import type { DeliveryMode, EventKind } from './event-kinds.js';
 
 /**
  * A user's digest time zone, for SQL over `users u LEFT JOIN notification_preferences p`: the one
- * they chose, else their country's (national teams), else their region's (regional coordinators),
- * else UTC (ITU staff and observers, who work across zones).
+ * they chose for it, else their account's, else their country's (national teams), else their
+ * region's (regional coordinators), else UTC (ITU staff and observers, who work across zones).
  */
-export const DIGEST_TIMEZONE = `coalesce(p.timezone,
+export const DIGEST_TIMEZONE = `coalesce(p.timezone, u.timezone,
   (SELECT timezone FROM countries WHERE code = u.country_code),
   (SELECT timezone FROM regions WHERE code = u.region_code), 'UTC')`;
 

@@ -14,6 +14,13 @@ import { AppConfig } from '../config/app-config.js';
         pinoHttp: {
           level: config.LOG_LEVEL,
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          serializers: {
+            // An invitation's link lets its holder set the account's password: not in the logs.
+            req: (req: { url?: string }) => {
+              if (req.url) req.url = req.url.replace(/^\/invitation\/[^/?#]+/, '/invitation/…');
+              return req;
+            },
+          },
           // Probes call these every few seconds: their lines would drown the rest.
           autoLogging: {
             ignore: (request) =>

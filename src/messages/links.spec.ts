@@ -9,6 +9,9 @@ describe(Links.name, () => {
       const links = new Links({ PUBLIC_URL });
       expect(links.countryPage('KE')).toBe('https://cirt.example.org/tracker/app/countries/KE');
       expect(links.reportsPage()).toBe('https://cirt.example.org/tracker/app/reports');
+      expect(links.invitationPage('a_B-1')).toBe(
+        'https://cirt.example.org/tracker/invitation/a_B-1',
+      );
     }
   });
 

@@ -21,4 +21,9 @@ export class Links {
   reportsPage(): string {
     return `${this.base}/app/reports`;
   }
+
+  /** Where an invited user chooses their password: outside /app, as they cannot sign in yet. */
+  invitationPage(token: string): string {
+    return `${this.base}/invitation/${encodeURIComponent(token)}`;
+  }
 }

@@ -8,6 +8,7 @@ import {
   MESSAGE_KINDS,
   type MessageParams,
   renderDigest,
+  renderInvitation,
   renderMessage,
 } from './message-renderer.js';
 import { LOCALES } from './locales.js';
@@ -174,5 +175,34 @@ describe(renderMessage.name, () => {
     });
     expect(withoutContact.text).not.toContain('contact');
     expect(withoutContact.html).not.toContain('contact');
+  });
+});
+
+describe(renderInvitation.name, () => {
+  const invitation = {
+    recipientName: 'Amina Diallo',
+    email: 'amina@cert.example.sn',
+    inviterName: 'Li Wei',
+    url: 'https://cirt.example.org/invitation/abc_DEF-123',
+    expiresAt: new Date('2026-10-07T09:30:00Z'),
+  };
+
+  it('should name the inviter, the link and its expiry in UTC in every locale, without placeholders', () => {
+    for (const locale of LOCALES) {
+      const message = renderInvitation(locale, invitation);
+      for (const part of [message.subject, message.text, message.html]) {
+        expect(part).not.toMatch(/[{}]|undefined/);
+      }
+      expect(message.text).toContain(invitation.url);
+      expect(message.text).toContain('Li Wei');
+      expect(message.text).toContain('amina@cert.example.sn');
+      expect(message.html).toContain(`<a href="${invitation.url}">`);
+    }
+    expect(renderInvitation('en', invitation).text).toMatch(/until Oct 7, 2026, 9:30\sAM \(UTC\)/);
+  });
+
+  it('should say an administrator invited them when no inviter is known', () => {
+    const { text } = renderInvitation('fr', { ...invitation, inviterName: null });
+    expect(text).toContain('Un administrateur vous a créé un compte');
   });
 });

@@ -8,18 +8,20 @@ type Catalog = typeof en;
 type MessageKey = keyof Catalog;
 
 /**
- * What a message can be about: every catalog entry `<kind>.subject` but the digest's, which has a
- * layout of its own. Reminders (src/reminders) and events (src/events) name their kinds with
+ * What a message can be about: every catalog entry `<kind>.subject` but the digest's and the
+ * invitation's, which have layouts of their own. Reminders (src/reminders) and events (src/events) name their kinds with
  * `satisfies readonly MessageKind[]`, so a kind without its catalog entries fails to compile and
  * this module needs to know neither of them.
  */
 export type MessageKind = Exclude<
   { [K in MessageKey]: K extends `${infer Kind}.subject` ? Kind : never }[MessageKey],
-  'digest'
+  'digest' | 'invitation'
 >;
 
 export const MESSAGE_KINDS = Object.keys(en)
-  .filter((key) => key.endsWith('.subject') && key !== 'digest.subject')
+  .filter(
+    (key) => key.endsWith('.subject') && key !== 'digest.subject' && key !== 'invitation.subject',
+  )
   .map((key) => key.slice(0, -'.subject'.length) as MessageKind);
 
 export interface MessageParams {
@@ -142,4 +144,51 @@ export function renderDigest(
     ...params.entries.map((entry) => `• ${entry.subject}: ${entry.url}`),
   ];
   return layout(lang, t('digest.subject'), paragraphs, t('common.footer_user'));
+}
+
+const instants = new Map<Locale, Intl.DateTimeFormat>();
+
+/** An instant in UTC as the language writes it (the e-mail says "UTC" after it). */
+function formatUtcInstant(locale: Locale, instant: Date): string {
+  let format = instants.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'UTC',
+    });
+    instants.set(locale, format);
+  }
+  return format.format(instant);
+}
+
+/**
+ * The e-mail that invites a new user to choose their password: who invited them (null: an
+ * operator at the server's shell), the link, and until when it works.
+ */
+export function renderInvitation(
+  locale: string,
+  params: {
+    recipientName: string;
+    email: string;
+    inviterName: string | null;
+    url: string;
+    expiresAt: Date;
+  },
+): RenderedMessage {
+  const lang = resolveLocale(locale);
+  const values: MessageValues = {
+    recipientName: params.recipientName,
+    email: params.email,
+    hasInviter: params.inviterName ? 'yes' : 'no',
+    inviterName: params.inviterName ?? '',
+    expiresAt: formatUtcInstant(lang, params.expiresAt),
+  };
+  const t = (key: MessageKey) => format(lang, key, values);
+  return layout(
+    lang,
+    t('invitation.subject'),
+    [t('common.greeting'), t('invitation.body'), `${t('invitation.link')} ${params.url}`],
+    t('invitation.footer'),
+  );
 }

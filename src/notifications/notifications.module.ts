@@ -12,7 +12,7 @@ import { StakeholdersModule } from '../stakeholders/stakeholders.module.js';
 import { DeliveryProcessor, OutboxProcessor } from './notification.processors.js';
 import { NotificationLogQuery } from './notification-log.query.js';
 import { NotificationsController } from './notifications.controller.js';
-import { NotificationsRepository } from './notifications.repository.js';
+import { OutboxWriterModule } from './outbox-writer.module.js';
 import { NotificationsService } from './notifications.service.js';
 import { Outbox } from './outbox.service.js';
 import { ReportAttachmentsQuery } from './report-attachments.query.js';
@@ -21,6 +21,7 @@ import { ReportAttachmentsQuery } from './report-attachments.query.js';
   imports: [
     TypeOrmModule.forFeature([Notification]),
     StakeholdersModule,
+    OutboxWriterModule,
     BullModule.registerQueueAsync({
       name: QueueName.Notifications,
       inject: [AppConfig],
@@ -40,7 +41,6 @@ import { ReportAttachmentsQuery } from './report-attachments.query.js';
   ],
   controllers: [NotificationsController],
   providers: [
-    NotificationsRepository,
     NotificationLogQuery,
     ReportAttachmentsQuery,
     Outbox,
@@ -55,6 +55,6 @@ import { ReportAttachmentsQuery } from './report-attachments.query.js';
       { name: OutboxJob.Reconcile, every: 60_000 },
     ]),
   ],
-  exports: [Outbox, WebhookChannel, NotificationsService],
+  exports: [OutboxWriterModule, WebhookChannel, NotificationsService],
 })
 export class NotificationsModule {}

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { lostJobs } from '../queues/lost-jobs.js';
 import { DeliveryJob, QueueName, type TypedQueue, jobOf } from '../queues/queue-names.js';
@@ -42,12 +42,6 @@ export class Outbox {
     private readonly deliveries: TypedQueue<QueueName.Notifications>,
     private readonly clock: Clock,
   ) {}
-
-  /** Writes drafts in the caller's transaction; a dedupe key already written is skipped. Returns how many were new. */
-  async add(manager: EntityManager, drafts: NotificationDraft[]): Promise<number> {
-    if (drafts.length === 0) return 0;
-    return this.notifications.insertDrafts(drafts, manager);
-  }
 
   /**
    * Moves pending rows to the delivery queue, a batch at a time, until none is left or the tick

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblems, pageOf } from '../common/openapi.js';
-import { READ_RIGHTS } from '../auth/access-policy.js';
+import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -44,7 +44,7 @@ export class ProgrammesController {
   @ApiCreatedResponse({ type: ProgrammeDetail })
   @ApiProblems(400, 401, 403, 409)
   @Post()
-  @Roles('admin', 'itu_pm')
+  @Roles(...ACTION_RIGHTS.manageProgrammes)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateProgrammeDto): Promise<ProgrammeDetail> {
     return this.programmes.create(actor, dto);
   }
@@ -65,7 +65,7 @@ export class ProgrammesController {
   @ApiOkResponse({ type: ProgrammeDetail })
   @ApiProblems(400, 401, 403, 404, 409)
   @Patch(':id')
-  @Roles('admin', 'itu_pm')
+  @Roles(...ACTION_RIGHTS.manageProgrammes)
   update(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
-import { type NotificationDraft, Outbox } from '../notifications/outbox.service.js';
+import { OutboxWriter } from '../notifications/outbox-writer.js';
+import type { NotificationDraft } from '../notifications/outbox.service.js';
 import { type ReminderRules, reminderRules } from './reminder-rules.js';
 import { type ReminderCandidate, ReminderScanQuery } from './reminder-scan.query.js';
 import { Links } from '../messages/links.js';
@@ -53,7 +54,7 @@ export class ReminderScan {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly query: ReminderScanQuery,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
     config: AppConfig,
   ) {

@@ -1,18 +1,17 @@
-import { BullModule, InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { BullModule, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi.js';
+import { ACTION_RIGHTS } from '../auth/access-policy.js';
 import { Roles } from '../auth/access.decorators.js';
-import { Clock } from '../common/clock.js';
-import { DomainError } from '../common/domain-error.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { recurringJobs } from '../queues/job-schedule.js';
 import { unknownJob } from '../queues/job-errors.js';
-import { QueueName, type QueueJob, ReminderJob, type TypedQueue } from '../queues/queue-names.js';
+import { QueueName, type QueueJob, ReminderJob } from '../queues/queue-names.js';
 import { ReminderScanAccepted } from './dto/reminder.dto.js';
 import { ReminderScanQuery } from './reminder-scan.query.js';
+import { ReminderScanRequests } from './reminder-scan-requests.service.js';
 import { ReminderScan } from './reminder-scan.service.js';
-import { CommonErrors } from '../common/common.errors.js';
 
 @Processor(QueueName.Reminders, { runRetryDelay: 2_000 })
 export class ReminderScanProcessor extends WorkerHost {
@@ -35,10 +34,7 @@ export class ReminderScanProcessor extends WorkerHost {
 @ApiBearerAuth()
 @Controller('reminders')
 export class RemindersController {
-  constructor(
-    @InjectQueue(QueueName.Reminders) private readonly queue: TypedQueue<QueueName.Reminders>,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly scans: ReminderScanRequests) {}
 
   /** Runs one scan now, on a worker. */
   @ApiOperation({ summary: 'Run the reminder scan now, on a worker' })
@@ -46,19 +42,9 @@ export class RemindersController {
   @ApiProblems(401, 403, 503)
   @Post('scan')
   @HttpCode(202)
-  @Roles('admin', 'itu_pm')
-  async scan(): Promise<ReminderScanAccepted> {
-    const jobId = `manual-${this.clock.now().getTime()}`;
-    try {
-      await this.queue.add(
-        ReminderJob.Scan,
-        {},
-        { jobId, removeOnComplete: 100, removeOnFail: 100 },
-      );
-    } catch {
-      throw new DomainError(CommonErrors.queue_unavailable);
-    }
-    return { jobId };
+  @Roles(...ACTION_RIGHTS.runReminderScans)
+  scan(): Promise<ReminderScanAccepted> {
+    return this.scans.runNow();
   }
 }
 
@@ -75,9 +61,11 @@ export class RemindersController {
     ReminderScanQuery,
     ReminderScan,
     ReminderScanProcessor,
+    ReminderScanRequests,
     recurringJobs(QueueName.Reminders, (config) => [
       { name: ReminderJob.Scan, pattern: config.REMINDER_SCAN_CRON },
     ]),
   ],
+  exports: [ReminderScanRequests],
 })
 export class RemindersModule {}

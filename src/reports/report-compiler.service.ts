@@ -7,7 +7,7 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
 import { Links } from '../messages/links.js';
-import { Outbox } from '../notifications/outbox.service.js';
+import { OutboxWriter } from '../notifications/outbox-writer.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import { type ProgrammeRow, ReportDataQuery } from './report-data.query.js';
 import { reportEmails } from './report-email.js';
@@ -94,7 +94,7 @@ export class ReportCompiler {
     private readonly reports: ReportsRepository,
     private readonly data: ReportDataQuery,
     private readonly clock: Clock,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxWriter,
     private readonly events: EventNotifier,
     config: AppConfig,
   ) {

@@ -14,7 +14,11 @@ import { AppConfig } from '../config/app-config.js';
 import { resolveLocale } from '../messages/locales.js';
 import { UserChanges } from '../users/user-changes.js';
 import { QueueName, ReportJob, type ScheduledReportJobData } from '../queues/queue-names.js';
-import type { CreateReportScheduleDto, ReportScheduleResponse } from './dto/report.dto.js';
+import type {
+  CreateReportScheduleDto,
+  ReportResponse,
+  ReportScheduleResponse,
+} from './dto/report.dto.js';
 import { ReportOutbox } from './report-outbox.service.js';
 import { ReportScopes, scopeKey } from './report-scope.js';
 import { type PauseReason, ReportsRepository, type ScheduleRow } from './reports.repository.js';
@@ -153,6 +157,47 @@ export class ReportSchedulesService implements OnModuleInit {
     });
     await this.register(schedule);
     return this.withNextRun(schedule);
+  }
+
+  /**
+   * Stops a running schedule until an administrator or ITU PM resumes it, with the reason given
+   * (if any) shown beside it; its job scheduler goes after the commit.
+   */
+  async pauseByHand(
+    actor: Actor,
+    id: string,
+    reason: string | undefined,
+  ): Promise<ReportScheduleResponse> {
+    const schedule = await this.dataSource.transaction(async (manager) => {
+      const current = await this.lockWithOwnerReason(manager, id);
+      if (current.paused) {
+        throw new DomainError(ReportErrors.report_schedule_already_paused, { id });
+      }
+      const before = await this.reports.scheduleById(id, manager);
+      const after = await this.reports.pauseSchedule(id, reason ?? null, this.clock.now(), manager);
+      await this.audit.record(manager, {
+        actorId: actor.user.id,
+        action: 'report_schedule.paused',
+        entityType: 'report_schedule',
+        entityId: id,
+        before,
+        after,
+        requestId: actor.requestId,
+      });
+      return after;
+    });
+    await this.unregister(id);
+    return this.withNextRun(schedule);
+  }
+
+  /** The newest report of each of these schedules, by schedule id, as the user may read them. */
+  async lastReports(user: Principal, scheduleIds: string[]): Promise<Map<string, ReportResponse>> {
+    if (scheduleIds.length === 0) return new Map();
+    const reports = await this.reports.lastReportsOfSchedules(
+      scheduleIds,
+      this.scopes.visibility(user),
+    );
+    return new Map(reports.map((report) => [report.scheduleId!, report]));
   }
 
   /** Gives the schedule to another user who covers its scope; a paused one runs again. */

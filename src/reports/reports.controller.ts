@@ -32,6 +32,7 @@ import {
   CreateReportDto,
   CreateReportScheduleDto,
   DownloadQuery,
+  PauseReportScheduleDto,
   ReassignReportScheduleDto,
   ReportAcceptedResponse,
   ReportResponse,
@@ -40,8 +41,8 @@ import {
 import { ReportSchedulesService } from './report-schedules.service.js';
 import { ReportsService } from './reports.service.js';
 
-/** Who resumes and reassigns the schedules of others. */
-const SCHEDULE_MANAGERS = ['admin', 'itu_pm'] as const;
+/** Who pauses, resumes and reassigns the schedules of others. */
+const SCHEDULE_MANAGERS = ACTION_RIGHTS.manageReportSchedules;
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -149,6 +150,20 @@ export class ReportSchedulesController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<ReportScheduleResponse> {
     return this.schedules.get(actor.user, id);
+  }
+
+  @ApiOperation({ summary: 'Pause a running schedule until it is resumed, saying why' })
+  @ApiOkResponse({ type: ReportScheduleResponse })
+  @ApiProblems(400, 401, 403, 404, 409)
+  @Post(':id/pause')
+  @HttpCode(200)
+  @Roles(...SCHEDULE_MANAGERS)
+  pause(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: PauseReportScheduleDto,
+  ): Promise<ReportScheduleResponse> {
+    return this.schedules.pauseByHand(actor, id, dto.reason);
   }
 
   @ApiOperation({ summary: 'Resume a paused schedule whose owner covers its scope again' })

@@ -46,6 +46,6 @@ import { ReportsService } from './reports.service.js';
       { name: ReportJob.Retention, pattern: '17 3 * * *' },
     ]),
   ],
-  exports: [ReportsService],
+  exports: [ReportsService, ReportSchedulesService],
 })
 export class ReportsModule {}

@@ -394,6 +394,20 @@ export class ReportsRepository {
     return row;
   }
 
+  /** The newest report of each of these schedules that the user may read. */
+  async lastReportsOfSchedules(
+    scheduleIds: string[],
+    visibility: ReportVisibility,
+  ): Promise<ReportResponse[]> {
+    const params: unknown[] = [scheduleIds];
+    return this.dataSource.query(
+      `SELECT DISTINCT ON (r.schedule_id) ${REPORT_COLUMNS} FROM reports r
+       WHERE r.schedule_id = ANY($1::uuid[]) AND ${visibleScopeSql(visibility, params, 'r.scope')}
+       ORDER BY r.schedule_id, r.created_at DESC, r.id`,
+      params,
+    );
+  }
+
   async deleteSchedule(id: string, manager: EntityManager): Promise<void> {
     await manager.query('DELETE FROM report_schedules WHERE id = $1', [id]);
   }
@@ -506,9 +520,10 @@ export class ReportsRepository {
     return report?.id;
   }
 
+  /** Pauses the schedule: why it paused itself (PauseReason), or what whoever paused it said. */
   async pauseSchedule(
     id: string,
-    reason: PauseReason,
+    reason: PauseReason | string | null,
     at: Date,
     manager: EntityManager,
   ): Promise<ScheduleRow> {

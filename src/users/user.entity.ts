@@ -32,8 +32,16 @@ export class User {
   @Column({ type: 'text', default: 'en' })
   locale: Locale;
 
+  /** The IANA zone the pages show times in; none: the browser's. */
+  @Column({ type: 'text', nullable: true })
+  timezone: string | null;
+
   @Column({ type: 'text', select: false })
   passwordHash: string;
+
+  /** Set when someone else chose the password: the user must replace it before anything else. */
+  @Column({ type: 'boolean', default: false })
+  passwordChangeRequired: boolean;
 
   @Column({ type: 'boolean', default: false })
   disabled: boolean;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -17,7 +18,15 @@ import {
 import { UserErrors, UserFieldErrors } from './user.errors.js';
 import type { Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
-import { CreateUserDto, UpdateUserDto, UserResponse, UsersQuery } from './dto/user.dto.js';
+import {
+  CreateUserDto,
+  InvitationSentResponse,
+  UpdateOwnSettingsDto,
+  UpdateUserDto,
+  UserResponse,
+  UsersQuery,
+} from './dto/user.dto.js';
+import { InvitationsService } from './invitations.service.js';
 import { UserChanges } from './user-changes.js';
 import type { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
@@ -33,6 +42,19 @@ interface Scope {
  * alone: one itu_pm taking over another would defeat the two-person rule on approvals.
  */
 const MANAGED_BY_ITU_PM: readonly Role[] = ['regional_coordinator', 'national_team', 'observer'];
+
+/** An initial password (which the user will replace) or an invitation to choose one: not both. */
+function initialPasswordProblems(dto: CreateUserDto): FieldError[] {
+  if (dto.invite === true) {
+    return dto.password === undefined
+      ? []
+      : [fieldError('password', UserFieldErrors.password_and_invitation)];
+  }
+  if (dto.password === undefined) {
+    return [fieldError('password', UserFieldErrors.password_or_invitation)];
+  }
+  return passwordProblems(dto.password, dto.email, 'password');
+}
 
 /** A national team works for one country, a coordinator for one region, the others for all. */
 function scopeProblems(scope: Scope): FieldError[] {
@@ -69,6 +91,8 @@ function toResponse(user: User): UserResponse {
     countryCode: user.countryCode,
     regionCode: user.regionCode,
     locale: user.locale,
+    timezone: user.timezone,
+    passwordChangeRequired: user.passwordChangeRequired,
     disabled: user.disabled,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
@@ -86,10 +110,16 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly changes: UserChanges,
+    private readonly invitations: InvitationsService,
   ) {}
 
   list(query: UsersQuery): Promise<Page<UserResponse>> {
     return this.repository.listPage(query);
+  }
+
+  /** Whether the user (an admin or itu_pm) may give this role and change those who have it. */
+  mayManage(user: Principal, role: Role): boolean {
+    return user.role === 'admin' || MANAGED_BY_ITU_PM.includes(role);
   }
 
   async get(id: string): Promise<UserResponse> {
@@ -104,6 +134,27 @@ export class UsersService implements OnApplicationBootstrap {
   /** For an operator at the server's shell (`npm run cli`), who may create any user. */
   createByOperator(dto: CreateUserDto): Promise<UserResponse> {
     return this.insert(dto, null, 'cli');
+  }
+
+  /** The caller's own language and time zone (null: the browser's). */
+  async updateOwnSettings(actor: Actor, dto: UpdateOwnSettingsDto): Promise<UserResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.find(manager, actor.user.id, true);
+      const before = toResponse(user);
+      if (dto.locale !== undefined) user.locale = dto.locale;
+      if (dto.timezone !== undefined) user.timezone = dto.timezone;
+      const saved = toResponse(await this.repository.save(user, manager));
+      await this.audit.record(manager, {
+        actorId: actor.user.id,
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: user.id,
+        before,
+        after: saved,
+        requestId: actor.requestId,
+      });
+      return saved;
+    });
   }
 
   /**
@@ -140,9 +191,13 @@ export class UsersService implements OnApplicationBootstrap {
         displayName: dto.displayName ?? user.displayName,
         locale: dto.locale ?? user.locale,
         disabled: dto.disabled ?? user.disabled,
-        ...(passwordHash ? { passwordHash } : {}),
+        // A password chosen by someone else is the user's to replace at the next sign-in.
+        ...(passwordHash
+          ? { passwordHash, passwordChangeRequired: user.id !== actor.user.id }
+          : {}),
       });
       const saved = toResponse(await this.repository.save(user, manager));
+      if (passwordHash) await this.invitations.revokeOpen(manager, user.id);
       await this.changes.publish(manager, {
         user: saved,
         passwordChanged: passwordHash !== undefined,
@@ -199,10 +254,11 @@ export class UsersService implements OnApplicationBootstrap {
       countryCode: dto.countryCode ?? null,
       regionCode: dto.regionCode ?? null,
     };
-    const problems = passwordProblems(dto.password, dto.email, 'password');
+    const problems = initialPasswordProblems(dto);
     if (problems.length > 0) throw validationFailed(problems);
     await this.assertValidScope(scope);
-    const passwordHash = await hashPassword(dto.password);
+    // An invited user's password is one nobody knows, until they choose theirs through the link.
+    const passwordHash = await hashPassword(dto.password ?? randomBytes(32).toString('base64url'));
     try {
       return await this.dataSource.transaction(async (manager) => {
         const user = await this.repository.insert(
@@ -212,6 +268,8 @@ export class UsersService implements OnApplicationBootstrap {
             ...scope,
             locale: dto.locale ?? 'en',
             passwordHash,
+            // Someone else chose it; an operator at the shell sets up their own first account.
+            passwordChangeRequired: actorId !== null || dto.invite === true,
           },
           manager,
         );
@@ -224,6 +282,7 @@ export class UsersService implements OnApplicationBootstrap {
           after: created,
           requestId,
         });
+        if (dto.invite) await this.invitations.send(manager, user, actorId, requestId);
         return created;
       });
     } catch (error) {
@@ -232,6 +291,21 @@ export class UsersService implements OnApplicationBootstrap {
       }
       throw error;
     }
+  }
+
+  /**
+   * A new invitation for a user who has never chosen their own password; the links sent before
+   * stop working. Anyone else (or a disabled user): 409.
+   */
+  async resendInvitation(actor: Actor, id: string): Promise<InvitationSentResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.find(manager, id, true);
+      this.assertMayManage(actor.user, user.role);
+      if (user.disabled || !(await this.invitations.isPending(user, manager))) {
+        throw new DomainError(UserErrors.invitation_not_needed);
+      }
+      return this.invitations.send(manager, user, actor.user.id, actor.requestId);
+    });
   }
 
   /** The signed-in user behind a token, or null when there is none or they are disabled. */
@@ -246,6 +320,8 @@ export class UsersService implements OnApplicationBootstrap {
           countryCode: user.countryCode,
           regionCode: user.regionCode,
           locale: user.locale,
+          timezone: user.timezone,
+          passwordChangeRequired: user.passwordChangeRequired,
         }
       : null;
   }
@@ -277,9 +353,7 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   private assertMayManage(user: Principal, role: Role): void {
-    if (user.role !== 'admin' && !MANAGED_BY_ITU_PM.includes(role)) {
-      throw new DomainError(UserErrors.admin_only);
-    }
+    if (!this.mayManage(user, role)) throw new DomainError(UserErrors.admin_only);
   }
 
   private async assertValidScope(scope: Scope, manager: EntityManager = this.dataSource.manager) {

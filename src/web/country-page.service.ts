@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../auth/access-policy.js';
 import { CountriesService } from '../countries/countries.service.js';
 import type { Actor } from '../auth/roles.js';
+import { AssessmentTrendService } from '../assessments/assessment-trend.service.js';
 import { AssessmentsService } from '../assessments/assessments.service.js';
+import { ASSESSMENT_KINDS } from '../assessments/template.types.js';
 import { type TemplateTexts, templateTexts } from '../assessments/template-texts.js';
-import { TemplatesService } from '../assessments/templates.service.js';
+import { TemplatesService, compareVersions } from '../assessments/templates.service.js';
 import type { Locale, Text } from '../messages/locales.js';
 import { milestoneTitle } from '../milestones/milestone-title.js';
 import { notFound } from '../common/domain-error.js';
@@ -20,9 +22,12 @@ import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
 import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
 import type { AssessmentSummaryResponse } from '../assessments/dto/assessment.dto.js';
 import type { GateCheck } from '../programmes/gates.js';
+import { trendView } from './assessment-trend-view.js';
 import { renderBarChart } from './bar-chart.js';
 import { gateCheckText } from './gate-check-text.js';
 import { type Translate, translator } from './i18n.js';
+import { ProgrammeHistoryPageQuery } from './programme-history-page.query.js';
+import { historyEntries } from './programme-history-view.js';
 
 const firstPage = (pageSize: number) => ({ page: 1, pageSize });
 
@@ -84,12 +89,15 @@ export class CountryPageService {
     private readonly assessments: AssessmentsService,
     private readonly templates: TemplatesService,
     private readonly countries: CountriesService,
+    private readonly trends: AssessmentTrendService,
+    private readonly historyPage: ProgrammeHistoryPageQuery,
   ) {}
 
   /** A form's address names the programme and its country: both must agree, or it is not found. */
-  async assertProgrammeOf(actor: Actor, code: string, programmeId: string): Promise<void> {
+  async assertProgrammeOf(actor: Actor, code: string, programmeId: string) {
     const programme = await this.programmes.get(actor.user, programmeId);
     if (programme.countryCode !== code) throw notFound(`Programme ${programmeId} of ${code}`);
+    return programme;
   }
 
   async view(actor: Actor, code: string, programmeId: string | undefined, lang: Locale) {
@@ -121,6 +129,9 @@ export class CountryPageService {
       stakeholders,
       assessments,
       gate,
+      decisions,
+      changes,
+      trends,
     ] = await Promise.all([
       this.programmes.get(actor.user, id),
       this.countries.getCountry(code, lang),
@@ -136,6 +147,9 @@ export class CountryPageService {
       this.assessments.listForProgramme(actor, id),
       // Its checks name the open milestones: only for those who may read them.
       reads.milestones ? this.transitions.currentGate(actor, id) : null,
+      this.historyPage.decisions(id),
+      reads.history ? this.historyPage.changes(id) : null,
+      Promise.all(ASSESSMENT_KINDS.map((kind) => this.trends.trend(actor, id, kind))),
     ]);
     const latestValidated = assessments.find((assessment) => assessment.status === 'validated');
     const score = latestValidated ? await this.assessments.score(actor, latestValidated.id) : null;
@@ -146,6 +160,9 @@ export class CountryPageService {
       code: programme.countryCode,
       regionCode: programme.regionCode,
     });
+    // A cancelled programme is kept for the record: nothing of it changes any more.
+    const open = writes && programme.status !== 'cancelled';
+    const manages = this.policy.mayDo(actor.user, 'manageProgrammes');
     return {
       title: programme.title,
       rawTitle: true,
@@ -153,9 +170,18 @@ export class CountryPageService {
       programmes: list.items,
       programme,
       may: {
-        requestTransition: writes && this.policy.mayDo(actor.user, 'requestTransitions'),
-        updateMilestones: writes && this.policy.mayDo(actor.user, 'writeMilestones'),
-        postStatusUpdate: writes && this.policy.mayDo(actor.user, 'postStatusUpdates'),
+        // A programme on hold does not move forward: it is resumed first.
+        requestTransition:
+          open &&
+          programme.status === 'active' &&
+          this.policy.mayDo(actor.user, 'requestTransitions'),
+        updateMilestones: open && this.policy.mayDo(actor.user, 'writeMilestones'),
+        postStatusUpdate: open && this.policy.mayDo(actor.user, 'postStatusUpdates'),
+        /** Edit, hold, resume and cancel the programme. */
+        manageProgramme: open && manages,
+        createProgramme: manages,
+        startAssessment: open && this.policy.mayDo(actor.user, 'answerAssessments'),
+        writeStakeholders: writes && this.policy.mayDo(actor.user, 'writeStakeholders'),
       },
       transitions: transitions.map((transition) => ({
         ...transition,
@@ -174,7 +200,18 @@ export class CountryPageService {
         })),
       },
       phaseHistory: history.phases,
-      events: reads.history ? history.events : null,
+      history: historyEntries(decisions, changes, t, lang),
+      trends: trends.flatMap((trend) => {
+        const shown = trendView(
+          trend,
+          (key, v) => this.templates.get(key, v),
+          lang,
+          country.timezone,
+          t,
+        );
+        return shown ? [shown] : [];
+      }),
+      templateChoices: this.templateChoices(lang),
       milestones:
         milestones?.items.map((milestone) => ({
           ...milestone,
@@ -206,6 +243,24 @@ export class CountryPageService {
           max: 100,
         }),
       phases: PHASES,
+    };
+  }
+
+  /** The published templates to start an assessment with: each by its newest title, and versions. */
+  private templateChoices(lang: Locale) {
+    const published = this.templates.list();
+    // Sorted by key, then version: the last of each key is its newest.
+    const newest = new Map(published.map((template) => [template.key, template]));
+    return {
+      templates: [...newest.values()].map((template) => ({
+        key: template.key,
+        kind: template.kind,
+        version: template.version,
+        title: templateTexts(template, lang).title,
+      })),
+      versions: [...new Set(published.map((template) => template.version))].sort((a, b) =>
+        compareVersions(b, a),
+      ),
     };
   }
 }

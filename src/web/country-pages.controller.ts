@@ -16,9 +16,16 @@ import { Body } from '../common/body.decorator.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
+import { CreateAssessmentDto } from '../assessments/dto/assessment.dto.js';
+import { AssessmentsService } from '../assessments/assessments.service.js';
+import { CommonErrors, ValidationFieldErrors } from '../common/common.errors.js';
+import { DomainError, invalidField } from '../common/domain-error.js';
 import { CreateMilestoneDto, UpdateMilestoneDto } from '../milestones/dto/milestone.dto.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
+import { UpdateProgrammeDto } from '../programmes/dto/programme.dto.js';
 import { RequestTransitionDto } from '../programmes/dto/transition.dto.js';
+import type { ProgrammeStatus } from '../programmes/programme.constants.js';
+import { ProgrammesService } from '../programmes/programmes.service.js';
 import { TransitionsService } from '../programmes/transitions.service.js';
 import { CreateStatusUpdateDto } from '../status-updates/dto/status-update.dto.js';
 import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
@@ -42,6 +49,8 @@ export class CountryPagesController {
     private readonly transitions: TransitionsService,
     private readonly statusUpdates: StatusUpdatesService,
     private readonly milestones: MilestonesService,
+    private readonly programmes: ProgrammesService,
+    private readonly assessments: AssessmentsService,
   ) {}
 
   @Get(':code')
@@ -158,6 +167,148 @@ export class CountryPagesController {
       action: (input) => this.milestones.update(actor, milestoneId, input),
       done: 'done.milestoneSaved',
       confirmAt: 'form',
+    });
+  }
+
+  @Post(':code/programmes/:id/edit')
+  @Roles(...ACTION_RIGHTS.manageProgrammes)
+  async editProgramme(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    await this.changeProgramme(actor, request, reply, code, programmeId, body, {
+      form: 'programme-edit',
+      status: undefined,
+      done: 'done.programmeSaved',
+    });
+  }
+
+  @Post(':code/programmes/:id/hold')
+  @Roles(...ACTION_RIGHTS.manageProgrammes)
+  async holdProgramme(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    await this.changeProgramme(actor, request, reply, code, programmeId, body, {
+      form: 'programme-hold',
+      status: 'on_hold',
+      done: 'done.programmeOnHold',
+    });
+  }
+
+  @Post(':code/programmes/:id/resume')
+  @Roles(...ACTION_RIGHTS.manageProgrammes)
+  async resumeProgramme(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    await this.changeProgramme(actor, request, reply, code, programmeId, body, {
+      form: 'programme-resume',
+      status: 'active',
+      done: 'done.programmeResumed',
+    });
+  }
+
+  /** The form's checkbox posts the status: unticked, nothing is posted and nothing is cancelled. */
+  @Post(':code/programmes/:id/cancel')
+  @Roles(...ACTION_RIGHTS.manageProgrammes)
+  async cancelProgramme(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    await this.changeProgramme(actor, request, reply, code, programmeId, body, {
+      form: 'programme-cancel',
+      status: 'cancelled',
+      done: 'done.programmeCancelled',
+    });
+  }
+
+  /** Starts an assessment, then opens its questionnaire. */
+  @Post(':code/programmes/:id/assessments')
+  @Roles(...ACTION_RIGHTS.answerAssessments)
+  async startAssessment(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
+    const form = this.workspaceForm(actor, request, code, programmeId, 'assessment-new');
+    let questionnaire: string | undefined;
+    await this.forms.submit(request, reply, actor, body, {
+      ...form,
+      dto: CreateAssessmentDto,
+      action: async (input) => {
+        const assessment = await this.assessments.create(actor, programmeId, input);
+        questionnaire = `/app/assessments/${assessment.id}`;
+        return assessment;
+      },
+      done: 'done.assessmentStarted',
+      // Read once the assessment is made: its questionnaire; refused, the workspace again.
+      get back() {
+        return questionnaire ?? form.back;
+      },
+    });
+  }
+
+  /**
+   * One change of the programme, through the API's PATCH body and service: each form posts the
+   * status of its action (none for the edit), and a post of another status is refused.
+   */
+  private async changeProgramme(
+    actor: Actor,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    programmeId: string,
+    body: unknown,
+    change: { form: string; status: ProgrammeStatus | undefined; done: string },
+  ): Promise<void> {
+    const programme = await this.country.assertProgrammeOf(actor, code, programmeId);
+    await this.forms.submit(request, reply, actor, body, {
+      ...this.workspaceForm(actor, request, code, programmeId, change.form),
+      dto: UpdateProgrammeDto,
+      kinds: { version: 'number', targetDate: 'clearable' },
+      action: (input) => {
+        if (input.status !== change.status) {
+          throw invalidField(
+            'status',
+            change.status === undefined
+              ? ValidationFieldErrors.unknown_field
+              : input.status === undefined
+                ? ValidationFieldErrors.is_defined
+                : ValidationFieldErrors.is_in,
+            { values: change.status ?? '' },
+          );
+        }
+        return this.programmes.update(actor, programmeId, input).catch((error: unknown) => {
+          // Changed in another tab or by someone else: said of the programme by its title.
+          if (error instanceof DomainError && error.entry === CommonErrors.version_conflict) {
+            throw new DomainError(error.entry, { ...error.params, what: programme.title });
+          }
+          throw error;
+        });
+      },
+      done: change.done,
+      confirmAt: change.status === undefined ? 'form' : 'page',
     });
   }
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/actor.decorator.js';
+import { AuthErrors } from '../auth/auth.errors.js';
 import { DomainError } from '../common/domain-error.js';
 import { problemForStatus } from '../common/problem-details.filter.js';
 import { formatError } from '../messages/catalog.js';
@@ -30,6 +31,14 @@ export class PageErrorFilter implements ExceptionFilter {
       // Back to the page after sign-in; a form's post (its session expired) is not a page to open.
       const next = request.method === 'GET' ? request.url : '/';
       await reply.redirect(`/login?next=${encodeURIComponent(next)}${lang}`, 303);
+      return;
+    }
+    if (
+      exception instanceof DomainError &&
+      exception.code === AuthErrors.password_change_required.code
+    ) {
+      // The only page such a user may use: there they choose their own password.
+      await reply.redirect('/app/account', 303);
       return;
     }
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, 'Page failed');

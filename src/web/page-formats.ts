@@ -12,6 +12,12 @@ export function isTimeZone(value: unknown): value is string {
   }
 }
 
+/** The IANA time zones a form offers, UTC first. */
+export const TIME_ZONES: readonly string[] = [
+  'UTC',
+  ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC'),
+];
+
 const cache = new Map<string, PageFormats>();
 
 export interface PageFormats {

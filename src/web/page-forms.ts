@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/roles.js';
-import { ValidationFieldErrors } from '../common/common.errors.js';
+import { CommonErrors, ValidationFieldErrors } from '../common/common.errors.js';
 import { DomainError, invalidField } from '../common/domain-error.js';
 import { createValidationPipe } from '../common/validation.js';
-import { formatError } from '../messages/catalog.js';
+import { formatError, formatMessage } from '../messages/catalog.js';
 import { PageRenderer } from './page-renderer.js';
 import { RefusedForm } from './refused-form.js';
 
@@ -14,9 +14,10 @@ const validation = createValidationPipe();
  * How a posted field becomes the API's value, since a form posts only text: `number`; `lines`, the
  * non-empty lines of a text area as a list; `list`, repeated fields (`formats[]`) as a list;
  * `levelOrNull`, a level or `null` for "not applicable"; `clearable`, where an emptied field
- * clears the value (null) instead of leaving it out.
+ * clears the value (null) instead of leaving it out; `boolean`, `true` or `false`, where a
+ * checkbox follows a hidden `false` of its name (so that an unticked box still says so).
  */
-export type FieldKind = 'number' | 'lines' | 'list' | 'levelOrNull' | 'clearable';
+export type FieldKind = 'number' | 'lines' | 'list' | 'levelOrNull' | 'clearable' | 'boolean';
 
 /**
  * A form post's fields, without the CSRF token: text, or a repeated field's texts. A form posts
@@ -75,6 +76,11 @@ function apiValue(posted: string | string[], kind: FieldKind | undefined): unkno
     const kept = items.filter((item) => item !== '');
     return kept.length > 0 ? kept : undefined;
   }
+  if (kind === 'boolean') {
+    // Ticked, the box posts its `true` after the hidden `false`; anything else stays as it came.
+    const value = Array.isArray(posted) && posted.join() === 'false,true' ? 'true' : posted;
+    return value === 'true' ? true : value === 'false' ? false : value;
+  }
   // A field posted twice that is not a list stays a list, which the DTO refuses.
   if (Array.isArray(posted)) return posted;
   if (posted === '') return kind === 'clearable' ? null : undefined;
@@ -85,14 +91,28 @@ function apiValue(posted: string | string[], kind: FieldKind | undefined): unkno
   return posted;
 }
 
+/** A page as a form's route shows it: its view, and the view's data. */
+export interface PageView {
+  view: string;
+  data: { title: string } & Record<string, unknown>;
+}
+
 /** A page's form: the API's DTO it posts, the action, and where the user goes after. */
-export interface PageForm<T> {
+interface PageFormBase<T, R> {
   /** The form's id in the page, where a refusal is shown. */
   id: string;
   /** The API's body the fields must make; none for a form that posts only a button. */
   dto?: new () => T;
   kinds?: Record<string, FieldKind>;
-  action: (input: T) => Promise<unknown>;
+  action: (input: T) => Promise<R>;
+  /** The page to go back to: the form's page, shown again with the confirmation. */
+  back: string;
+  /** The form's page as it is now, to show it again with the refusal. */
+  page: () => Promise<PageView>;
+}
+
+/** A form whose user is sent back to its page, where a confirmation says it was done. */
+interface ConfirmedForm<T, R> extends PageFormBase<T, R> {
   /** The catalog key (pages) of the confirmation shown after it. */
   done: string;
   /**
@@ -100,11 +120,21 @@ export interface PageForm<T> {
    * form is still there after its post (a saved answer, an edited milestone).
    */
   confirmAt?: 'page' | 'form';
-  /** The page to go back to: the form's page, shown again with the confirmation. */
-  back: string;
-  /** The form's page as it is now, to show it again with the refusal. */
-  page: () => Promise<{ view: string; data: { title: string } & Record<string, unknown> }>;
+  answer?: never;
 }
+
+/**
+ * A form whose post answers with the page itself, showing what the action answered (200, or the
+ * status given: 201 for a thing created): a thing shown once (a new token), or a result kept
+ * nowhere else (what a channel said to a test message).
+ */
+interface AnsweredForm<T, R> extends PageFormBase<T, R> {
+  answer: (result: R, input: T) => Promise<PageView & { status?: number }>;
+  done?: never;
+  confirmAt?: never;
+}
+
+export type PageForm<T, R = unknown> = ConfirmedForm<T, R> | AnsweredForm<T, R>;
 
 /**
  * The pages' forms post to the server, so that each one works without JavaScript: the posted
@@ -116,24 +146,26 @@ export interface PageForm<T> {
 export class PageForms {
   constructor(private readonly pages: PageRenderer) {}
 
-  async submit<T extends object>(
+  async submit<T extends object, R = unknown>(
     request: FastifyRequest,
     reply: FastifyReply,
     actor: Actor,
     /** The posted body (the route's `@Body()`), or nothing for a form of only a button. */
     body: unknown,
-    form: PageForm<T>,
+    form: PageForm<T, R>,
   ): Promise<void> {
     let fields: Record<string, string | string[]> = {};
+    let input: T | undefined;
+    let result: R;
     try {
       fields = postedFields(body);
-      const input: T | undefined = form.dto
+      input = form.dto
         ? await validation.transform(apiInput(fields, form.kinds), {
             type: 'body',
             metatype: form.dto,
           })
         : undefined;
-      await form.action(input as T);
+      result = await form.action(input as T);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status >= 500 || error.status === 401) {
         throw error;
@@ -141,7 +173,10 @@ export class PageForms {
       const lang = this.pages.language(request, actor.user);
       const refused = new RefusedForm(
         form.id,
-        formatError(error.entry.messageKey, error.params, lang),
+        // The API's "see errors" points at its `errors[]`; a page's fields carry their own.
+        error.entry === CommonErrors.validation_failed
+          ? formatMessage('pages', lang, 'formHasErrors')
+          : formatError(error.entry.messageKey, error.params, lang),
         error.errors ?? [],
         fields,
         lang,
@@ -155,6 +190,12 @@ export class PageForms {
         actor.user,
         error.status,
       );
+      return;
+    }
+    if (form.answer) {
+      const { view, data, status } = await form.answer(result, input as T);
+      const page = { ...data, pageUrl: form.back };
+      await this.pages.render(request, reply, view, page, actor.user, status);
       return;
     }
     // No #fragment: a browser does not autofocus (the confirmation) on a page opened at one.

@@ -11,6 +11,8 @@ function user(role: Role, scope: Partial<Principal> = {}): Principal {
     countryCode: null,
     regionCode: null,
     locale: 'en',
+    timezone: null,
+    passwordChangeRequired: false,
     ...scope,
   };
 }
@@ -22,25 +24,39 @@ describe('page menu', () => {
     [
       'admin',
       user('admin'),
-      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications'],
+      [
+        '/app/portfolio',
+        '/app/queue',
+        '/app/reports',
+        '/app/notifications',
+        '/app/audit',
+        '/app/users',
+      ],
       '/app/portfolio',
     ],
     [
       'itu_pm',
       user('itu_pm'),
-      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications'],
+      [
+        '/app/portfolio',
+        '/app/queue',
+        '/app/reports',
+        '/app/notifications',
+        '/app/audit',
+        '/app/users',
+      ],
       '/app/portfolio',
     ],
     [
       'regional_coordinator',
       user('regional_coordinator', { regionCode: 'AFR' }),
-      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications'],
+      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications', '/app/audit'],
       '/app/portfolio',
     ],
     [
       'national_team',
       user('national_team', { countryCode: 'KE' }),
-      ['/app/countries/KE', '/app/notifications'],
+      ['/app/countries/KE', '/app/notifications', '/app/audit'],
       '/app/countries/KE',
     ],
     ['observer', user('observer'), ['/app/portfolio', '/app/reports'], '/app/portfolio'],
@@ -81,6 +97,7 @@ describe('page menu', () => {
     expect(menuFor(policy, user('national_team', { countryCode: 'KE' }))).toEqual([
       { href: '/app/countries/KE', label: 'myCountry' },
       { href: '/app/notifications', label: 'notifications' },
+      { href: '/app/audit', label: 'audit' },
     ]);
   });
 });

@@ -19,6 +19,8 @@ export function menuFor(
   user: Principal,
   decisionsWaiting?: number,
 ): MenuEntry[] {
+  // Until they choose their own password, their account page is the only one they may open.
+  if (user.passwordChangeRequired) return [];
   const scope = policy.readScope(user);
   const entries: (MenuEntry | false)[] = [
     policy.mayRead(user, 'portfolio') && { href: '/app/portfolio', label: 'portfolio' },
@@ -36,6 +38,8 @@ export function menuFor(
       href: '/app/notifications',
       label: 'notifications',
     },
+    policy.mayRead(user, 'audit') && { href: '/app/audit', label: 'audit' },
+    policy.mayDo(user, 'manageUsers') && { href: '/app/users', label: 'users' },
   ];
   return entries.filter((entry) => entry !== false);
 }

@@ -108,7 +108,13 @@ export class PageRenderer {
     request: FastifyRequest,
     reply: FastifyReply,
     view: string,
-    data: { title: string; pageUrl?: string; refused?: RefusedForm } & Record<string, unknown>,
+    data: {
+      title: string;
+      pageUrl?: string;
+      refused?: RefusedForm;
+      /** The confirmation of a form whose answer is this page itself (a pages catalog key). */
+      confirmation?: string;
+    } & Record<string, unknown>,
     user: Principal | null,
     status = 200,
   ): Promise<void> {
@@ -117,14 +123,14 @@ export class PageRenderer {
     if (isLocale(asked)) {
       void reply.setCookie(LANGUAGE_COOKIE, asked, this.cookieOptions(365 * 24 * 3600, false));
     }
-    const notice = this.takeNotice(request, reply, lang);
+    const notice = data.confirmation
+      ? { text: formatMessage('pages', lang, data.confirmation), formId: null }
+      : this.takeNotice(request, reply, lang);
     const refused = data.refused instanceof RefusedForm ? data.refused : null;
     let refusalShown = false;
     const session = this.sessionToken(request);
-    const timeZone = request.cookies[TIME_ZONE_COOKIE];
     const context: PageContext = {
-      // Until the browser has said its zone, times are in UTC, and say so.
-      ...pageFormats(lang, isTimeZone(timeZone) ? timeZone : 'UTC'),
+      ...pageFormats(lang, this.timeZone(request, user)),
       t: translator(lang),
       text: (value: Text) =>
         value.lang === null
@@ -170,6 +176,20 @@ export class PageRenderer {
     void reply.setCookie(NOTICE_COOKIE, value, this.cookieOptions(60, true));
   }
 
+  /**
+   * The zone the pages show times in: the one the user chose on their account page, else the
+   * browser's; until the browser has said it, UTC, which the times name.
+   */
+  timeZone(request: FastifyRequest, user: Principal | null): string {
+    const zone = user?.timezone ?? request.cookies[TIME_ZONE_COOKIE];
+    return isTimeZone(zone) ? zone : 'UTC';
+  }
+
+  /** The language the user chose on their account page, for this browser's next pages too. */
+  rememberLanguage(reply: FastifyReply, locale: Locale): void {
+    void reply.setCookie(LANGUAGE_COOKIE, locale, this.cookieOptions(365 * 24 * 3600, false));
+  }
+
   /** The confirmation left by `confirm`, shown once. */
   private takeNotice(request: FastifyRequest, reply: FastifyReply, lang: Locale) {
     const value = request.cookies[NOTICE_COOKIE];
@@ -185,7 +205,9 @@ export class PageRenderer {
    * says the server failed, as the database may be why.
    */
   private async decisionsWaiting(user: Principal, status: number): Promise<number | undefined> {
-    if (status >= 500 || !showsDecisionsWaiting(this.policy, user)) return undefined;
+    if (status >= 500 || user.passwordChangeRequired || !showsDecisionsWaiting(this.policy, user)) {
+      return undefined;
+    }
     return this.workQueue.decisionsWaiting(user);
   }
 

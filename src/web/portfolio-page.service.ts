@@ -138,6 +138,8 @@ export class PortfolioPageService {
       scopeRegion: scope.kind === 'region' ? scope.regionCode : null,
       /** The regions to filter by, for those who read all of them. */
       regionChoices: scope.kind === 'all' ? REGION_CODES : null,
+      /** Whether to offer the page that starts a programme. */
+      mayCreateProgramme: this.policy.mayDo(actor.user, 'manageProgrammes'),
     };
   }
 }

@@ -3,7 +3,7 @@ import { Body } from '../common/body.decorator.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy } from '../auth/access-policy.js';
-import { Public, Roles } from '../auth/access.decorators.js';
+import { AllowedBeforePasswordChange, Public, Roles } from '../auth/access.decorators.js';
 import { type Credential, CurrentActor, CurrentCredential } from '../auth/actor.decorator.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginDto } from '../auth/dto/auth.dto.js';
@@ -42,7 +42,7 @@ function safeNext(next: unknown, publicUrl: string): string {
  * Whether a form post came from this site's own pages: the browser's Sec-Fetch-Site where it sends
  * one, else the Origin header. Clients that send neither (curl, tests) are not browsers to protect.
  */
-function isSameOrigin(request: FastifyRequest): boolean {
+export function isSameOrigin(request: FastifyRequest): boolean {
   const fetchSite = request.headers['sec-fetch-site'];
   if (fetchSite) return fetchSite === 'same-origin' || fetchSite === 'none';
   const origin = request.headers.origin;
@@ -132,6 +132,7 @@ export class SignInPagesController {
 
   @Post('logout')
   @Roles(...ANY_ROLE)
+  @AllowedBeforePasswordChange()
   async logout(
     @CurrentActor() actor: Actor,
     @CurrentCredential() credential: Credential,

@@ -42,6 +42,8 @@ export async function listSql(admin: { id: string; email: string }) {
     countryCode: null,
     regionCode: null,
     locale: 'en',
+    timezone: null,
+    passwordChangeRequired: false,
   };
   const [statement] = await captureSql((dataSource) =>
     new ProgrammeListQuery(dataSource, new AccessPolicy(), new Clock()).list(

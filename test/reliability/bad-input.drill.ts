@@ -14,6 +14,7 @@ import {
   createStakeholder,
   firstMilestone,
 } from '../factories/programmes.js';
+import { createInvitedUser } from '../factories/invitations.js';
 import { type Staff, type TestUser, createStaff, createUser } from '../factories/users.js';
 import { type TestApp, bearer, startTestApp } from '../support/test-app.js';
 import {
@@ -302,7 +303,7 @@ describe('bad input', () => {
     const lang = { name: 'lang', values: [...LOCALES] };
     /**
      * A page's form posts the fields of the API operation it stands for, as text: a number is
-     * posted as its digits, so a wrong one is anything but text.
+     * posted as its digits, a boolean as `true` or `false`, so a wrong one is anything but text.
      */
     const formOf = (path: string, method: string): Pick<Route, 'fields' | 'query'> => {
       const schema =
@@ -310,7 +311,9 @@ describe('bad input', () => {
       const fields = schema ? fieldsOf(document, schema) : [];
       return {
         fields: fields.map((field) =>
-          field.kind === 'number' ? { ...field, kind: 'string' as const } : field,
+          field.kind === 'number' || field.kind === 'boolean'
+            ? { ...field, kind: 'string' as const }
+            : field,
         ),
         query: [],
       };
@@ -324,12 +327,22 @@ describe('bad input', () => {
         query: [],
       },
       'POST /logout': { fields: [], query: [] },
+      'GET /invitation/:token': { fields: [], query: [lang] },
+      // The token is in the address; the form posts the password alone.
+      'POST /invitation/:token': {
+        fields: formOf('/api/v1/auth/invitations/accept', 'post').fields.filter(
+          (field) => field.name !== 'token',
+        ),
+        query: [],
+      },
       'GET /app/portfolio': { fields: [], query: [...queryOf('/api/v1/programmes'), lang] },
       'GET /app/queue': { fields: [], query: [lang] },
       'GET /app/countries/:code': { fields: [], query: [{ name: 'programme' }, lang] },
       'GET /app/assessments/:id': { fields: [], query: [lang] },
       'GET /app/reports': { fields: [], query: [lang] },
       'GET /app/notifications': { fields: [], query: [...queryOf('/api/v1/notifications'), lang] },
+      'GET /app/audit': { fields: [], query: [...queryOf('/api/v1/audit'), lang] },
+      'GET /app/audit.csv': { fields: [], query: [...queryOf('/api/v1/audit'), lang] },
       'POST /app/countries/:code/programmes/:id/transitions': formOf(
         '/api/v1/programmes/{id}/transitions',
         'post',
@@ -350,6 +363,30 @@ describe('bad input', () => {
         '/api/v1/milestones/{id}',
         'patch',
       ),
+      // The stakeholder forms go back to the programme shown, named in the query.
+      'POST /app/countries/:code/stakeholders': {
+        ...formOf('/api/v1/countries/{code}/stakeholders', 'post'),
+        query: [{ name: 'programme' }],
+      },
+      'POST /app/countries/:code/stakeholders/:stakeholderId': {
+        ...formOf('/api/v1/stakeholders/{id}', 'patch'),
+        query: [{ name: 'programme' }],
+      },
+      'POST /app/countries/:code/stakeholders/:stakeholderId/remove': {
+        ...formOf('/api/v1/stakeholders/{id}', 'delete'),
+        query: [{ name: 'programme' }],
+      },
+      'GET /app/programmes/new': { fields: [], query: [{ name: 'country' }, lang] },
+      'POST /app/programmes/new': formOf('/api/v1/programmes', 'post'),
+      // Each of the programme's forms posts the API's PATCH fields it needs (its action's status).
+      'POST /app/countries/:code/programmes/:id/edit': formOf('/api/v1/programmes/{id}', 'patch'),
+      'POST /app/countries/:code/programmes/:id/hold': formOf('/api/v1/programmes/{id}', 'patch'),
+      'POST /app/countries/:code/programmes/:id/resume': formOf('/api/v1/programmes/{id}', 'patch'),
+      'POST /app/countries/:code/programmes/:id/cancel': formOf('/api/v1/programmes/{id}', 'patch'),
+      'POST /app/countries/:code/programmes/:id/assessments': formOf(
+        '/api/v1/programmes/{id}/assessments',
+        'post',
+      ),
       'POST /app/assessments/:id/responses/:indicatorKey': formOf(
         '/api/v1/assessments/{id}/responses/{indicatorKey}',
         'put',
@@ -360,9 +397,77 @@ describe('bad input', () => {
       'POST /app/queue/transitions/:id/approve': formOf('/api/v1/transitions/{id}/approve', 'post'),
       'POST /app/queue/transitions/:id/reject': formOf('/api/v1/transitions/{id}/reject', 'post'),
       'POST /app/reports': formOf('/api/v1/reports', 'post'),
+      'GET /app/report-schedules': {
+        fields: [],
+        query: [...queryOf('/api/v1/report-schedules'), lang],
+      },
+      // The schedule form posts words, which the page turns into the API's cron.
+      'POST /app/report-schedules': {
+        fields: [
+          ...formOf('/api/v1/report-schedules', 'post').fields.filter(
+            (field) => field.name !== 'cron',
+          ),
+          {
+            name: 'frequency',
+            kind: 'enum',
+            required: true,
+            values: ['weekly', 'daily', 'monthly'],
+          },
+          {
+            name: 'weekday',
+            kind: 'enum',
+            required: false,
+            values: ['1', '2', '3', '4', '5', '6', '0'],
+          },
+          {
+            name: 'dayOfMonth',
+            kind: 'enum',
+            required: false,
+            values: Array.from({ length: 28 }, (_, i) => String(i + 1)),
+          },
+          {
+            name: 'hour',
+            kind: 'enum',
+            required: true,
+            values: Array.from({ length: 24 }, (_, i) => String(i)),
+          },
+        ],
+        query: [],
+      },
+      'POST /app/report-schedules/:id/pause': formOf('/api/v1/report-schedules/{id}/pause', 'post'),
+      'POST /app/report-schedules/:id/resume': formOf(
+        '/api/v1/report-schedules/{id}/resume',
+        'post',
+      ),
+      'POST /app/report-schedules/:id/delete': formOf('/api/v1/report-schedules/{id}', 'delete'),
       'POST /app/notifications/:id/retry': formOf('/api/v1/notifications/{id}/retry', 'post'),
+      // The tools post back to the log as it was filtered: the log's filters ride in the query.
+      'POST /app/notifications/reminder-scan': {
+        ...formOf('/api/v1/reminders/scan', 'post'),
+        query: queryOf('/api/v1/notifications'),
+      },
+      'POST /app/notifications/test': {
+        ...formOf('/api/v1/notifications/test', 'post'),
+        query: queryOf('/api/v1/notifications'),
+      },
+      'GET /app/users': { fields: [], query: [...queryOf('/api/v1/users'), lang] },
+      'GET /app/users/new': { fields: [], query: [lang] },
+      'POST /app/users/new': formOf('/api/v1/users', 'post'),
+      'GET /app/users/:id': { fields: [], query: [lang] },
+      'POST /app/users/:id': formOf('/api/v1/users/{id}', 'patch'),
+      'POST /app/users/:id/password': formOf('/api/v1/users/{id}', 'patch'),
+      'POST /app/users/:id/invitation': formOf('/api/v1/users/{id}/invitation', 'post'),
+      'POST /app/users/:id/state': formOf('/api/v1/users/{id}', 'patch'),
+      'POST /app/users/:id/tokens/:tokenId/revoke': formOf(
+        '/api/v1/users/{id}/tokens/{tokenId}',
+        'delete',
+      ),
       'GET /app/account': { fields: [], query: [lang] },
       'POST /app/account/password': formOf('/api/v1/auth/me/password', 'put'),
+      'POST /app/account/settings': formOf('/api/v1/auth/me', 'patch'),
+      'POST /app/account/notifications': formOf('/api/v1/auth/me/notification-preferences', 'put'),
+      'POST /app/account/tokens': formOf('/api/v1/auth/tokens', 'post'),
+      'POST /app/account/tokens/:tokenId/revoke': formOf('/api/v1/auth/tokens/{id}', 'delete'),
     };
     const result: Route[] = [];
     for (const key of [...registered].sort()) {
@@ -442,6 +547,7 @@ describe('bad input', () => {
     const submitted = await programmeWith('submitted');
     const transition = await createPendingTransition(t, staff.admin, staff.national_team, 'KE');
     const observer = await createUser(t.dataSource, { role: 'observer' });
+    const invited = await createInvitedUser(t, staff.admin);
     const [notification] = await t.dataSource.query(
       `INSERT INTO notifications (kind, channel, dedupe_key, recipient, subject, body_text, not_before, status, country_code)
        VALUES ('test', 'email', 'bad-input', 'x@example.org', 's', 't', now(), 'dead', 'KE') RETURNING id`,
@@ -500,7 +606,11 @@ describe('bad input', () => {
       'POST /api/v1/assessments/:id/return': () => ({ id: submitted.id }),
       'POST /api/v1/notifications/:id/retry': () => ({ id: notification.id }),
       'DELETE /api/v1/report-schedules/:id': () => ({ id: schedule.id }),
+      'POST /api/v1/report-schedules/:id/pause': () => ({ id: schedule.id }),
       'POST /api/v1/report-schedules/:id/resume': () => ({ id: schedule.id }),
+      'POST /app/report-schedules/:id/pause': () => ({ id: schedule.id }),
+      'POST /app/report-schedules/:id/resume': () => ({ id: schedule.id }),
+      'POST /app/report-schedules/:id/delete': () => ({ id: schedule.id }),
       'POST /api/v1/report-schedules/:id/reassign': () => ({ id: schedule.id }),
       'DELETE /api/v1/users/:id/tokens/:tokenId': () => ({
         id: staff.national_team.id,
@@ -525,6 +635,20 @@ describe('bad input', () => {
         id: kenya.id,
         milestoneId: milestone.id,
       }),
+      'POST /app/countries/:code/stakeholders': () => ({ code: 'KE' }),
+      'POST /app/countries/:code/stakeholders/:stakeholderId': () => ({
+        code: 'KE',
+        stakeholderId: stakeholder.id,
+      }),
+      'POST /app/countries/:code/stakeholders/:stakeholderId/remove': () => ({
+        code: 'KE',
+        stakeholderId: stakeholder.id,
+      }),
+      'POST /app/countries/:code/programmes/:id/edit': () => ({ code: 'KE', id: kenya.id }),
+      'POST /app/countries/:code/programmes/:id/hold': () => ({ code: 'KE', id: kenya.id }),
+      'POST /app/countries/:code/programmes/:id/resume': () => ({ code: 'KE', id: kenya.id }),
+      'POST /app/countries/:code/programmes/:id/cancel': () => ({ code: 'KE', id: kenya.id }),
+      'POST /app/countries/:code/programmes/:id/assessments': () => ({ code: 'KE', id: kenya.id }),
       'POST /app/assessments/:id/responses/:indicatorKey': () => ({
         id: draft.id,
         indicatorKey: READINESS_KEYS[0],
@@ -536,6 +660,21 @@ describe('bad input', () => {
       'POST /app/queue/transitions/:id/reject': () => ({ id: transition.id }),
       'POST /app/notifications/:id/retry': () => ({ id: notification.id }),
       'GET /app/assessments/:id': () => ({ id: submitted.id }),
+      'POST /app/account/tokens/:tokenId/revoke': (caller) => ({
+        tokenId: tokens.get(caller.id)!,
+      }),
+      'GET /app/users/:id': () => ({ id: observer.id }),
+      'POST /app/users/:id': () => ({ id: observer.id }),
+      'POST /app/users/:id/password': () => ({ id: observer.id }),
+      'POST /app/users/:id/invitation': () => ({ id: invited.id }),
+      'POST /app/users/:id/state': () => ({ id: observer.id }),
+      'POST /api/v1/users/:id/invitation': () => ({ id: invited.id }),
+      'GET /invitation/:token': () => ({ token: invited.token }),
+      'POST /invitation/:token': () => ({ token: invited.token }),
+      'POST /app/users/:id/tokens/:tokenId/revoke': () => ({
+        id: staff.national_team.id,
+        tokenId: tokens.get(staff.national_team.id)!,
+      }),
     };
     const urlOf = (route: Route, caller: TestUser, garbage: Record<string, string> = {}) => {
       const key = `${route.method} ${route.path}`;

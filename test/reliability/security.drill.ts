@@ -2,7 +2,8 @@ import { lookup } from 'node:dns/promises';
 import { once } from 'node:events';
 import { type Server, createServer } from 'node:http';
 import { hostname } from 'node:os';
-import { Outbox, type NotificationDraft } from '../../src/notifications/outbox.service.js';
+import type { NotificationDraft } from '../../src/notifications/outbox.service.js';
+import { OutboxWriter } from '../../src/notifications/outbox-writer.js';
 import { type Staff, createStaff } from '../factories/users.js';
 import {
   CALLERS,
@@ -108,7 +109,7 @@ function webhookDraft(dedupeKey: string, url: string, stakeholderId: string): No
 }
 
 async function addToOutbox(t: TestApp, drafts: NotificationDraft[]): Promise<void> {
-  await t.dataSource.transaction((manager) => t.app.get(Outbox).add(manager, drafts));
+  await t.dataSource.transaction((manager) => t.app.get(OutboxWriter).add(manager, drafts));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   createStakeholder,
   firstMilestone,
 } from '../factories/programmes.js';
+import { createInvitedUser } from '../factories/invitations.js';
 import { type Staff, TEST_PASSWORD, createUser } from '../factories/users.js';
 import { type TestApp, bearer } from './test-app.js';
 
@@ -140,6 +141,41 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         [staff.admin.id],
       )
     )[0].id as string;
+  /** A running schedule of the admin's on a region (Europe is out of the coordinator's). */
+  const runningSchedule = async (regionCode: 'AFR' | 'EUR') =>
+    (
+      await t.dataSource.query(
+        `INSERT INTO report_schedules (created_by, cron, scope, scope_key, formats, recipients)
+         VALUES ($1, '0 7 * * 1', jsonb_build_object('regionCode', $2::text), 'region:' || $2, '{csv}', '{pm@example.org}')
+         RETURNING id`,
+        [staff.admin.id, regionCode],
+      )
+    )[0].id as string;
+  /**
+   * The schedules form's fields (words, not cron) for a weekly schedule on a region. The fixtures
+   * above leave the admin over the 20 schedules a user may own: each caller starts from none.
+   */
+  const scheduleForm = async (caller: Caller, regionCode: string) => {
+    if (caller !== 'anonymous') {
+      await t.dataSource.query('DELETE FROM report_schedules WHERE created_by = $1', [
+        staff[caller].id,
+      ]);
+    }
+    return {
+      method: 'POST' as const,
+      url: '/app/report-schedules',
+      body: {
+        frequency: 'weekly',
+        weekday: '1',
+        dayOfMonth: '1',
+        hour: '7',
+        timezone: 'Africa/Nairobi',
+        'scope.regionCode': regionCode,
+        'formats[]': 'csv',
+        'recipients[]': staff.admin.email,
+      },
+    };
+  };
   const version = async (table: 'programmes' | 'milestones', id: string) =>
     (await t.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id]))[0]
       .version as number;
@@ -559,6 +595,17 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: [401, 200, 200, 404, 403, 403],
       },
     ],
+    'POST /api/v1/report-schedules/:id/pause': [
+      {
+        name: 'pause a running schedule on Europe',
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/report-schedules/${await runningSchedule('EUR')}/pause`,
+          body: { reason: 'Year-end break' },
+        }),
+        expect: [401, 200, 200, 403, 403, 403],
+      },
+    ],
     'POST /api/v1/report-schedules/:id/resume': [
       {
         name: 'resume a paused schedule on Europe',
@@ -622,6 +669,27 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: [303, 303, 303, 303, 303, 303],
       },
     ],
+    'GET /invitation/:token': [
+      {
+        name: "an invitation's page whatever token is sent",
+        request: async () => ({
+          method: 'GET',
+          url: `/invitation/${(await createInvitedUser(t, staff.admin)).token}`,
+        }),
+        expect: ALL,
+      },
+    ],
+    'POST /invitation/:token': [
+      {
+        name: 'choose a password on an invitation’s page, which signs in',
+        request: async () => ({
+          method: 'POST',
+          url: `/invitation/${(await createInvitedUser(t, staff.admin)).token}`,
+          body: { newPassword: TEST_PASSWORD },
+        }),
+        expect: [303, 303, 303, 303, 303, 303],
+      },
+    ],
     'POST /logout': [
       {
         name: 'sign out of the pages',
@@ -667,6 +735,20 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
       {
         name: 'the delivery log page',
         request: async () => ({ method: 'GET', url: '/app/notifications' }),
+        expect: [303, 200, 200, 200, 200, 403],
+      },
+    ],
+    'GET /app/audit': [
+      {
+        name: 'the audit trail page',
+        request: async () => ({ method: 'GET', url: '/app/audit' }),
+        expect: [303, 200, 200, 200, 200, 403],
+      },
+    ],
+    'GET /app/audit.csv': [
+      {
+        name: 'the audit trail as CSV',
+        request: async () => ({ method: 'GET', url: '/app/audit.csv' }),
         expect: [303, 200, 200, 200, 200, 403],
       },
     ],
@@ -727,6 +809,137 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           status: 'in_progress',
         },
       }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/stakeholders': perCountry(
+      'add a stakeholder on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/stakeholders`,
+        body: { name: 'New', email: `page.${(unique += 1)}@example.org`, role: 'donor' },
+      }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/stakeholders/:stakeholderId': [
+      ...perCountry(
+        'edit a stakeholder on the page',
+        async (c) => ({
+          method: 'POST',
+          url: `/app/countries/${c.code}/stakeholders/${c.stakeholderId}`,
+          body: { organisation: `Org ${(unique += 1)}`, notify: 'false' },
+        }),
+        [303, 303, 303, 403, 303, 403],
+        [303, 303, 303, 403, 404, 403],
+      ),
+      {
+        name: "edit France's stakeholder at Kenya's address",
+        request: async () => ({
+          method: 'POST',
+          url: `/app/countries/KE/stakeholders/${france.stakeholderId}`,
+          body: { organisation: 'Moved' },
+        }),
+        expect: [303, 404, 404, 403, 404, 403],
+      },
+    ],
+    'POST /app/countries/:code/stakeholders/:stakeholderId/remove': perCountry(
+      'remove a stakeholder on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/stakeholders/${(await createStakeholder(t, staff.admin, c.code)).id}/remove`,
+      }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'GET /app/programmes/new': [
+      {
+        name: 'the page that starts a programme',
+        request: async () => ({ method: 'GET', url: '/app/programmes/new' }),
+        expect: [303, 200, 200, 403, 403, 403],
+      },
+    ],
+    'POST /app/programmes/new': [
+      {
+        name: 'start a programme on the page',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/programmes/new',
+          body: { countryCode: 'KE', cirtType: 'sectoral', sector: `page ${(unique += 1)}` },
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/countries/:code/programmes/:id/edit': perCountry(
+      'retitle a programme on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/edit`,
+        body: {
+          version: String(await version('programmes', c.programmeId)),
+          title: `Title ${(unique += 1)}`,
+        },
+      }),
+      [303, 303, 303, 403, 403, 403],
+      [303, 303, 303, 403, 403, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/hold': perCountry(
+      'put a programme on hold on the page',
+      async (c) => {
+        const { id, version: read } = await createProgramme(t, staff.admin, {
+          countryCode: c.code,
+        });
+        return {
+          method: 'POST',
+          url: `/app/countries/${c.code}/programmes/${id}/hold`,
+          body: { version: String(read), status: 'on_hold', holdReason: 'funding' },
+        };
+      },
+      [303, 303, 303, 403, 403, 403],
+      [303, 303, 303, 403, 403, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/resume': perCountry(
+      'resume a programme on hold on the page',
+      async (c) => {
+        const { id } = await createProgramme(t, staff.admin, { countryCode: c.code });
+        await t.dataSource.query(
+          `UPDATE programmes SET status = 'on_hold', hold_reason = 'funding' WHERE id = $1`,
+          [id],
+        );
+        return {
+          method: 'POST',
+          url: `/app/countries/${c.code}/programmes/${id}/resume`,
+          body: { version: String(await version('programmes', id)), status: 'active' },
+        };
+      },
+      [303, 303, 303, 403, 403, 403],
+      [303, 303, 303, 403, 403, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/cancel': perCountry(
+      'cancel a programme on the page',
+      async (c) => {
+        const { id, version: read } = await createProgramme(t, staff.admin, {
+          countryCode: c.code,
+        });
+        return {
+          method: 'POST',
+          url: `/app/countries/${c.code}/programmes/${id}/cancel`,
+          body: { version: String(read), status: 'cancelled' },
+        };
+      },
+      [303, 303, 303, 403, 403, 403],
+      [303, 303, 303, 403, 403, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/assessments': perCountry(
+      'start an assessment on the page',
+      async (c) => {
+        const { id } = await createProgramme(t, staff.admin, { countryCode: c.code });
+        return {
+          method: 'POST',
+          url: `/app/countries/${c.code}/programmes/${id}/assessments`,
+          body: { templateKey: 'cirt-maturity' },
+        };
+      },
       [303, 303, 303, 403, 303, 403],
       [303, 303, 303, 403, 404, 403],
     ),
@@ -823,6 +1036,64 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: [303, 303, 303, 404, 403, 403],
       },
     ],
+    'GET /app/report-schedules': [
+      {
+        name: 'the report schedules page',
+        request: async () => ({ method: 'GET', url: '/app/report-schedules' }),
+        expect: [303, 200, 200, 200, 403, 403],
+      },
+    ],
+    'POST /app/report-schedules': [
+      {
+        name: 'schedule a report on Africa on the page',
+        request: (caller) => scheduleForm(caller, 'AFR'),
+        expect: [303, 303, 303, 303, 403, 403],
+      },
+      {
+        name: 'schedule a report on Europe on the page',
+        request: (caller) => scheduleForm(caller, 'EUR'),
+        expect: [303, 303, 303, 404, 403, 403],
+      },
+    ],
+    'POST /app/report-schedules/:id/pause': [
+      {
+        name: 'pause a schedule on Africa on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/report-schedules/${await runningSchedule('AFR')}/pause`,
+          body: { reason: 'Year-end break' },
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/report-schedules/:id/resume': [
+      {
+        name: 'resume a paused schedule on Europe on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/report-schedules/${await pausedEuropeanSchedule()}/resume`,
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/report-schedules/:id/delete': [
+      {
+        name: 'delete a schedule on Africa on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/report-schedules/${await runningSchedule('AFR')}/delete`,
+        }),
+        expect: [303, 303, 303, 303, 403, 403],
+      },
+      {
+        name: 'delete a schedule on Europe on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/report-schedules/${await runningSchedule('EUR')}/delete`,
+        }),
+        expect: [303, 303, 303, 404, 403, 403],
+      },
+    ],
     'POST /app/notifications/:id/retry': [
       {
         name: 'retry a dead notification on the page',
@@ -834,6 +1105,138 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           return { method: 'POST', url: `/app/notifications/${row.id}/retry` };
         },
         expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/notifications/reminder-scan': [
+      {
+        name: 'run the reminder scan now on the page',
+        request: async () => ({ method: 'POST', url: '/app/notifications/reminder-scan' }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/notifications/test': [
+      {
+        name: 'send a test e-mail on the page (no mail server here: the page says so)',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/notifications/test',
+          body: { email: 'test@example.org' },
+        }),
+        expect: [303, 200, 200, 403, 403, 403],
+      },
+    ],
+    // User administration: an itu_pm reads everyone, creates and changes only the roles below its own.
+    'GET /app/users': [
+      {
+        name: 'the users page',
+        request: async () => ({ method: 'GET', url: '/app/users?role=observer' }),
+        expect: [303, 200, 200, 403, 403, 403],
+      },
+    ],
+    'GET /app/users/new': [
+      {
+        name: 'the new user page',
+        request: async () => ({ method: 'GET', url: '/app/users/new' }),
+        expect: [303, 200, 200, 403, 403, 403],
+      },
+    ],
+    'POST /app/users/new': [
+      {
+        name: 'create an observer on the page',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/users/new',
+          body: {
+            email: `page.${(unique += 1)}@example.org`,
+            displayName: 'New',
+            role: 'observer',
+            password: TEST_PASSWORD,
+          },
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+      {
+        name: 'create an itu_pm on the page',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/users/new',
+          body: {
+            email: `page.${(unique += 1)}@example.org`,
+            displayName: 'New',
+            role: 'itu_pm',
+            password: TEST_PASSWORD,
+          },
+        }),
+        expect: [303, 303, 403, 403, 403, 403],
+      },
+    ],
+    'GET /app/users/:id': [
+      {
+        name: "an observer's page",
+        request: async () => ({ method: 'GET', url: `/app/users/${staff.observer.id}` }),
+        expect: [303, 200, 200, 403, 403, 403],
+      },
+    ],
+    'POST /app/users/:id': [
+      {
+        name: 'rename an observer on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/users/${staff.observer.id}`,
+          body: { displayName: `Renamed ${(unique += 1)}` },
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+      {
+        name: 'rename another itu_pm on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/users/${(await createUser(t.dataSource, { role: 'itu_pm' })).id}`,
+          body: { displayName: 'Renamed' },
+        }),
+        expect: [303, 303, 403, 403, 403, 403],
+      },
+    ],
+    'POST /app/users/:id/password': [
+      {
+        name: "reset an observer's password on the page",
+        request: async () => ({
+          method: 'POST',
+          url: `/app/users/${(await createUser(t.dataSource, { role: 'observer' })).id}/password`,
+          body: { password: 'a new password for them' },
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/users/:id/invitation': [
+      {
+        name: 'send an invited observer a new invitation on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/users/${(await createInvitedUser(t, staff.admin)).id}/invitation`,
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/users/:id/state': [
+      {
+        name: 'disable an observer on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/users/${(await createUser(t.dataSource, { role: 'observer' })).id}/state`,
+          body: { disabled: 'true' },
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/users/:id/tokens/:tokenId/revoke': [
+      {
+        name: "revoke a user's API token on the page",
+        request: async () => {
+          const { userId, tokenId } = await anotherUsersToken();
+          return { method: 'POST', url: `/app/users/${userId}/tokens/${tokenId}/revoke` };
+        },
+        expect: [303, 303, 403, 403, 403, 403],
       },
     ],
     'GET /app/account': [
@@ -852,6 +1255,49 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           body: { currentPassword: 'not the password', newPassword: 'a long enough new one' },
         }),
         expect: [303, 400, 400, 400, 400, 400],
+      },
+    ],
+    'POST /app/account/settings': [
+      {
+        name: "set one's language and time zone on the page (the zone is not one: nothing changes)",
+        request: async () => ({
+          method: 'POST',
+          url: '/app/account/settings',
+          body: { locale: 'fr', timezone: 'Mars/Olympus_Mons' },
+        }),
+        expect: [303, 400, 400, 400, 400, 400],
+      },
+    ],
+    'POST /app/account/notifications': [
+      {
+        name: "set one's notification preferences on the page",
+        request: async () => ({
+          method: 'POST',
+          url: '/app/account/notifications',
+          body: { 'events.report_completed': 'daily_digest' },
+        }),
+        expect: [303, 303, 303, 303, 303, 303],
+      },
+    ],
+    'POST /app/account/tokens': [
+      {
+        name: 'create an API token on the page (shown once, on the answer)',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/account/tokens',
+          body: { name: 'from the page', expiresInDays: '30' },
+        }),
+        expect: [303, 201, 201, 201, 201, 201],
+      },
+    ],
+    'POST /app/account/tokens/:tokenId/revoke': [
+      {
+        name: "revoke someone else's API token on the page (answered as not found)",
+        request: async () => ({
+          method: 'POST',
+          url: `/app/account/tokens/${await someoneElsesToken()}/revoke`,
+        }),
+        expect: [303, 404, 404, 404, 404, 404],
       },
     ],
     'GET /health/live': [
@@ -958,6 +1404,17 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: [401, 400, 400, 400, 400, 400],
       },
     ],
+    'PATCH /api/v1/auth/me': [
+      {
+        name: "set one's own language and time zone",
+        request: async () => ({
+          method: 'PATCH',
+          url: '/api/v1/auth/me',
+          body: { locale: 'en', timezone: 'Africa/Nairobi' },
+        }),
+        expect: [401, 200, 200, 200, 200, 200],
+      },
+    ],
     'GET /api/v1/users/:id/tokens': [
       {
         name: "list a user's API tokens",
@@ -1026,6 +1483,39 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           body: { disabled: true },
         }),
         expect: [401, 200, 403, 403, 403, 403],
+      },
+    ],
+    // Invitations: anyone with a link's token (it is the credential); a new one sent by the admins.
+    'POST /api/v1/users/:id/invitation': [
+      {
+        name: 'send an invited observer a new invitation',
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/users/${(await createInvitedUser(t, staff.admin)).id}/invitation`,
+        }),
+        expect: [401, 202, 202, 403, 403, 403],
+      },
+      {
+        name: 'send an invited itu_pm a new invitation',
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/users/${(await createInvitedUser(t, staff.admin, { role: 'itu_pm' })).id}/invitation`,
+        }),
+        expect: [401, 202, 403, 403, 403, 403],
+      },
+    ],
+    'POST /api/v1/auth/invitations/accept': [
+      {
+        name: 'accept an invitation whatever token is sent',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/auth/invitations/accept',
+          body: {
+            token: (await createInvitedUser(t, staff.admin)).token,
+            newPassword: TEST_PASSWORD,
+          },
+        }),
+        expect: [204, 204, 204, 204, 204, 204],
       },
     ],
     'GET /api/v1/regions': [

@@ -32,6 +32,14 @@ export class MeResponse {
   @ApiPropertyOptional({ example: 'KE' }) countryCode?: string;
   @ApiPropertyOptional({ example: 'AFR' }) regionCode?: string;
   @ApiProperty({ enum: LOCALES }) locale: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "the pages' time zone; none: the browser's",
+  })
+  timezone: string | null;
+  @ApiProperty({ description: 'someone else set the password: choose one before anything else' })
+  passwordChangeRequired: boolean;
 }
 
 export class CreateApiTokenDto {
@@ -60,6 +68,21 @@ export class ApiTokenResponse {
 
 export class CreatedApiTokenResponse extends ApiTokenResponse {
   @ApiProperty({ description: 'shown once; keep it secret' }) token: string;
+}
+
+/** The password an invited user chooses, as the invitation's page posts it. */
+export class InvitationPasswordDto {
+  @ApiProperty({ minLength: 12, maxLength: 256, description: 'not the e-mail address' })
+  @IsString()
+  @Length(12, 256)
+  newPassword: string;
+}
+
+export class AcceptInvitationDto extends InvitationPasswordDto {
+  @ApiProperty({ description: 'the end of the link in the invitation e-mail, after /invitation/' })
+  @IsString()
+  @Length(1, 100)
+  token: string;
 }
 
 export class ChangePasswordDto {

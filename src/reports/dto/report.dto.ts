@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -9,12 +9,14 @@ import {
   IsIn,
   IsObject,
   IsOptional,
+  IsString,
   IsUUID,
+  Length,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsCronPattern, IsIanaTimeZone } from '../../common/validators.js';
+import { IsCronPattern, IsIanaTimeZone, trimString } from '../../common/validators.js';
 import { REGION_CODES } from '../../countries/regions.js';
 import { LOCALES, type Locale } from '../../messages/locales.js';
 import { catalogMessage } from '../../common/validation.js';
@@ -45,12 +47,14 @@ export class CreateReportDto {
   @Type(() => ReportScopeDto)
   scope: ReportScopeDto;
 
+  // The rule registered first (the lowest) is the first error, the one a page shows: none
+  // chosen says "at least 1", not "each value must be one of".
   @ApiProperty({ enum: REPORT_FORMATS, isArray: true, example: ['json', 'csv'] })
-  @IsArray()
-  @ArrayMinSize(1)
   @ArrayMaxSize(4)
   @ArrayUnique()
   @IsIn(REPORT_FORMATS, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
   formats: ReportFormat[];
 
   @ApiPropertyOptional({
@@ -88,12 +92,12 @@ export class CreateReportScheduleDto extends CreateReportDto {
     description:
       'registered users (not disabled) or addresses of the domains in REPORT_RECIPIENT_DOMAINS',
   })
-  @IsArray()
-  @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ArrayUnique()
   @IsEmail({}, { each: true })
   @MaxLength(254, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
   recipients: string[];
 }
 
@@ -101,6 +105,18 @@ export class ReassignReportScheduleDto {
   @ApiProperty({ format: 'uuid', description: 'the new owner, who must cover the scope' })
   @IsUUID('all', catalogMessage('user_id'))
   userId: string;
+}
+
+export class PauseReportScheduleDto {
+  @ApiPropertyOptional({
+    example: 'Paused over the year-end break',
+    description: 'why, shown with the paused schedule',
+  })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
 }
 
 export const REPORT_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
@@ -151,7 +167,9 @@ export class ReportScheduleResponse {
   @ApiProperty({
     nullable: true,
     type: String,
-    enum: ['owner_missing', 'owner_disabled', 'owner_scope_changed', 'no_recipients'],
+    example: 'owner_disabled',
+    description:
+      'why it paused: owner_missing, owner_disabled, owner_scope_changed or no_recipients when it paused itself; the reason given, or null, when it was paused through POST /report-schedules/{id}/pause',
   })
   pausedReason: string | null;
   @ApiProperty({ nullable: true, type: Date }) pausedAt: Date | null;

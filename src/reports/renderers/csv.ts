@@ -1,3 +1,4 @@
+import { csvCell } from '../../common/csv.js';
 import type { ProgrammeRow } from '../report-data.query.js';
 import type { ReportTexts } from '../report-texts.js';
 import type { ReportSnapshot } from './snapshot.js';
@@ -25,14 +26,6 @@ const COLUMNS = [
   'pendingTransition',
 ] as const satisfies readonly (keyof ProgrammeRow)[];
 
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  // Quote what CSV readers would split, and defuse cells a spreadsheet would run as formulas.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /**
  * One row per programme, UTF-8 with a header row (RFC 4180) in the report's language. Values
  * stay as the snapshot has them (codes, plain numbers) for spreadsheets and scripts, but the
@@ -41,17 +34,17 @@ function cell(value: unknown): string {
  */
 export function renderCsv(snapshot: ReportSnapshot, texts: ReportTexts): Buffer {
   const lines = [
-    COLUMNS.map((column) => cell(texts.t(`column.${column}`))).join(','),
+    COLUMNS.map((column) => csvCell(texts.t(`column.${column}`))).join(','),
     ...snapshot.programmes.map((row) =>
       COLUMNS.map((column) =>
-        cell(
+        csvCell(
           column === 'countryName' ? texts.country(row.countryCode, row.countryName) : row[column],
         ),
       ).join(','),
     ),
   ];
   if (snapshot.indicatorDetailWithheld) {
-    lines.push([cell(texts.withheldNote()), ...COLUMNS.slice(1).map(() => '')].join(','));
+    lines.push([csvCell(texts.withheldNote()), ...COLUMNS.slice(1).map(() => '')].join(','));
   }
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }

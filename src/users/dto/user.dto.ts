@@ -15,6 +15,7 @@ import { LOCALES, type Locale } from '../../messages/locales.js';
 import { ROLES, type Role } from '../../auth/roles.js';
 import { REGION_CODES } from '../../countries/regions.js';
 import { catalogMessage } from '../../common/validation.js';
+import { IsIanaTimeZone } from '../../common/validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerTrim = ({ value }: { value: unknown }) =>
@@ -59,10 +60,23 @@ export class CreateUserDto {
   @IsIn(LOCALES)
   locale?: Locale;
 
-  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @ApiPropertyOptional({
+    minLength: 12,
+    maxLength: 256,
+    description: 'the initial password, which the user must replace; or else `invite`',
+  })
+  @IsOptional()
   @IsString()
   @Length(12, 256)
-  password: string;
+  password?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true: no password; the user is e-mailed a link, valid once for 7 days, to choose their own',
+  })
+  @IsOptional()
+  @IsBoolean()
+  invite?: boolean;
 }
 
 export class UpdateUserDto {
@@ -105,6 +119,24 @@ export class UpdateUserDto {
   password?: string;
 }
 
+/** What anyone may set on their own account. */
+export class UpdateOwnSettingsDto {
+  @ApiPropertyOptional({ enum: LOCALES })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'Africa/Nairobi',
+    description: "the time zone of the pages' times; null: the browser's",
+  })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timezone?: string | null;
+}
+
 export class UsersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
@@ -116,6 +148,27 @@ export class UsersQuery extends PageQuery {
   @IsString()
   @Length(1, 200)
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: REGION_CODES,
+    description: "those who work in the region: its coordinators and its countries' national teams",
+  })
+  @IsOptional()
+  @IsIn(REGION_CODES)
+  regionCode?: string;
+
+  @ApiPropertyOptional({ type: String, example: 'KE', description: "the country's national team" })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, catalogMessage('country_code'))
+  countryCode?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'only disabled, or only active, users',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  disabled?: 'true' | 'false';
 }
 
 export class UserResponse {
@@ -126,7 +179,20 @@ export class UserResponse {
   @ApiProperty({ nullable: true, type: String }) countryCode: string | null;
   @ApiProperty({ nullable: true, type: String }) regionCode: string | null;
   @ApiProperty({ enum: LOCALES }) locale: Locale;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "the pages' time zone; none: the browser's",
+  })
+  timezone: string | null;
+  @ApiProperty({ description: 'someone else set the password: the user must choose their own' })
+  passwordChangeRequired: boolean;
   @ApiProperty() disabled: boolean;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
+}
+
+export class InvitationSentResponse {
+  @ApiProperty({ description: 'until when the new link works; the links sent before no longer do' })
+  expiresAt: Date;
 }

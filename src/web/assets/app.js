@@ -253,4 +253,20 @@
       if (waiting === 0) clearInterval(timer);
     }, 1000);
   }
+
+  // A user's form shows only the scope its role has (a country, a region, or neither); the other
+  // is disabled, so not posted, and the API drops it when the role changes.
+  for (const form of document.querySelectorAll('form[data-scope-form]')) {
+    const role = form.querySelector('[data-role-select]');
+    const show = () => {
+      for (const box of form.querySelectorAll('[data-scope-role]')) {
+        const shown = role.value === box.dataset.scopeRole;
+        box.hidden = !shown;
+        box.querySelector('select').disabled = !shown;
+      }
+      form.querySelector('[data-scope-hint]').hidden = true;
+    };
+    role.addEventListener('change', show);
+    show();
+  }
 })();
