@@ -376,6 +376,24 @@ describe('page forms without JavaScript', () => {
     expect(login.body).toContain('<html lang="ar" dir="rtl">');
   });
 
+  it('should count against the hourly API-token limit only the tokens the account page made, and say so on the form when it is reached', async () => {
+    const tokens = async () =>
+      count('SELECT count(*)::int AS n FROM api_tokens WHERE user_id = $1', [
+        staff.national_team.id,
+      ]);
+    for (const name of ['', ' ', 'x'.repeat(101)]) {
+      expect((await post('/app/account/tokens', { name })).statusCode).toBe(400);
+    }
+    const made = [];
+    for (let i = 0; i < 10; i += 1)
+      made.push((await post('/app/account/tokens', { name: `t${i}` })).statusCode);
+    expect(made).toEqual(Array(10).fill(201));
+    const refused = await post('/app/account/tokens', { name: 'one more' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body).toContain('Too many new API tokens: at most 10 per hour for each user');
+    expect(await tokens()).toBe(10);
+  });
+
   it('should let a team ask for the move only once the gate is met, and say what is left before', async () => {
     const page = () =>
       t.app.inject({ method: 'GET', url: workspace(), headers: { cookie: session.cookie } });

@@ -8,7 +8,7 @@ import {
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type Observable, catchError } from 'rxjs';
+import { type Observable, from, lastValueFrom } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/actor.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 import { RateCounters } from '../rate-limits/rate-counters.service.js';
@@ -35,11 +35,38 @@ const WINDOW_SECONDS = { minute: 60, hour: 3_600 } as const;
 const RATE_LIMIT = 'cirt:rate-limit';
 
 /**
- * Counts the route's requests per signed-in user in a fixed window (RateCounters), shared by
- * every replica; over the limit, 429 with Retry-After. An interceptor, so it runs after the global
- * AccessGuard has set request.principal, and around the validation pipes and the handler: a
- * request is counted before it is carried out (so that requests at once cannot overtake the
- * limit) and given back if it fails, bad input included, so only the work done counts.
+ * A user's named limit, counted in a fixed window (RateCounters) shared by every replica. The work
+ * is counted before it is carried out, so that requests at once cannot overtake the limit, and
+ * given back if it fails, bad input included, so only the work done counts.
+ */
+@Injectable()
+export class RateLimits {
+  constructor(
+    private readonly counters: RateCounters,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Over the limit: 429 with the seconds left in the window, and the work is not run. */
+  async within<T>(name: RateLimitName, userId: string, work: () => Promise<T>): Promise<T> {
+    const { error, per, limit } = LIMITS[name];
+    const key = `route:${name}:${userId}`;
+    const { hits, secondsLeft } = await this.counters.hit(key, WINDOW_SECONDS[per]);
+    if (hits > limit(this.config)) {
+      throw tooManyRequests(error, { limit: limit(this.config) }, secondsLeft);
+    }
+    try {
+      return await work();
+    } catch (failure) {
+      await this.counters.giveBack(key).catch(() => undefined);
+      throw failure;
+    }
+  }
+}
+
+/**
+ * Holds an API route to its named limit. An interceptor, so it runs after the global AccessGuard
+ * has set request.principal, and around the validation pipes and the handler. A page, which
+ * answers a refused form itself rather than by an exception, calls RateLimits.within in its action.
  *
  * Not @nestjs/throttler: it is CommonJS and requires @nestjs/common, which is ESM-only from
  * NestJS 12, so Jest (on Node 20) cannot load it. Its guard would also run before validation.
@@ -48,25 +75,17 @@ const RATE_LIMIT = 'cirt:rate-limit';
 export class RateLimitInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    private readonly counters: RateCounters,
-    private readonly config: AppConfig,
+    private readonly limits: RateLimits,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const name = this.reflector.get<RateLimitName>(RATE_LIMIT, context.getHandler());
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!principal) throw new Error('RateLimit is for routes with @Roles only');
-    const { error, per, limit } = LIMITS[name];
-    const key = `route:${name}:${principal.id}`;
-    const { hits, secondsLeft } = await this.counters.hit(key, WINDOW_SECONDS[per]);
-    if (hits > limit(this.config)) {
-      throw tooManyRequests(error, { limit: limit(this.config) }, secondsLeft);
-    }
-    return next.handle().pipe(
-      catchError(async (error: unknown) => {
-        await this.counters.giveBack(key).catch(() => undefined);
-        throw error;
-      }),
+    return from(
+      this.limits.within(name, principal.id, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      ),
     );
   }
 }

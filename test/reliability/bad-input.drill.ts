@@ -465,7 +465,15 @@ describe('bad input', () => {
       'GET /app/account': { fields: [], query: [lang] },
       'POST /app/account/password': formOf('/api/v1/auth/me/password', 'put'),
       'POST /app/account/settings': formOf('/api/v1/auth/me', 'patch'),
-      'POST /app/account/notifications': formOf('/api/v1/auth/me/notification-preferences', 'put'),
+      // The form posts one radio per event kind, `events.<kind>`, which the page nests.
+      'POST /app/account/notifications': {
+        fields: formOf('/api/v1/auth/me/notification-preferences', 'put').fields.flatMap((field) =>
+          field.kind === 'object'
+            ? field.fields!.map((inner) => ({ ...inner, name: `${field.name}.${inner.name}` }))
+            : [field],
+        ),
+        query: [],
+      },
       'POST /app/account/tokens': formOf('/api/v1/auth/tokens', 'post'),
       'POST /app/account/tokens/:tokenId/revoke': formOf('/api/v1/auth/tokens/{id}', 'delete'),
     };
