@@ -23,6 +23,9 @@ const QUEUE_SPECS = [
 
 export default {
   testTimeout: 30_000,
+  // The specs wait on PostgreSQL, Redis and the browser more than they compute: two workers on
+  // two cores. Each spec has its own database and its own queue prefix.
+  maxWorkers: 2,
   projects: [
     { ...esm, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -26,8 +26,6 @@ const SLOW = [
 
 export default {
   ...base,
-  // The specs wait on PostgreSQL and Redis more than they compute: two workers on two cores.
-  maxWorkers: 2,
   projects: base.projects
     .filter((project) => project.displayName !== 'queues in PostgreSQL')
     .map((project) => ({
