@@ -32,21 +32,7 @@ export class ProgrammeHistoryQuery {
   ) {}
 
   async history(actor: Actor, programmeId: string): Promise<ProgrammeHistoryResponse> {
-    const ref = await this.programmes.forRead(actor.user, programmeId);
-    const [current] = await this.dataSource.query(
-      `SELECT phase, phase_entered_at AS "enteredAt" FROM programmes WHERE id = $1`,
-      [programmeId],
-    );
-    const left: { phase: Phase; enteredAt: Date; leftAt: Date }[] = await this.dataSource.query(
-      `SELECT from_phase AS phase, from_phase_entered_at AS "enteredAt", decided_at AS "leftAt"
-       FROM phase_transitions WHERE programme_id = $1 AND status = 'approved' ORDER BY decided_at`,
-      [programmeId],
-    );
-    const day = (instant: Date) => localDate(instant, ref.timezone);
-    const phases: PhasePeriod[] = [...left, { ...current, leftAt: null }].map((period) => ({
-      ...period,
-      days: daysBetween(day(period.enteredAt), day(period.leftAt ?? this.clock.now())),
-    }));
+    const phases = await this.phases(actor, programmeId);
     // Every reader follows the phases; the events are the audit trail's, for those who may read it.
     if (!this.policy.mayRead(actor.user, 'audit')) return { phases, events: [] };
     const events = await this.dataSource.query(
@@ -59,5 +45,24 @@ export class ProgrammeHistoryQuery {
       [programmeId],
     );
     return { phases, events };
+  }
+
+  /** The phases the programme went through, with the days spent in each. */
+  async phases(actor: Actor, programmeId: string): Promise<PhasePeriod[]> {
+    const ref = await this.programmes.forRead(actor.user, programmeId);
+    const [current] = await this.dataSource.query(
+      `SELECT phase, phase_entered_at AS "enteredAt" FROM programmes WHERE id = $1`,
+      [programmeId],
+    );
+    const left: { phase: Phase; enteredAt: Date; leftAt: Date }[] = await this.dataSource.query(
+      `SELECT from_phase AS phase, from_phase_entered_at AS "enteredAt", decided_at AS "leftAt"
+       FROM phase_transitions WHERE programme_id = $1 AND status = 'approved' ORDER BY decided_at`,
+      [programmeId],
+    );
+    const day = (instant: Date) => localDate(instant, ref.timezone);
+    return [...left, { ...current, leftAt: null }].map((period) => ({
+      ...period,
+      days: daysBetween(day(period.enteredAt), day(period.leftAt ?? this.clock.now())),
+    }));
   }
 }

@@ -123,7 +123,7 @@ export class CountryPageService {
       programme,
       country,
       transitions,
-      history,
+      phases,
       milestones,
       updates,
       stakeholders,
@@ -136,7 +136,7 @@ export class CountryPageService {
       this.programmes.get(actor.user, id),
       this.countries.getCountry(code, lang),
       this.transitions.list(actor, id),
-      this.history.history(actor, id),
+      this.history.phases(actor, id),
       reads.milestones
         ? this.milestones.list(actor, id, Object.assign(new MilestonesQuery(), firstPage(200)))
         : null,
@@ -199,7 +199,7 @@ export class CountryPageService {
           where: whereToMeet(check, assessments, t),
         })),
       },
-      phaseHistory: history.phases,
+      phaseHistory: phases,
       history: historyEntries(decisions, changes, t, lang),
       trends: trends.flatMap((trend) => {
         const shown = trendView(
