@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_PASSWORD, type TestUser, createUser } from './factories/users.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { type TestApp, bearer, startTestApp } from './support/test-app.js';
 
 /** The account page as each user uses it, in a real browser, checked through the API. */
@@ -22,22 +22,11 @@ describe('the account page in a browser', () => {
   });
 
   async function signIn(email: string, password = TEST_PASSWORD): Promise<Page> {
-    const page = await browser.newPage({
+    const page = await watchedPage(browser, {
       baseURL: baseUrl,
       viewport: { width: 1280, height: 900 },
     });
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    await page.goto('/?lang=en');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    return signInThroughForm(page, email, password, 'en');
   }
 
   const api = async (user: TestUser | string, url: string) => {

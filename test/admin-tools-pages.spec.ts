@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { localDate } from '../src/common/dates.js';
 import { createProgramme } from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, createStaff } from './factories/users.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
@@ -83,28 +83,14 @@ describe('admin tools on the notifications page', () => {
   });
 
   async function signIn(email: string, javaScriptEnabled = true): Promise<Page> {
-    const page = await browser.newPage({
+    const page = await watchedPage(browser, {
       viewport: { width: 1280, height: 900 },
       baseURL: baseUrl,
       javaScriptEnabled,
     });
     // A step that does not happen fails within the test's time, saying which.
     page.setDefaultTimeout(10_000);
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    await page.goto('/login?lang=en');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    return signInThroughForm(page, email, TEST_PASSWORD, 'en');
   }
 
   /** The page as it is now at each width, down to 1,600 px, into the screenshots folder. */

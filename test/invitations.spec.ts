@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { createInvitedUser, invitationTokenFor } from './factories/invitations.js';
 import { TEST_PASSWORD, type Staff, createStaff, createUser } from './factories/users.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, bearer, startTestApp } from './support/test-app.js';
 import { SCREENSHOTS } from './support/screenshots.js';
@@ -328,20 +328,8 @@ describe('invitations', () => {
     expect(await counts()).toEqual(before);
   });
 
-  /** A browser page that fails the test on a script error, a refused inline script, or a 5xx. */
-  async function newPage(width = 1280): Promise<Page> {
-    const page = await browser.newPage({ baseURL: baseUrl, viewport: { width, height: 900 } });
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    return page;
-  }
+  const newPage = (width = 1280): Promise<Page> =>
+    watchedPage(browser, { baseURL: baseUrl, viewport: { width, height: 900 } });
 
   it('should end an open invitation when an administrator sets the password instead', async () => {
     const invited = await createInvitedUser(t, staff.admin);

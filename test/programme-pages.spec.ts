@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createAssessment } from './factories/assessments.js';
 import { createProgramme, createStakeholder } from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, type TestUser, createStaff } from './factories/users.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { SCREENSHOTS } from './support/screenshots.js';
@@ -45,25 +45,11 @@ describe('programme pages', () => {
   });
 
   async function signIn(user: TestUser, lang = 'en'): Promise<Page> {
-    const page = await browser.newPage({
+    const page = await watchedPage(browser, {
       viewport: { width: 1280, height: 900 },
       baseURL: baseUrl,
     });
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    await page.goto(`/login?lang=${lang}`);
-    await page.locator('#email').fill(user.email);
-    await page.locator('#password').fill(TEST_PASSWORD);
-    await page.locator('form[action="/login"] button[type=submit]').click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    return signInThroughForm(page, user.email, TEST_PASSWORD, lang);
   }
 
   /** The page in English and Arabic, at 1280 and 390 px, for the eye. */

@@ -8,7 +8,7 @@ import {
   createStaff,
   createUser,
 } from './factories/users.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { SCREENSHOTS } from './support/screenshots.js';
@@ -57,27 +57,12 @@ describe('report schedules page', () => {
 
   /** Signs in through the login page, in a browser whose zone is Europe/Paris. */
   async function signIn(user: TestUser, width = 1280): Promise<Page> {
-    const context = await browser.newContext({
+    const page = await watchedPage(browser, {
       viewport: { width, height: 900 },
       baseURL: baseUrl,
       timezoneId: 'Europe/Paris',
     });
-    const page = await context.newPage();
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    await page.goto('/login');
-    await page.getByLabel('E-mail').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    return signInThroughForm(page, user.email, TEST_PASSWORD);
   }
 
   /** Does what `act` does (a form's button) and waits for the page the browser is sent to. */

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { STAKEHOLDER_ROLES } from '../src/stakeholders/stakeholder.constants.js';
 import { createProgramme } from './factories/programmes.js';
 import { type Staff, TEST_PASSWORD, type TestUser, createStaff } from './factories/users.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { SCREENSHOTS } from './support/screenshots.js';
@@ -76,22 +76,8 @@ describe('stakeholders on the country workspace', () => {
   };
 
   async function signIn(user: TestUser, width = 1280): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, baseURL: baseUrl });
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    await page.goto('/login?lang=en');
-    await page.getByLabel('E-mail').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    const page = await watchedPage(browser, { viewport: { width, height: 900 }, baseURL: baseUrl });
+    return signInThroughForm(page, user.email, TEST_PASSWORD, 'en');
   }
 
   const section = (page: Page) => page.locator('section[aria-labelledby="stakeholders-title"]');

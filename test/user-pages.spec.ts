@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page, Response } from 'playwright-core';
 import { type Staff, TEST_PASSWORD, createStaff, createUser } from './factories/users.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, bearer, client, startTestApp } from './support/test-app.js';
 import { SCREENSHOTS } from './support/screenshots.js';
@@ -40,27 +40,12 @@ describe('user pages', () => {
 
   /** Signs in on the sign-in page; the page fails its test on a 5xx, a script error or CSP. */
   async function signIn(email: string, javaScriptEnabled = true): Promise<Page> {
-    const context = await browser.newContext({
+    const page = await watchedPage(browser, {
       viewport: { width: 1280, height: 900 },
       baseURL: baseUrl,
       javaScriptEnabled,
     });
-    const page = await context.newPage();
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    await page.goto('/login?lang=en');
-    await page.getByLabel('E-mail', { exact: true }).fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    return signInThroughForm(page, email, TEST_PASSWORD, 'en');
   }
 
   /** Clicks and waits for the answer to the form's post (a 303's page, or the refusal). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoPortfolio } from '../src/demo/demo-portfolio.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { type TestApp, startTestApp } from './support/test-app.js';
 import { SCREENSHOTS } from './support/screenshots.js';
 
@@ -41,28 +41,13 @@ describe('web pages in a real browser', () => {
     (await t.dataSource.query(sql, params))[0] as T;
 
   async function signIn(email: string, width = 1280, javaScriptEnabled = true): Promise<Page> {
-    const page = await browser.newPage({
+    const page = await watchedPage(browser, {
       viewport: { width, height: 900 },
       baseURL: baseUrl,
       acceptDownloads: true,
       javaScriptEnabled,
     });
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    // The policy allows no inline script: one left in a template would be refused, and said so.
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) failures.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 500) failures.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('close', () => expect(failures).toEqual([]));
-    await page.goto('/');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    return signInThroughForm(page, email, DEMO_PASSWORD);
   }
 
   /** Saves the page as it is now at each width, down to 2,400 px, as test artefacts. */

@@ -8,7 +8,7 @@ import { DEMO_PASSWORD, DEMO_USERS, loadDemoPortfolio } from '../src/demo/demo-p
 import { messageKeys, messageSource } from '../src/messages/catalog.js';
 import { LOCALES, type Locale } from '../src/messages/locales.js';
 import { PLAN } from '../src/milestones/milestone-title.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, signInThroughForm } from './support/chromium.js';
 import { type TestApp, startTestApp } from './support/test-app.js';
 
 const SCREENSHOTS = join(process.cwd(), 'test-artifacts', 'screenshots', 'languages');
@@ -106,12 +106,7 @@ describe('every page in the six languages', () => {
 
   async function signedIn(email: string, locale: Locale, width: number): Promise<Page> {
     const page = await browser.newPage({ viewport: { width, height: 900 }, baseURL: baseUrl });
-    await page.goto(`/login?lang=${locale}`);
-    await page.locator('#email').fill(email);
-    await page.locator('#password').fill(DEMO_PASSWORD);
-    await page.locator('form[action="/login"] button[type=submit]').click();
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
+    return signInThroughForm(page, email, DEMO_PASSWORD, locale);
   }
 
   const PAGES = [
