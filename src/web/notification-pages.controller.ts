@@ -16,7 +16,6 @@ import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
 import { Body } from '../common/body.decorator.js';
-import { createValidationPipe } from '../common/validation.js';
 import { EVENT_KINDS } from '../events/event-kinds.js';
 import {
   NotificationsQuery,
@@ -34,11 +33,9 @@ import { ReminderScanRequests } from '../reminders/reminder-scan-requests.servic
 import { translator } from './i18n.js';
 import { NotificationFiltersQuery } from './notification-filters.query.js';
 import { PageErrorFilter } from './page-error.filter.js';
-import { PageForms } from './page-forms.js';
+import { PageForms, pageQuery } from './page-forms.js';
 import { PageRenderer } from './page-renderer.js';
 import { PortfolioQuery } from './portfolio.query.js';
-
-const validation = createValidationPipe();
 
 /**
  * The kinds a log's message is stored with, for the kind filter, in three groups: the reminders
@@ -180,10 +177,7 @@ export class NotificationPagesController {
   }
 
   private filters(rawQuery: Record<string, unknown>): Promise<NotificationsQuery> {
-    const { lang: _lang, ...fields } = rawQuery;
-    // The filter form sends its empty fields ("any"), which filter nothing.
-    const filters = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
-    return validation.transform(filters, { type: 'query', metatype: NotificationsQuery });
+    return pageQuery(rawQuery, NotificationsQuery);
   }
 
   private async page(actor: Actor, request: FastifyRequest, query: NotificationsQuery) {

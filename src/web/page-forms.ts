@@ -41,6 +41,20 @@ export function postedFields(body: unknown): Record<string, string | string[]> {
 }
 
 /**
+ * A page's filters and paging from its address, through the API's query DTO: `lang` is the page's
+ * own, and a field the filter form sent empty ("any") filters nothing. Refused: the page's 400.
+ */
+export function pageQuery<T extends object>(
+  rawQuery: Record<string, unknown>,
+  metatype: new () => T,
+  fixed: Record<string, unknown> = {},
+): Promise<T> {
+  const { lang: _lang, ...fields } = rawQuery;
+  const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
+  return validation.transform({ ...given, ...fixed }, { type: 'query', metatype });
+}
+
+/**
  * The posted fields as the API's JSON body: `a.b` nests (an empty one still makes `a`: a region
  * left at "all countries" is the scope `{}`), `x[]` names a list, an empty field is left out
  * (unless clearable), and each field of `kinds` is converted.

@@ -17,7 +17,6 @@ import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
 import { Body } from '../common/body.decorator.js';
 import { Clock } from '../common/clock.js';
-import { createValidationPipe } from '../common/validation.js';
 import { milestoneTitle } from '../milestones/milestone-title.js';
 import { ProgrammesQuery } from '../programmes/dto/programme.dto.js';
 import {
@@ -29,12 +28,11 @@ import { TransitionsService } from '../programmes/transitions.service.js';
 import { gateCheckText } from './gate-check-text.js';
 import { translator } from './i18n.js';
 import { PageErrorFilter } from './page-error.filter.js';
-import { type PageForm, PageForms } from './page-forms.js';
+import { type PageForm, PageForms, pageQuery } from './page-forms.js';
 import { PageRenderer } from './page-renderer.js';
 import { PortfolioPageService } from './portfolio-page.service.js';
 import { WorkQueueQuery } from './work-queue.query.js';
 
-const validation = createValidationPipe();
 /** The programme table's page: light enough for a slow line, the rest a link away. */
 const PROGRAMMES_PER_PAGE = 50;
 
@@ -60,13 +58,7 @@ export class PortfolioPagesController {
     @Res() reply: FastifyReply,
     @Query() rawQuery: Record<string, unknown>,
   ): Promise<void> {
-    const { lang: _lang, ...fields } = rawQuery;
-    // The filter form sends its empty fields ("any"), which filter nothing.
-    const filters = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
-    const query: ProgrammesQuery = await validation.transform(
-      { ...filters, pageSize: PROGRAMMES_PER_PAGE },
-      { type: 'query', metatype: ProgrammesQuery },
-    );
+    const query = await pageQuery(rawQuery, ProgrammesQuery, { pageSize: PROGRAMMES_PER_PAGE });
     const lang = this.pages.language(request, actor.user);
     const view = await this.portfolio.view(actor, lang, query);
     await this.pages.render(request, reply, 'portfolio', view, actor.user);

@@ -18,7 +18,6 @@ import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor, Principal } from '../auth/roles.js';
 import { Body } from '../common/body.decorator.js';
 import { PageQuery } from '../common/pagination.js';
-import { createValidationPipe } from '../common/validation.js';
 import { REGION_CODES } from '../countries/regions.js';
 import {
   CreateReportScheduleDto,
@@ -29,7 +28,7 @@ import { ReportSchedulesService } from '../reports/report-schedules.service.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { PageErrorFilter } from './page-error.filter.js';
 import { isTimeZone } from './page-formats.js';
-import { PageForms } from './page-forms.js';
+import { PageForms, pageQuery } from './page-forms.js';
 import { PageRenderer } from './page-renderer.js';
 import { ReportRecipientsQuery } from './report-recipients.query.js';
 import {
@@ -43,7 +42,6 @@ import {
   scheduleMessage,
 } from './schedule-words.js';
 
-const validation = createValidationPipe();
 const PAGE = '/app/report-schedules';
 
 /** The zones the form offers: those the API's validator takes, UTC first. */
@@ -112,11 +110,7 @@ export class ReportSchedulePagesController {
     @Res() reply: FastifyReply,
     @Query() rawQuery: Record<string, unknown>,
   ): Promise<void> {
-    const { lang: _lang, ...paging } = rawQuery;
-    const query: PageQuery = await validation.transform(paging, {
-      type: 'query',
-      metatype: PageQuery,
-    });
+    const query = await pageQuery(rawQuery, PageQuery);
     const { view, data } = await this.page(actor, request, query);
     await this.pages.render(request, reply, view, data, actor.user);
   }

@@ -19,7 +19,6 @@ import { type Actor, ROLES } from '../auth/roles.js';
 import { Body } from '../common/body.decorator.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
-import { createValidationPipe } from '../common/validation.js';
 import { CountriesService } from '../countries/countries.service.js';
 import { REGION_CODES } from '../countries/regions.js';
 import type { Locale } from '../messages/locales.js';
@@ -33,10 +32,8 @@ import { UserErrors } from '../users/user.errors.js';
 import { UsersService } from '../users/users.service.js';
 import { translator } from './i18n.js';
 import { PageErrorFilter } from './page-error.filter.js';
-import { type PageForm, type PageView, PageForms } from './page-forms.js';
+import { type PageForm, type PageView, PageForms, pageQuery } from './page-forms.js';
 import { PageRenderer } from './page-renderer.js';
-
-const validation = createValidationPipe();
 
 /** The role and scope fields: emptied, a scope is cleared (the API's null). */
 const SCOPE_KINDS = { countryCode: 'clearable', regionCode: 'clearable' } as const;
@@ -103,13 +100,7 @@ export class UserPagesController {
     @Res() reply: FastifyReply,
     @Query() rawQuery: Record<string, unknown>,
   ): Promise<void> {
-    const { lang: _lang, ...fields } = rawQuery;
-    // A filter left at "any" posts an empty value, which means no filter.
-    const filters = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ''));
-    const query: UsersQuery = await validation.transform(filters, {
-      type: 'query',
-      metatype: UsersQuery,
-    });
+    const query = await pageQuery(rawQuery, UsersQuery);
     const lang = this.pages.language(request, actor.user);
     const [list, countries] = await Promise.all([
       this.users.list(query),
