@@ -1,6 +1,7 @@
 /**
  * Unit specs sit beside the code (src/**), integration specs under test/; both run on ES modules.
- * `npm test` runs every spec; `npm run test:fast` (jest.fast.config.js) leaves out the slow ones.
+ * `npm test` runs every spec, the timed ones last and alone; `npm run test:fast`
+ * (jest.fast.config.js) leaves out the slow ones.
  */
 const esm = {
   testEnvironment: 'node',
@@ -21,6 +22,12 @@ const QUEUE_SPECS = [
   'webhook-safety',
 ];
 
+/**
+ * Specs that time what they measure (page loads on a throttled line): `npm test` runs them alone,
+ * after the rest (jest.timed.config.js), so that no other spec competes for the cores meanwhile.
+ */
+export const TIMED_SPECS = ['web-accessibility'];
+
 export default {
   testTimeout: 30_000,
   // The specs wait on PostgreSQL, Redis and the browser more than they compute: two workers on
@@ -32,6 +39,7 @@ export default {
       ...esm,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', `/test/(${TIMED_SPECS.join('|')})\\.spec\\.ts$`],
       setupFiles: ['<rootDir>/test/support/queues-on-redis.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
