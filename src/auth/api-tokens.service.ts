@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { RateLimits } from '../common/throttling.js';
 import { notFound } from '../common/domain-error.js';
 import type { ApiToken } from './api-token.entity.js';
 import { AuthRepository } from './auth.repository.js';
@@ -39,10 +40,18 @@ export class ApiTokensService {
     private readonly repository: AuthRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly rateLimits: RateLimits,
   ) {}
 
-  /** The token itself is in the answer only: the database keeps its SHA-256. */
-  async create(actor: Actor, dto: CreateApiTokenDto): Promise<CreatedApiTokenResponse> {
+  /**
+   * The token itself is in the answer only: the database keeps its SHA-256. Held to the user's
+   * hourly limit, for the API and the account page alike.
+   */
+  create(actor: Actor, dto: CreateApiTokenDto): Promise<CreatedApiTokenResponse> {
+    return this.rateLimits.within('api-tokens', actor.user.id, () => this.insert(actor, dto));
+  }
+
+  private async insert(actor: Actor, dto: CreateApiTokenDto): Promise<CreatedApiTokenResponse> {
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const days = dto.expiresInDays ?? DEFAULT_LIFETIME_DAYS;
     const expiresAt = new Date(this.clock.now().getTime() + days * 86_400_000);

@@ -19,7 +19,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblems, ApiPublicOperation } from '../common/openapi.js';
-import { RateLimit } from '../common/throttling.js';
 import { ANY_ROLE, type Actor } from './roles.js';
 import { AllowedBeforePasswordChange, Public, Roles } from './access.decorators.js';
 import { UpdateOwnSettingsDto, UserResponse } from '../users/dto/user.dto.js';
@@ -156,7 +155,6 @@ export class AuthController {
   @ApiCreatedResponse({ type: CreatedApiTokenResponse })
   @ApiProblems(400, 401, 429)
   @Roles(...ANY_ROLE)
-  @RateLimit('api-tokens')
   createToken(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateApiTokenDto,

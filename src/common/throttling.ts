@@ -65,8 +65,8 @@ export class RateLimits {
 
 /**
  * Holds an API route to its named limit. An interceptor, so it runs after the global AccessGuard
- * has set request.principal, and around the validation pipes and the handler. A page, which
- * answers a refused form itself rather than by an exception, calls RateLimits.within in its action.
+ * has set request.principal, and around the validation pipes and the handler. A limit that holds
+ * whoever calls (the API and a page's form) is kept by the service instead, with RateLimits.within.
  *
  * Not @nestjs/throttler: it is CommonJS and requires @nestjs/common, which is ESM-only from
  * NestJS 12, so Jest (on Node 20) cannot load it. Its guard would also run before validation.

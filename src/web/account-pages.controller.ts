@@ -8,7 +8,6 @@ import { AuthService } from '../auth/auth.service.js';
 import { ChangePasswordDto, CreateApiTokenDto } from '../auth/dto/auth.dto.js';
 import { ANY_ROLE, type Actor } from '../auth/roles.js';
 import { Body } from '../common/body.decorator.js';
-import { RateLimits } from '../common/throttling.js';
 import { UpdateNotificationPreferencesDto } from '../events/dto/notification-preferences.dto.js';
 import { DELIVERY_MODES, EVENT_KINDS } from '../events/event-kinds.js';
 import { NotificationPreferencesService } from '../events/notification-preferences.service.js';
@@ -35,7 +34,6 @@ export class AccountPagesController {
     private readonly users: UsersService,
     private readonly preferences: NotificationPreferencesService,
     private readonly apiTokens: ApiTokensService,
-    private readonly rateLimits: RateLimits,
   ) {}
 
   @Get()
@@ -128,10 +126,7 @@ export class AccountPagesController {
       id: 'create-token',
       dto: CreateApiTokenDto,
       kinds: { expiresInDays: 'number' },
-      action: (input) =>
-        this.rateLimits.within('api-tokens', actor.user.id, () =>
-          this.apiTokens.create(actor, input),
-        ),
+      action: (input) => this.apiTokens.create(actor, input),
       back: '/app/account',
       page: () => this.page(actor),
       answer: async (created) => {
