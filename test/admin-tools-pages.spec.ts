@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { localDate } from '../src/common/dates.js';
 import { createProgramme } from './factories/programmes.js';
@@ -11,7 +10,7 @@ import { SmtpSink } from './support/smtp-sink.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
-import { SCREENSHOTS } from './support/screenshots.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 
 const WIDTHS = [1280, 390];
 
@@ -97,11 +96,7 @@ describe('admin tools on the notifications page', () => {
   async function screenshot(page: Page, name: string): Promise<void> {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({
-        path: join(SCREENSHOTS, `${name}-${width}.png`),
-        fullPage: true,
-        clip: { x: 0, y: 0, width, height: 1600 },
-      });
+      await saveScreenshot(page, `${name}-${width}`, 1600);
       // Nothing scrolls sideways, on a phone either.
       expect(
         await page.evaluate(

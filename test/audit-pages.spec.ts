@@ -13,7 +13,7 @@ import {
 import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
-import { SCREENSHOTS } from './support/screenshots.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 
 const ZONE = 'Africa/Nairobi';
 
@@ -213,7 +213,7 @@ describe('the audit trail page', () => {
       expect.arrayContaining(['programme.created', 'programme.updated', 'stakeholder.created']),
     );
     expect(await listed(page)).toEqual(adminInKenya.slice(0, 50).map((item) => item.id));
-    await page.screenshot({ path: `${SCREENSHOTS}/audit-filtered-en-1280.png`, fullPage: true });
+    await saveScreenshot(page, 'audit-filtered-en-1280');
 
     // The export: the same rows as the API's, in words, with a header row.
     const [download] = await Promise.all([
@@ -339,7 +339,7 @@ describe('the audit trail page', () => {
       'From (day) must be a calendar date YYYY-MM-DD',
     );
 
-    await page.screenshot({ path: `${SCREENSHOTS}/audit-refused-en-1280.png`, fullPage: true });
+    await saveScreenshot(page, 'audit-refused-en-1280');
     expect(await axeViolations(page)).toEqual([]);
 
     const badActor = await page.goto('/app/audit?actorId=not-a-uuid');
@@ -363,10 +363,7 @@ describe('the audit trail page', () => {
       const page = await signIn(staff.admin, width);
       for (const lang of ['en', 'ar']) {
         await page.goto(`/app/audit?lang=${lang}`);
-        await page.screenshot({
-          path: `${SCREENSHOTS}/audit-${lang}-${width}.png`,
-          fullPage: true,
-        });
+        await saveScreenshot(page, `audit-${lang}-${width}`);
         const overflow = await page.evaluate(
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         );

@@ -7,7 +7,7 @@ import { TEST_PASSWORD, type Staff, createStaff, createUser } from './factories/
 import { launchChromium, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, bearer, startTestApp } from './support/test-app.js';
-import { SCREENSHOTS } from './support/screenshots.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 
 const NEW_PASSWORD = 'my own passphrase 2026';
 
@@ -359,7 +359,7 @@ describe('invitations', () => {
       'Welcome, \u2068Wanjiru Kamau\u2069: choose your password',
     );
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}/invitation-en-1280.png`, fullPage: true });
+    await saveScreenshot(page, 'invitation-en-1280');
     // A password that is the e-mail is refused at the field, and the form is there again.
     await page.getByLabel(/^New password/).fill(invited.email);
     await page.getByRole('button', { name: 'Save my password and sign in' }).click();
@@ -416,7 +416,7 @@ describe('invitations', () => {
       'must be left empty when an invitation is sent',
     );
     expect(await page.getByLabel('Send an invitation by e-mail').isChecked()).toBe(true);
-    await page.screenshot({ path: `${SCREENSHOTS}/user-new-invite-refused.png`, fullPage: true });
+    await saveScreenshot(page, 'user-new-invite-refused');
     expect((await as('admin', 'GET', `/api/v1/users?q=${email}`)).json().total).toBe(0);
 
     await page.getByRole('button', { name: 'Create the user' }).click();
@@ -452,7 +452,7 @@ describe('invitations', () => {
       await page.goto(`/invitation/${invited.token}`);
       expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
       expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({ path: `${SCREENSHOTS}/invitation-ar-${width}.png`, fullPage: true });
+      await saveScreenshot(page, `invitation-ar-${width}`);
       // Nothing scrolls sideways, down to a 320 px phone.
       await page.setViewportSize({ width: Math.min(width, 320), height: 900 });
       const overflow = await page.evaluate(
@@ -462,10 +462,7 @@ describe('invitations', () => {
       await page.setViewportSize({ width, height: 900 });
       await page.goto('/invitation/unknown-token?lang=ar');
       expect(await axeViolations(page)).toEqual([]);
-      await page.screenshot({
-        path: `${SCREENSHOTS}/invitation-spent-ar-${width}.png`,
-        fullPage: true,
-      });
+      await saveScreenshot(page, `invitation-spent-ar-${width}`);
       await page.close();
     }
   });

@@ -7,7 +7,7 @@ import { type Staff, TEST_PASSWORD, type TestUser, createStaff } from './factori
 import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
-import { SCREENSHOTS } from './support/screenshots.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 
 /**
  * Programmes administered on the pages, in Chromium, each task by the role that owns it and checked
@@ -58,10 +58,7 @@ describe('programme pages', () => {
       await page.goto(`${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 900 });
-        await page.screenshot({
-          path: `${SCREENSHOTS}/programme-${name}-${lang}-${width}.png`,
-          fullPage: true,
-        });
+        await saveScreenshot(page, `programme-${name}-${lang}-${width}`);
       }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -72,10 +69,7 @@ describe('programme pages', () => {
   async function screenshotHere(page: Page, name: string): Promise<void> {
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({
-        path: `${SCREENSHOTS}/programme-${name}-${width}.png`,
-        fullPage: true,
-      });
+      await saveScreenshot(page, `programme-${name}-${width}`);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   }

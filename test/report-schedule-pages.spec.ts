@@ -11,7 +11,7 @@ import {
 import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
-import { SCREENSHOTS } from './support/screenshots.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 
 interface ScheduleJson {
   id: string;
@@ -94,10 +94,7 @@ describe('report schedules page', () => {
       }
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 900 });
-        await page.screenshot({
-          path: `${SCREENSHOTS}/schedules-${name}-${lang}-${width}.png`,
-          fullPage: true,
-        });
+        await saveScreenshot(page, `schedules-${name}-${lang}-${width}`);
       }
       await page.setViewportSize({ width: 320, height: 640 });
       const overflow = await page.evaluate(
@@ -223,7 +220,7 @@ describe('report schedules page', () => {
     expect(await page.getByLabel('Time', { exact: true }).inputValue()).toBe('9');
     expect(await page.getByLabel('Time zone').inputValue()).toBe('Asia/Tokyo');
     expect(await countSchedules()).toBe(before);
-    await page.screenshot({ path: `${SCREENSHOTS}/schedules-refused-en-1280.png`, fullPage: true });
+    await saveScreenshot(page, 'schedules-refused-en-1280');
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });

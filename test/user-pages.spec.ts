@@ -5,7 +5,7 @@ import { type Staff, TEST_PASSWORD, createStaff, createUser } from './factories/
 import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, bearer, client, startTestApp } from './support/test-app.js';
-import { SCREENSHOTS } from './support/screenshots.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -78,10 +78,7 @@ describe('user pages', () => {
     const problems: string[] = [];
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({
-        path: `${SCREENSHOTS}/users-${name}-${lang}-${width}.png`,
-        fullPage: true,
-      });
+      await saveScreenshot(page, `users-${name}-${lang}-${width}`);
     }
     for (const violation of axe ? await axeViolations(page) : [])
       problems.push(`${name} ${lang}: ${violation.id} ${violation.targets.join(', ')}`);

@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, DEMO_USERS, loadDemoPortfolio } from '../src/demo/demo-p
 import { SmtpSink } from './support/smtp-sink.js';
 import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { type TestApp, startTestApp } from './support/test-app.js';
-import { SCREENSHOTS } from './support/screenshots.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 
 const WIDTHS = [1280, 390];
 /** Every country there is: the "200-country" portfolio the page timings are taken on. */
@@ -54,11 +54,7 @@ describe('web pages in a real browser', () => {
   async function screenshot(page: Page, name: string): Promise<void> {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({
-        path: join(SCREENSHOTS, `${name}-${width}.png`),
-        fullPage: true,
-        clip: { x: 0, y: 0, width, height: 2400 },
-      });
+      await saveScreenshot(page, `${name}-${width}`, 2400);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   }

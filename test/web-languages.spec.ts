@@ -9,9 +9,8 @@ import { messageKeys, messageSource } from '../src/messages/catalog.js';
 import { LOCALES, type Locale } from '../src/messages/locales.js';
 import { PLAN } from '../src/milestones/milestone-title.js';
 import { launchChromium, signInThroughForm } from './support/chromium.js';
+import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
 import { type TestApp, startTestApp } from './support/test-app.js';
-
-const SCREENSHOTS = join(process.cwd(), 'test-artifacts', 'screenshots', 'languages');
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -97,7 +96,7 @@ describe('every page in the six languages', () => {
     );
     questionnaire = `/app/assessments/${assessment.id}`;
     browser = await launchChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    mkdirSync(join(SCREENSHOTS, 'languages'), { recursive: true });
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
@@ -132,11 +131,7 @@ describe('every page in the six languages', () => {
             const html = page.locator('html');
             expect(await html.getAttribute('lang')).toBe(locale);
             expect(await html.getAttribute('dir')).toBe(locale === 'ar' ? 'rtl' : 'ltr');
-            await page.screenshot({
-              path: join(SCREENSHOTS, `${name}-${locale}-${width}.png`),
-              fullPage: true,
-              clip: { x: 0, y: 0, width, height: 2400 },
-            });
+            await saveScreenshot(page, `languages/${name}-${locale}-${width}`, 2400);
             if (width !== 1280) continue;
             for (const text of await pageTexts(page)) {
               const found = english.find(({ pattern }) => pattern.test(text));
