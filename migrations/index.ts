@@ -18,6 +18,7 @@ import { RateLimitCounters1795404000000 } from './1795404000000-rate-limit-count
 import { ReportLocale1795405000000 } from './1795405000000-report-locale.js';
 import { AccountSettings1795406000000 } from './1795406000000-account-settings.js';
 import { UserInvitations1795407000000 } from './1795407000000-user-invitations.js';
+import { Documents1795408000000 } from './1795408000000-documents.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   ReportLocale1795405000000,
   AccountSettings1795406000000,
   UserInvitations1795407000000,
+  Documents1795408000000,
 ];

@@ -1,6 +1,7 @@
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { RequestMethod, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -65,6 +66,8 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
     referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(cookie);
+  // Document uploads: parts are streamed as the routes read them (documents/document-upload.ts).
+  await app.register(multipart);
   // Pages, scripts and JSON go out compressed: a national team on a 400 kbps line gets a fraction
   // of the bytes (brotli, else gzip; small answers as they are).
   await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 });

@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CountriesModule } from './countries/countries.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         CountriesModule,
         UsersModule,
         ProgrammesModule,
+        DocumentsModule,
         MilestonesModule,
         StatusUpdatesModule,
         StakeholdersModule,

@@ -4,6 +4,7 @@ import { DigestService } from '../src/events/digest.service.js';
 import { EVENT_KINDS } from '../src/events/event-kinds.js';
 import { createAssessment } from './factories/assessments.js';
 import { createProgramme } from './factories/programmes.js';
+import { uploadDocument } from './factories/documents.js';
 import { type Staff, type TestUser, createStaff, createUser } from './factories/users.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { type TestApp, client, controlClock, startTestApp } from './support/test-app.js';
@@ -84,6 +85,7 @@ describe('event notifications', () => {
     await stakeholder('KE', 'itu_project_manager', 'pm.ke@example.org', 'es');
     await stakeholder('GH', 'regional_coordinator', 'coordinator.gh@example.org');
     await createAssessment(t, staff.admin, programmeId, 'validated');
+    await uploadDocument(t, staff.admin, programmeId, 'assessment_report');
     await t.dataSource.query(
       `UPDATE milestones SET status = 'done', completed_at = now() WHERE programme_id = $1`,
       [programmeId],

@@ -1,4 +1,5 @@
 import { createAssessment } from './factories/assessments.js';
+import { uploadDocument } from './factories/documents.js';
 import { createProgramme, createStakeholder } from './factories/programmes.js';
 import { type Staff, createStaff, createUser } from './factories/users.js';
 import { type TestApp, client, controlClock, startTestApp } from './support/test-app.js';
@@ -90,6 +91,11 @@ describe('the programme lifecycle', () => {
         message: 'No readiness assessment of this programme is validated yet',
       },
       {
+        field: 'assessment_report_uploaded',
+        code: 'assessment_report_uploaded',
+        message: 'No readiness assessment report has been uploaded to this programme',
+      },
+      {
         field: 'phase_milestones_closed',
         code: 'phase_milestones_closed',
         message:
@@ -118,6 +124,7 @@ describe('the programme lifecycle', () => {
       });
       expect(added.statusCode).toBe(201);
     }
+    await uploadDocument(t, staff.national_team, programme.id, 'assessment_report');
     const toPlanning = await request('planning');
     expect(toPlanning.statusCode).toBe(201);
     expect(toPlanning.json()).toMatchObject({
@@ -126,7 +133,7 @@ describe('the programme lifecycle', () => {
       toPhase: 'planning',
       gate: { passed: true },
     });
-    expect(toPlanning.json().gate.checks).toHaveLength(4);
+    expect(toPlanning.json().gate.checks).toHaveLength(5);
     const detail = (await pm('GET', `/api/v1/programmes/${programme.id}`)).json();
     expect(detail.pendingTransition).toMatchObject({
       id: toPlanning.json().id,
@@ -140,18 +147,23 @@ describe('the programme lifecycle', () => {
       pendingTransition: null,
     });
 
-    // planning -> implementation, implementation -> operation: the phase's milestones gate them
-    for (const [from, to, count] of [
-      ['planning', 'implementation', 6],
-      ['implementation', 'operation', 6],
+    // planning -> implementation, implementation -> operation: the phase's deliverable and its
+    // milestones gate them
+    for (const [from, to, count, deliverable] of [
+      ['planning', 'implementation', 6, 'design_document'],
+      ['implementation', 'operation', 6, 'operational_acceptance'],
     ] as const) {
       days(30);
       const refused = await request(to);
       expect(refused.statusCode).toBe(422);
-      expect(refused.json().errors).toHaveLength(1);
-      expect(refused.json().errors[0].message).toMatch(
+      expect(refused.json().errors.map((e: { field: string }) => e.field)).toEqual([
+        `${deliverable}_uploaded`,
+        'phase_milestones_closed',
+      ]);
+      expect(refused.json().errors[1].message).toMatch(
         new RegExp(`^${count} milestones of phase ${from} are still open: `),
       );
+      await uploadDocument(t, staff.national_team, programme.id, deliverable);
       await closeMilestones();
       const requested = await request(to);
       expect(requested.statusCode).toBe(201);
@@ -209,6 +221,7 @@ describe('the programme lifecycle', () => {
       const programme = await createProgramme(t, staff.admin, { countryCode });
       programmeId = programme.id;
       await createAssessment(t, staff.admin, programme.id, 'validated');
+      await uploadDocument(t, staff.admin, programme.id, 'assessment_report');
       await t.dataSource.query(
         `UPDATE milestones SET status = 'done', completed_at = now() WHERE programme_id = $1`,
         [programme.id],
@@ -293,6 +306,7 @@ describe('the programme lifecycle', () => {
     it('should keep one pending transition when two requests arrive at the same moment', async () => {
       const programme = await createProgramme(t, staff.admin, { countryCode: 'KE' });
       await createAssessment(t, staff.admin, programme.id, 'validated');
+      await uploadDocument(t, staff.admin, programme.id, 'assessment_report');
       await t.dataSource.query(
         `UPDATE milestones SET status = 'done', completed_at = now() WHERE programme_id = $1`,
         [programme.id],

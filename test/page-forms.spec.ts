@@ -1,5 +1,6 @@
 import { READINESS_KEYS, createAssessment } from './factories/assessments.js';
 import { createProgramme, createStakeholder, firstMilestone } from './factories/programmes.js';
+import { uploadDocument } from './factories/documents.js';
 import { type Staff, TEST_PASSWORD, createStaff } from './factories/users.js';
 import { type TestApp, startTestApp } from './support/test-app.js';
 
@@ -403,6 +404,7 @@ describe('page forms without JavaScript', () => {
     expect(before.body).not.toContain('id="transition-request"');
 
     await createAssessment(t, staff.admin, programme.id, 'validated');
+    await uploadDocument(t, staff.admin, programme.id, 'assessment_report');
     await t.dataSource.query(
       `UPDATE milestones SET status = 'done', completed_at = now() WHERE programme_id = $1`,
       [programme.id],

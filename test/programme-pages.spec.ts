@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { createAssessment } from './factories/assessments.js';
 import { createProgramme, createStakeholder } from './factories/programmes.js';
+import { uploadDocument } from './factories/documents.js';
 import { type Staff, TEST_PASSWORD, type TestUser, createStaff } from './factories/users.js';
 import { launchChromium, signInThroughForm, watchedPage } from './support/chromium.js';
 import { axeViolations } from './support/page-audit.js';
@@ -278,6 +279,7 @@ describe('programme pages', () => {
     // Two validated readiness assessments: two points of the trend.
     await createAssessment(t, staff.admin, programme.id, 'validated', () => 2);
     await createAssessment(t, staff.admin, programme.id, 'validated');
+    await uploadDocument(t, staff.admin, programme.id, 'assessment_report');
     await t.dataSource.query(
       `UPDATE milestones SET status = 'done', completed_at = now() WHERE programme_id = $1`,
       [programme.id],

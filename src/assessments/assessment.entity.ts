@@ -88,6 +88,10 @@ export class AssessmentResponse {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   evidence: string[];
 
+  /** Documents of the programme cited as evidence (documents module), by id. */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  evidenceDocuments: string[];
+
   @Column({ type: 'text', nullable: true })
   note: string | null;
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DocumentsModule } from '../documents/documents.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { ProgrammeAccessModule } from '../programmes/programme-access.service.js';
 import { Assessment, AssessmentResponse } from './assessment.entity.js';
@@ -14,6 +15,7 @@ import { TemplatesService } from './templates.service.js';
     TypeOrmModule.forFeature([Assessment, AssessmentResponse]),
     ProgrammeAccessModule,
     EventsModule,
+    DocumentsModule,
   ],
   controllers: [AssessmentsController],
   providers: [AssessmentsRepository, TemplatesService, AssessmentsService, AssessmentTrendService],

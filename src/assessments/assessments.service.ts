@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditAction } from '../audit/audit-actions.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { DocumentsService } from '../documents/documents.service.js';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Actor, Principal } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -62,14 +63,18 @@ export interface MissingAnswer {
 /** What stops an assessment from being submitted: unanswered indicators, and levels 3 and 4 without evidence. */
 export function missingAnswers(
   template: AssessmentTemplate,
-  responses: Pick<AssessmentResponse, 'indicatorKey' | 'level' | 'evidence'>[],
+  responses: Pick<
+    AssessmentResponse,
+    'indicatorKey' | 'level' | 'evidence' | 'evidenceDocuments'
+  >[],
 ): MissingAnswer[] {
   const byKey = new Map(responses.map((response) => [response.indicatorKey, response]));
   return template.areas.flatMap((area) =>
     area.indicators.flatMap((indicator): MissingAnswer[] => {
       const response = byKey.get(indicator.key);
       if (!response) return [{ key: indicator.key, title: indicator.title, reason: 'unanswered' }];
-      if (response.level !== null && response.level >= 3 && response.evidence.length === 0) {
+      const cited = response.evidence.length + response.evidenceDocuments.length;
+      if (response.level !== null && response.level >= 3 && cited === 0) {
         return [
           {
             key: indicator.key,
@@ -95,6 +100,7 @@ export class AssessmentsService {
     private readonly audit: AuditService,
     private readonly events: EventNotifier,
     private readonly clock: Clock,
+    private readonly documents: DocumentsService,
   ) {}
 
   async create(
@@ -192,6 +198,12 @@ export class AssessmentsService {
           `Indicator ${indicatorKey} of ${assessment.templateKey} ${assessment.templateVersion}`,
         );
 
+      await this.documents.assertOfProgramme(
+        'evidenceDocuments',
+        dto.evidenceDocuments ?? [],
+        assessment.programmeId,
+        manager,
+      );
       const before = await this.repository.findResponse(id, indicatorKey, manager);
       const saved = await this.repository.saveResponse(
         {
@@ -200,6 +212,7 @@ export class AssessmentsService {
           level: dto.level,
           naReason: dto.level === null ? dto.naReason! : null,
           evidence: dto.evidence ?? [],
+          evidenceDocuments: dto.evidenceDocuments ?? [],
           note: dto.note ?? null,
           updatedBy: actor.user.id,
         },

@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'assessment.validated',
   'auth.login_failed',
   'auth.login_succeeded',
+  'document.deleted',
+  'document.uploaded',
   'event.daily_digest',
   'milestone.created',
   'milestone.updated',
@@ -45,6 +47,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_ENTITY_TYPES = [
   'api_token',
   'assessment',
+  'document',
   'milestone',
   'notification',
   'phase_transition',

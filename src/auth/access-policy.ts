@@ -37,6 +37,10 @@ export const READ_RIGHTS = {
   /** What status updates say; their health shows on the programme to all. */
   statusUpdates: WORKERS,
   stakeholders: WORKERS,
+  /** A programme's documents: observers see that they are there (title, version, date). */
+  documents: ROLES,
+  /** The documents' files, and what identifies them (name, size, SHA-256, who uploaded them). */
+  documentFiles: WORKERS,
   /** The audit trail, and the events of a programme's history. */
   audit: WORKERS,
   notifications: WORKERS,
@@ -72,6 +76,10 @@ export const ACTION_RIGHTS = {
   answerAssessments: COUNTRY_WRITERS,
   /** Validate a submitted assessment or return it for changes. */
   reviewAssessments: ['admin', 'itu_pm'],
+  /** Upload a programme's documents: a new one, or a new version. */
+  uploadDocuments: COUNTRY_WRITERS,
+  /** Delete a document with all its versions. */
+  deleteDocuments: ['admin', 'itu_pm'],
   /** Ask for reports and schedule them: a coordinator for their own region only. */
   requestReports: ['admin', 'itu_pm', 'regional_coordinator'],
   /** Send a failed or dead notification again. */

@@ -55,8 +55,8 @@ export class AccessGuard implements CanActivate {
 
   /**
    * The bearer header, or else the pages' session cookie. A write by cookie must carry the
-   * session's CSRF token (a header from scripts, a `_csrf` field from forms), which a page on
-   * another site cannot know.
+   * session's CSRF token (a header from scripts, a `_csrf` field from forms, the address's `_csrf`
+   * from file forms), which a page on another site cannot know.
    */
   private credentials(request: AuthenticatedRequest): string | undefined {
     if (request.headers.authorization !== undefined) return request.headers.authorization;
@@ -64,10 +64,21 @@ export class AccessGuard implements CanActivate {
     if (!session) return undefined;
     const safe = request.method === 'GET' || request.method === 'HEAD';
     const given =
-      request.headers[CSRF_HEADER] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
+      request.headers[CSRF_HEADER] ??
+      (request.body as { _csrf?: unknown } | undefined)?._csrf ??
+      this.tokenOfFileForm(request);
     if (!safe && !isValidCsrfToken(session, this.secrets.csrf, given)) {
       throw new DomainError(AuthErrors.csrf_token_invalid);
     }
     return `Bearer ${session}`;
+  }
+
+  /**
+   * A file form's token rides in its action's query: its fields are streamed after the guard has
+   * decided, so they cannot carry it. Only there: no other request reads a token off its address.
+   */
+  private tokenOfFileForm(request: AuthenticatedRequest): unknown {
+    if (!request.headers['content-type']?.startsWith('multipart/form-data')) return undefined;
+    return (request.query as { _csrf?: unknown } | undefined)?._csrf;
   }
 }

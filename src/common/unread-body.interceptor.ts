@@ -6,9 +6,9 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import { readsBody } from './body.decorator.js';
-import { ValidationFieldErrors } from './common.errors.js';
-import { invalidField } from './domain-error.js';
+import { readsBody, readsFiles } from './body.decorator.js';
+import { CommonErrors, ValidationFieldErrors } from './common.errors.js';
+import { DomainError, invalidField } from './domain-error.js';
 
 /** Nothing to read: no body, an empty one, or only the CSRF token that the pages' forms post. */
 function isEmpty(body: unknown): boolean {
@@ -20,12 +20,18 @@ function isEmpty(body: unknown): boolean {
 /**
  * A route that reads no body (submit, retry, delete...) refuses one that says something, as the
  * routes that read one refuse unknown fields: acting on the request anyway would hide the
- * client's mistake, such as fields meant for another route.
+ * client's mistake, such as fields meant for another route. A multipart body, which no parser
+ * reads, goes only to a route that streams files (`@ReadsFiles`).
  */
 @Injectable()
 export class UnreadBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const { body } = context.switchToHttp().getRequest<FastifyRequest>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    // A multipart body is left unparsed for the route to stream: only an upload route reads one.
+    if (request.isMultipart() && !readsFiles(context.getHandler())) {
+      throw new DomainError(CommonErrors.unsupported_media_type);
+    }
+    const { body } = request;
     if (!isEmpty(body) && !readsBody(context.getHandler())) {
       throw invalidField('body', ValidationFieldErrors.body_not_expected);
     }

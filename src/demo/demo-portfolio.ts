@@ -15,6 +15,10 @@ import { MilestonesService } from '../milestones/milestones.service.js';
 import { PHASES, type Health, type Phase } from '../programmes/programme.constants.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { TransitionsService } from '../programmes/transitions.service.js';
+import { PHASE_DELIVERABLES } from '../documents/document.constants.js';
+import { discard } from '../documents/document-upload.js';
+import { DocumentsService } from '../documents/documents.service.js';
+import { demoDeliverable } from './demo-documents.js';
 import type { StakeholderRole } from '../stakeholders/stakeholder.constants.js';
 import { StakeholdersService } from '../stakeholders/stakeholders.service.js';
 import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
@@ -213,6 +217,7 @@ class Replay {
   private readonly assessments: AssessmentsService;
   private readonly templates: TemplatesService;
   private readonly transitions: TransitionsService;
+  private readonly documents: DocumentsService;
 
   constructor(
     app: INestApplicationContext,
@@ -227,6 +232,7 @@ class Replay {
     this.assessments = app.get(AssessmentsService);
     this.templates = app.get(TemplatesService);
     this.transitions = app.get(TransitionsService);
+    this.documents = app.get(DocumentsService);
   }
 
   async addStakeholders(country: DemoCountry): Promise<void> {
@@ -267,6 +273,8 @@ class Replay {
         await this.assess(id, story, 'cirt-maturity', plusDays(entered, 280), 'validated');
       }
       await this.workOnMilestones(id, phase, localDate(left, timezone), 'on_track');
+      this.time = plusDays(left, -5);
+      await this.deliver(story, id, phase);
       this.time = plusDays(left, -3);
       const { id: transitionId } = await this.transitions.request(pm, id, {
         toPhase: PHASES[index + 1],
@@ -290,11 +298,25 @@ class Replay {
       `${UPDATES[story.phase]} ${HEALTH_NOTES[story.health]}`,
     );
     if (story.pendingBy) {
+      this.time = this.daysAgo(3);
+      await this.deliver(story, id, story.phase);
       this.time = this.daysAgo(2);
       await this.transitions.request(this.actors[story.pendingBy], id, {
         toPhase: PHASES[PHASES.indexOf(story.phase) + 1],
         note: 'Every milestone of the phase is done: please approve the next phase.',
       });
+    }
+  }
+
+  /** Uploads the made-up deliverable that ends the phase, if it has one. */
+  private async deliver(story: ProgrammeStory, id: string, phase: Phase) {
+    const kind = PHASE_DELIVERABLES[phase];
+    if (!kind) return;
+    const file = await demoDeliverable(kind, story.country.name);
+    try {
+      await this.documents.store(this.authorOf(story), id, { kind }, file);
+    } finally {
+      await discard(file.path);
     }
   }
 

@@ -15,9 +15,14 @@ import { AppConfig } from '../config/app-config.js';
           level: config.LOG_LEVEL,
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           serializers: {
-            // An invitation's link lets its holder set the account's password: not in the logs.
+            // An invitation's link lets its holder set the account's password, and a file form's
+            // address carries the session's CSRF token: neither goes in the logs.
             req: (req: { url?: string }) => {
-              if (req.url) req.url = req.url.replace(/^\/invitation\/[^/?#]+/, '/invitation/…');
+              if (req.url) {
+                req.url = req.url
+                  .replace(/^\/invitation\/[^/?#]+/, '/invitation/…')
+                  .replace(/([?&]_csrf=)[^&#]*/, '$1…');
+              }
               return req;
             },
           },

@@ -1,5 +1,6 @@
 import type { Locale, Text } from '../messages/locales.js';
 import type { Phase } from '../programmes/programme.constants.js';
+import type { DocumentKind } from '../documents/document.constants.js';
 import defaultPlan from './default-plan.json' with { type: 'json' };
 
 /** An item of the default plan (docs/domain.md), with its title in each language. */
@@ -8,6 +9,8 @@ export interface PlanItem {
   title: string;
   titles: Partial<Record<Locale, string>>;
   offsetDays: number;
+  /** The document kind this milestone delivers, where it is a deliverable. */
+  deliverable?: DocumentKind;
 }
 
 export const PLAN = defaultPlan as Record<Phase, PlanItem[]>;
@@ -28,4 +31,9 @@ export function milestoneTitle(
   if (!item || item.title !== milestone.title) return { text: milestone.title, lang: null };
   const translated = locale === 'en' ? undefined : item.titles[locale];
   return translated ? { text: translated, lang: locale } : { text: item.title, lang: 'en' };
+}
+
+/** The document kind a milestone of the default plan delivers; null for any other. */
+export function milestoneDeliverable(planKey: string | null): DocumentKind | null {
+  return (planKey && PLAN_ITEMS.get(planKey)?.deliverable) || null;
 }

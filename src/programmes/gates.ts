@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AssessmentsService } from '../assessments/assessments.service.js';
+import { PHASE_DELIVERABLES } from '../documents/document.constants.js';
+import { DocumentsService } from '../documents/documents.service.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
 import { GateStakeholdersQuery } from './gate-stakeholders.query.js';
 import type { Phase } from './programme.constants.js';
@@ -26,6 +28,9 @@ export const GATE_CHECKS = [
   'focal_point_present',
   'host_approver_present',
   'maturity_assessment_validated',
+  'assessment_report_uploaded',
+  'design_document_uploaded',
+  'operational_acceptance_uploaded',
 ] as const;
 export type GateCheckKey = (typeof GATE_CHECKS)[number];
 
@@ -50,12 +55,13 @@ export interface GateResult {
 export const GATES: Record<Phase, GateCheckKey[]> = {
   readiness_assessment: [
     'readiness_assessment_validated',
+    'assessment_report_uploaded',
     'phase_milestones_closed',
     'focal_point_present',
     'host_approver_present',
   ],
-  planning: ['phase_milestones_closed'],
-  implementation: ['phase_milestones_closed'],
+  planning: ['design_document_uploaded', 'phase_milestones_closed'],
+  implementation: ['operational_acceptance_uploaded', 'phase_milestones_closed'],
   operation: ['maturity_assessment_validated', 'phase_milestones_closed'],
   maintenance: [],
 };
@@ -74,6 +80,7 @@ export class GateChecks {
     private readonly assessments: AssessmentsService,
     private readonly milestones: MilestonesService,
     private readonly stakeholders: GateStakeholdersQuery,
+    private readonly documents: DocumentsService,
   ) {}
 
   async evaluate(manager: EntityManager, programme: GateSubject): Promise<GateResult> {
@@ -136,6 +143,16 @@ export class GateChecks {
               phase: programme.phase,
               titles: open.map((m) => m.title).join('; '),
             });
+      }
+      case 'assessment_report_uploaded':
+      case 'design_document_uploaded':
+      case 'operational_acceptance_uploaded': {
+        // The deliverable that ends the phase (documents/document.constants.ts).
+        const kind = PHASE_DELIVERABLES[programme.phase]!;
+        const passed = await this.documents.hasKind(programme.id, kind, manager);
+        return passed
+          ? { key, passed, detail: `A document of kind ${kind} is uploaded`, params: { kind } }
+          : failed(key, { kind });
       }
       case 'focal_point_present':
         return this.stakeholderPresent(

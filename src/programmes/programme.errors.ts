@@ -32,4 +32,7 @@ export const GateCheckErrors = defineFieldErrors([
   'phase_milestones_closed',
   'focal_point_present',
   'host_approver_present',
+  'assessment_report_uploaded',
+  'design_document_uploaded',
+  'operational_acceptance_uploaded',
 ]);

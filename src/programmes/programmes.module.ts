@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssessmentsModule } from '../assessments/assessments.module.js';
+import { DocumentsModule } from '../documents/documents.module.js';
 import { CountriesModule } from '../countries/countries.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MilestonesModule } from '../milestones/milestones.module.js';
@@ -23,6 +24,7 @@ import { TransitionsService } from './transitions.service.js';
     CountriesModule,
     MilestonesModule,
     AssessmentsModule,
+    DocumentsModule,
     // Provides ProgrammesRepository too, which other modules reach the same way.
     ProgrammeAccessModule,
     EventsModule,

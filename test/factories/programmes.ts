@@ -1,4 +1,5 @@
 import { createAssessment } from './assessments.js';
+import { uploadDocument } from './documents.js';
 import type { TestUser } from './users.js';
 import { type TestApp, client } from '../support/test-app.js';
 
@@ -56,6 +57,7 @@ export async function createPendingTransition(
   for (const role of ['national_focal_point', 'host_approver']) {
     await createStakeholder(t, admin, countryCode, { role });
   }
+  await uploadDocument(t, admin, programme.id, 'assessment_report');
   const requested = await client(t, requester)(
     'POST',
     `/api/v1/programmes/${programme.id}/transitions`,

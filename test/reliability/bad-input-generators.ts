@@ -522,3 +522,81 @@ export function encodeQueryValue(value: string): string {
     )
     .join('');
 }
+
+const BOUNDARY = 'drill-boundary';
+const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+
+/** A multipart body of these parts, each a field (`value`) or a file (`filename`, `content`). */
+function multipart(
+  parts: { name: string; value?: string; filename?: string; content?: string }[],
+  ending = `--${BOUNDARY}--\r\n`,
+): string {
+  return (
+    parts
+      .map((part) =>
+        part.filename === undefined
+          ? `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`
+          : `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
+            `content-type: application/pdf\r\n\r\n${part.content}\r\n`,
+      )
+      .join('') + ending
+  );
+}
+
+const UPLOAD_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
+const file = (filename: string, content = PDF) => ({ name: 'file', filename, content });
+
+/** Uploads a document route must refuse (400, 413 or 415), each writing nothing. */
+export const BAD_UPLOADS: { name: string; payload: string; contentType: string }[] = [
+  { name: 'unknown kind', parts: [{ name: 'kind', value: 'design' }, file('a.pdf')] },
+  { name: 'empty file', parts: [{ name: 'kind', value: 'other' }, file('a.pdf', '')] },
+  { name: 'path in the name', parts: [{ name: 'kind', value: 'other' }, file('../../etc/a.pdf')] },
+  { name: 'backslash in the name', parts: [{ name: 'kind', value: 'other' }, file('a\\b.pdf')] },
+  {
+    name: 'control character in the name',
+    parts: [{ name: 'kind', value: 'other' }, file('a\u0001.pdf')],
+  },
+  {
+    name: 'text, named .pdf',
+    parts: [{ name: 'kind', value: 'other' }, file('a.pdf', 'plain text')],
+  },
+  {
+    name: 'HTML, named .pdf',
+    parts: [
+      { name: 'kind', value: 'other' },
+      file('a.pdf', '<html><script>alert(1)</script></html>'),
+    ],
+  },
+  { name: 'no file', parts: [{ name: 'kind', value: 'other' }] },
+  { name: 'kind after the file', parts: [file('a.pdf'), { name: 'kind', value: 'other' }] },
+  { name: 'two files', parts: [{ name: 'kind', value: 'other' }, file('a.pdf'), file('b.pdf')] },
+  {
+    name: 'long title',
+    parts: [
+      { name: 'kind', value: 'other' },
+      { name: 'title', value: 'x'.repeat(5000) },
+      file('a.pdf'),
+    ],
+  },
+  {
+    name: 'NUL in the title',
+    parts: [{ name: 'kind', value: 'other' }, { name: 'title', value: 'a\u0000b' }, file('a.pdf')],
+  },
+  {
+    name: 'unknown field',
+    parts: [{ name: 'kind', value: 'other' }, { name: 'owner', value: 'x' }, file('a.pdf')],
+  },
+].map(({ name, parts }) => ({ name, payload: multipart(parts), contentType: UPLOAD_TYPE }));
+BAD_UPLOADS.push(
+  {
+    name: 'cut short',
+    payload: multipart([{ name: 'kind', value: 'other' }, file('a.pdf')], '').slice(0, -10),
+    contentType: UPLOAD_TYPE,
+  },
+  { name: 'no boundary', payload: multipart([file('a.pdf')]), contentType: 'multipart/form-data' },
+  {
+    name: 'another boundary',
+    payload: multipart([{ name: 'kind', value: 'other' }, file('a.pdf')]),
+    contentType: 'multipart/form-data; boundary=not-this-one',
+  },
+);

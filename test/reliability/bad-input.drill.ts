@@ -14,6 +14,7 @@ import {
   createStakeholder,
   firstMilestone,
 } from '../factories/programmes.js';
+import { uploadDocument } from '../factories/documents.js';
 import { createInvitedUser } from '../factories/invitations.js';
 import { type Staff, type TestUser, createStaff, createUser } from '../factories/users.js';
 import { type TestApp, bearer, startTestApp } from '../support/test-app.js';
@@ -22,6 +23,7 @@ import {
   type OpenApiDocument,
   RAW_BODIES,
   SQL_INJECTIONS,
+  BAD_UPLOADS,
   WRONG_CONTENT_TYPES,
   encodeQueryValue,
   fieldsOf,
@@ -347,6 +349,12 @@ describe('bad input', () => {
         '/api/v1/programmes/{id}/transitions',
         'post',
       ),
+      // A file form: its bad bodies are the multipart ones (BAD_UPLOADS), the JSON ones all 415.
+      'POST /app/countries/:code/programmes/:id/documents/:kind': { fields: [], query: [] },
+      'POST /app/countries/:code/programmes/:id/documents/:documentId/delete': formOf(
+        '/api/v1/documents/{id}',
+        'delete',
+      ),
       'POST /app/countries/:code/programmes/:id/status-updates': formOf(
         '/api/v1/programmes/{id}/status-updates',
         'post',
@@ -554,6 +562,7 @@ describe('bad input', () => {
     const answered = await programmeWith('answered');
     const submitted = await programmeWith('submitted');
     const transition = await createPendingTransition(t, staff.admin, staff.national_team, 'KE');
+    const document = await uploadDocument(t, staff.admin, kenya.id, 'other', { title: 'Minutes' });
     const observer = await createUser(t.dataSource, { role: 'observer' });
     const invited = await createInvitedUser(t, staff.admin);
     const [notification] = await t.dataSource.query(
@@ -593,6 +602,10 @@ describe('bad input', () => {
       'PATCH /api/v1/users/:id': () => ({ id: observer.id }),
       'PATCH /api/v1/programmes/:id': () => ({ id: kenya.id }),
       'POST /api/v1/programmes/:id/transitions': () => ({ id: kenya.id }),
+      'POST /api/v1/programmes/:id/documents': () => ({ id: kenya.id }),
+      'GET /api/v1/programmes/:id/documents': () => ({ id: kenya.id }),
+      'GET /api/v1/documents/:id/download': () => ({ id: document.id }),
+      'DELETE /api/v1/documents/:id': () => ({ id: document.id }),
       'POST /api/v1/transitions/:id/approve': () => ({ id: transition.id }),
       'POST /api/v1/transitions/:id/reject': () => ({ id: transition.id }),
       'POST /api/v1/programmes/:id/milestones': () => ({ id: kenya.id }),
@@ -628,6 +641,16 @@ describe('bad input', () => {
       'GET /api/v1/countries/:code': () => ({ code: 'KE' }),
       'GET /app/countries/:code': () => ({ code: 'KE' }),
       'POST /app/countries/:code/programmes/:id/transitions': () => ({ code: 'KE', id: kenya.id }),
+      'POST /app/countries/:code/programmes/:id/documents/:kind': () => ({
+        code: 'KE',
+        id: kenya.id,
+        kind: 'other',
+      }),
+      'POST /app/countries/:code/programmes/:id/documents/:documentId/delete': () => ({
+        code: 'KE',
+        id: kenya.id,
+        documentId: document.id,
+      }),
       'POST /app/countries/:code/programmes/:id/status-updates': () => ({
         code: 'KE',
         id: kenya.id,
@@ -755,6 +778,17 @@ describe('bad input', () => {
           url: urlOf(route, staff.admin),
           ...wrong,
         });
+      }
+      if (/\/documents(\/:kind)?$/.test(route.path) && route.method === 'POST') {
+        for (const upload of BAD_UPLOADS) {
+          attempts.push({
+            label: `upload: ${upload.name}`,
+            caller: staff.national_team,
+            url: urlOf(route, staff.national_team),
+            payload: upload.payload,
+            contentType: upload.contentType,
+          });
+        }
       }
       for (const name of route.path.match(/(?<=:)\w+/g) ?? []) {
         for (const garbage of GARBAGE_PATH_VALUES) {

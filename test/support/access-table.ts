@@ -9,6 +9,7 @@ import {
   createStakeholder,
   firstMilestone,
 } from '../factories/programmes.js';
+import { multipartForm, tinyPdf, uploadDocument } from '../factories/documents.js';
 import { createInvitedUser } from '../factories/invitations.js';
 import { type Staff, TEST_PASSWORD, createUser } from '../factories/users.js';
 import { type TestApp, bearer } from './test-app.js';
@@ -30,6 +31,8 @@ interface Request {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: string;
   body?: object;
+  /** A multipart form instead of a JSON body: its fields, then a small PDF. */
+  form?: Record<string, string>;
 }
 
 export interface Case {
@@ -89,6 +92,9 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
   const SIGNED_IN = [401, 200, 200, 200, 200, 200] as Case['expect'];
   const STAFF_ADMINS = [401, 200, 200, 403, 403, 403] as Case['expect'];
   let unique = 0;
+  /** A new document of the country's programme, uploaded by an administrator. */
+  const someDocument = (c: CountryFixture) =>
+    uploadDocument(t, staff.admin, c.programmeId, 'other', { title: `Annex ${(unique += 1)}` });
   const someoneElsesToken = async () => (await anotherUsersToken()).tokenId;
   const anotherUsersToken = async () => {
     const other = await createUser(t.dataSource, { role: 'observer' });
@@ -291,6 +297,37 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
       }),
       [401, 201, 201, 403, 201, 403],
       [401, 201, 201, 403, 404, 403],
+    ),
+    'POST /api/v1/programmes/:id/documents': perCountry(
+      'upload a document',
+      async (c) => ({
+        method: 'POST',
+        url: `/api/v1/programmes/${c.programmeId}/documents`,
+        form: { kind: 'other', title: `Minutes ${(unique += 1)}` },
+      }),
+      [401, 201, 201, 403, 201, 403],
+      [401, 201, 201, 403, 404, 403],
+    ),
+    'GET /api/v1/programmes/:id/documents': perCountry(
+      "list a programme's documents",
+      async (c) => ({ method: 'GET', url: `/api/v1/programmes/${c.programmeId}/documents` }),
+      SIGNED_IN,
+      [401, 200, 200, 404, 404, 200],
+    ),
+    'GET /api/v1/documents/:id/download': perCountry(
+      'download a document',
+      async (c) => ({
+        method: 'GET',
+        url: `/api/v1/documents/${(await someDocument(c)).id}/download`,
+      }),
+      WORKERS_READ,
+      WORKERS_READ_OUT,
+    ),
+    'DELETE /api/v1/documents/:id': perCountry(
+      'delete a document',
+      async (c) => ({ method: 'DELETE', url: `/api/v1/documents/${(await someDocument(c)).id}` }),
+      [401, 204, 204, 403, 403, 403],
+      [401, 204, 204, 403, 403, 403],
     ),
     'GET /api/v1/countries/:code/stakeholders': perCountry(
       'list stakeholders',
@@ -811,6 +848,25 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
       }),
       [303, 303, 303, 403, 303, 403],
       [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/documents/:kind': perCountry(
+      'upload a document on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/documents/other`,
+        form: { title: `Page minutes ${(unique += 1)}` },
+      }),
+      [303, 303, 303, 403, 303, 403],
+      [303, 303, 303, 403, 404, 403],
+    ),
+    'POST /app/countries/:code/programmes/:id/documents/:documentId/delete': perCountry(
+      'delete a document on the page',
+      async (c) => ({
+        method: 'POST',
+        url: `/app/countries/${c.code}/programmes/${c.programmeId}/documents/${(await someDocument(c)).id}/delete`,
+      }),
+      [303, 303, 303, 403, 403, 403],
+      [303, 303, 303, 403, 403, 403],
     ),
     'POST /app/countries/:code/stakeholders': perCountry(
       'add a stakeholder on the page',
@@ -1600,11 +1656,17 @@ export async function accessMismatches(
     for (const testCase of cases) {
       for (const [index, caller] of CALLERS.entries()) {
         const request = await testCase.request(caller);
+        const form = request.form
+          ? await multipartForm(request.form, { name: 'deliverable.pdf', content: tinyPdf() })
+          : undefined;
         const response = await t.app.inject({
           method: request.method,
           url: request.url,
-          payload: request.body,
-          headers: caller === 'anonymous' ? {} : bearer(await t.tokenFor(staff[caller])),
+          payload: form?.payload ?? request.body,
+          headers: {
+            ...form?.headers,
+            ...(caller === 'anonymous' ? {} : bearer(await t.tokenFor(staff[caller]))),
+          },
         });
         if (response.statusCode !== testCase.expect[index]) {
           mismatches.push(

@@ -6,6 +6,7 @@ import {
   IsIn,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   ValidateBy,
@@ -66,6 +67,16 @@ export class AnswerDto {
   @IsString({ each: true })
   @Length(1, 2000, { each: true })
   evidence?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: "ids of the programme's documents cited as evidence; they count as evidence too",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  evidenceDocuments?: string[];
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -176,6 +187,8 @@ export class AnswerResponse {
   @ApiProperty({ nullable: true, type: Number, minimum: 0, maximum: 4 }) level: number | null;
   @ApiProperty({ nullable: true, type: String }) naReason: string | null;
   @ApiProperty({ type: [String] }) evidence: string[];
+  @ApiProperty({ type: [String], description: "the programme's documents cited, by id" })
+  evidenceDocuments: string[];
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({ format: 'uuid' }) updatedBy: string;
   @ApiProperty() updatedAt: Date;
