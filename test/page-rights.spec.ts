@@ -185,6 +185,7 @@ describe('pages offer what the API allows', () => {
         'POST /app/assessments/:id/validate',
         'POST /app/countries/:code/programmes/:id/assessments',
         'POST /app/countries/:code/programmes/:id/cancel',
+        'POST /app/countries/:code/programmes/:id/documents/:kind',
         'POST /app/countries/:code/programmes/:id/edit',
         'POST /app/countries/:code/programmes/:id/hold',
         'POST /app/countries/:code/programmes/:id/milestones',

@@ -14,7 +14,7 @@ import { PageQuery } from '../common/pagination.js';
 import { MilestonesQuery } from '../milestones/dto/milestone.dto.js';
 import { MilestonesService } from '../milestones/milestones.service.js';
 import { ProgrammeHistoryQuery } from '../programmes/programme-history.query.js';
-import { PHASES } from '../programmes/programme.constants.js';
+import { PHASES, type Phase } from '../programmes/programme.constants.js';
 import { ProgrammesQuery } from '../programmes/dto/programme.dto.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import { TransitionsService } from '../programmes/transitions.service.js';
@@ -25,11 +25,23 @@ import type { GateCheck } from '../programmes/gates.js';
 import { trendView } from './assessment-trend-view.js';
 import { renderBarChart } from './bar-chart.js';
 import { gateCheckText } from './gate-check-text.js';
+import { type DocumentKind, PHASE_DELIVERABLES } from '../documents/document.constants.js';
+import type { DocumentSummary } from '../documents/dto/document.dto.js';
+import { DocumentsService } from '../documents/documents.service.js';
 import { type Translate, translator } from './i18n.js';
 import { ProgrammeHistoryPageQuery } from './programme-history-page.query.js';
 import { historyEntries } from './programme-history-view.js';
 
 const firstPage = (pageSize: number) => ({ page: 1, pageSize });
+
+/** The workspace's groups of documents: each phase's deliverable in phase order, then the rest. */
+const DOCUMENT_GROUPS: { phase: Phase | null; kind: DocumentKind }[] = [
+  ...PHASES.flatMap((phase) => {
+    const kind = PHASE_DELIVERABLES[phase];
+    return kind ? [{ phase, kind }] : [];
+  }),
+  { phase: null, kind: 'other' },
+];
 
 /** Where on the pages a gate check is met: the questionnaire, the milestones, the stakeholders. */
 function whereToMeet(
@@ -58,6 +70,10 @@ function whereToMeet(
     case 'focal_point_present':
     case 'host_approver_present':
       return { href: '#stakeholders-title', label: t('seeStakeholders') };
+    case 'assessment_report_uploaded':
+    case 'design_document_uploaded':
+    case 'operational_acceptance_uploaded':
+      return { href: `#upload-${check.params?.kind}`, label: t('uploadTheDocument') };
   }
 }
 
@@ -91,6 +107,7 @@ export class CountryPageService {
     private readonly countries: CountriesService,
     private readonly trends: AssessmentTrendService,
     private readonly historyPage: ProgrammeHistoryPageQuery,
+    private readonly documents: DocumentsService,
   ) {}
 
   /** A form's address names the programme and its country: both must agree, or it is not found. */
@@ -132,6 +149,7 @@ export class CountryPageService {
       decisions,
       changes,
       trends,
+      documents,
     ] = await Promise.all([
       this.programmes.get(actor.user, id),
       this.countries.getCountry(code, lang),
@@ -150,6 +168,7 @@ export class CountryPageService {
       this.historyPage.decisions(id),
       reads.history ? this.historyPage.changes(id) : null,
       Promise.all(ASSESSMENT_KINDS.map((kind) => this.trends.trend(actor, id, kind))),
+      this.documents.list(actor, id),
     ]);
     const latestValidated = assessments.find((assessment) => assessment.status === 'validated');
     const score = latestValidated ? await this.assessments.score(actor, latestValidated.id) : null;
@@ -182,6 +201,8 @@ export class CountryPageService {
         createProgramme: manages,
         startAssessment: open && this.policy.mayDo(actor.user, 'answerAssessments'),
         writeStakeholders: writes && this.policy.mayDo(actor.user, 'writeStakeholders'),
+        uploadDocuments: open && this.policy.mayDo(actor.user, 'uploadDocuments'),
+        deleteDocuments: writes && this.policy.mayDo(actor.user, 'deleteDocuments'),
       },
       transitions: transitions.map((transition) => ({
         ...transition,
@@ -199,6 +220,14 @@ export class CountryPageService {
           where: whereToMeet(check, assessments, t),
         })),
       },
+      /** Each phase's deliverable, then the other documents, each with what is uploaded. */
+      documents: DOCUMENT_GROUPS.map(({ phase, kind }) => ({
+        phase,
+        kind,
+        items: (documents as DocumentSummary[]).filter((document) => document.kind === kind),
+        // What the gate asks for and is not there yet: its form is open, for the link to land on.
+        missing: gate?.checks.some((check) => !check.passed && check.params?.kind === kind),
+      })),
       phaseHistory: phases,
       history: historyEntries(decisions, changes, t, lang),
       trends: trends.flatMap((trend) => {

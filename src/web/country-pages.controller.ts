@@ -12,7 +12,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACTION_RIGHTS, READ_RIGHTS } from '../auth/access-policy.js';
-import { Body } from '../common/body.decorator.js';
+import { Body, ReadsFiles } from '../common/body.decorator.js';
 import { Roles } from '../auth/access.decorators.js';
 import { CurrentActor } from '../auth/actor.decorator.js';
 import type { Actor } from '../auth/roles.js';
@@ -29,6 +29,8 @@ import { ProgrammesService } from '../programmes/programmes.service.js';
 import { TransitionsService } from '../programmes/transitions.service.js';
 import { CreateStatusUpdateDto } from '../status-updates/dto/status-update.dto.js';
 import { StatusUpdatesService } from '../status-updates/status-updates.service.js';
+import { readUploadForm } from '../documents/document-upload.js';
+import { DocumentsService } from '../documents/documents.service.js';
 import { CountryPageService } from './country-page.service.js';
 import { PageErrorFilter } from './page-error.filter.js';
 import { type PageForm, PageForms } from './page-forms.js';
@@ -51,6 +53,7 @@ export class CountryPagesController {
     private readonly milestones: MilestonesService,
     private readonly programmes: ProgrammesService,
     private readonly assessments: AssessmentsService,
+    private readonly documents: DocumentsService,
   ) {}
 
   @Get(':code')
@@ -313,6 +316,57 @@ export class CountryPagesController {
   }
 
   /** A workspace form goes back to the programme's workspace, shown again when refused. */
+  /**
+   * A document from the workspace's form of its kind: the file streams in as the API's upload
+   * does (the form's fields come before it), without JavaScript.
+   */
+  @Post(':code/programmes/:id/documents/:kind')
+  @ReadsFiles()
+  @Roles(...ACTION_RIGHTS.uploadDocuments)
+  async uploadDocument(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Param('kind') kind: string,
+  ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
+    await this.forms.submit(request, reply, actor, undefined, {
+      ...this.workspaceForm(actor, request, code, programmeId, `upload-${kind}`),
+      action: async () => {
+        const form = await readUploadForm(request);
+        // The form's kind is its address's (a posted one is the API's to judge); a field left
+        // empty, such as the title, is not given.
+        const given = Object.entries(form.fields).filter(([, value]) => value !== '');
+        return this.documents.upload(actor, programmeId, {
+          ...form,
+          fields: { kind, ...Object.fromEntries(given) },
+        });
+      },
+      done: 'done.documentUploaded',
+      confirmAt: 'form',
+    });
+  }
+
+  @Post(':code/programmes/:id/documents/:documentId/delete')
+  @Roles(...ACTION_RIGHTS.deleteDocuments)
+  async deleteDocument(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('code') code: string,
+    @Param('id', ParseUUIDPipe) programmeId: string,
+    @Param('documentId', ParseUUIDPipe) documentId: string,
+  ): Promise<void> {
+    await this.country.assertProgrammeOf(actor, code, programmeId);
+    await this.forms.submit(request, reply, actor, undefined, {
+      ...this.workspaceForm(actor, request, code, programmeId, `document-delete-${documentId}`),
+      action: () => this.documents.delete(actor, documentId),
+      done: 'done.documentDeleted',
+    });
+  }
+
   private workspaceForm(
     actor: Actor,
     request: FastifyRequest,

@@ -14,6 +14,11 @@ export const WEB_PAGE_ROUTES: { path: string; method: RequestMethod }[] = [
   { path: 'app/queue/transitions/:id/reject', method: RequestMethod.POST },
   { path: 'app/countries/:code', method: RequestMethod.GET },
   { path: 'app/countries/:code/programmes/:id/transitions', method: RequestMethod.POST },
+  { path: 'app/countries/:code/programmes/:id/documents/:kind', method: RequestMethod.POST },
+  {
+    path: 'app/countries/:code/programmes/:id/documents/:documentId/delete',
+    method: RequestMethod.POST,
+  },
   { path: 'app/countries/:code/programmes/:id/status-updates', method: RequestMethod.POST },
   { path: 'app/countries/:code/programmes/:id/milestones', method: RequestMethod.POST },
   {

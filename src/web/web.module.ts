@@ -33,6 +33,7 @@ import { ReportRecipientsQuery } from './report-recipients.query.js';
 import { ReportSchedulePagesController } from './report-schedule-pages.controller.js';
 import { SignInPagesController } from './sign-in-pages.controller.js';
 import { UserPagesController } from './user-pages.controller.js';
+import { DocumentsModule } from '../documents/documents.module.js';
 import { StakeholderPagesController } from './stakeholder-pages.controller.js';
 import { WorkQueueQuery } from './work-queue.query.js';
 
@@ -45,6 +46,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
     StatusUpdatesModule,
     StakeholdersModule,
     AssessmentsModule,
+    DocumentsModule,
     ReportsModule,
     NotificationsModule,
     AuditLogModule,
