@@ -717,4 +717,39 @@ describe('programme documents', () => {
     const submitted = await team('POST', `/api/v1/assessments/${id}/submit`);
     expect(submitted.statusCode).toBe(200);
   });
+
+  it('should stop counting a deleted document as evidence: the answers that cited it no longer do', async () => {
+    const programme = await createProgramme(t, staff.admin, { countryCode: 'KE' });
+    const cited = await uploadDocument(t, staff.national_team, programme.id, 'other');
+    const kept = await uploadDocument(t, staff.national_team, programme.id, 'other', {
+      title: 'Kept',
+    });
+    const { id } = await createAssessment(t, staff.admin, programme.id, 'answered');
+    const team = client(t, staff.national_team);
+    const answered = await team('PUT', `/api/v1/assessments/${id}/responses/A1`, {
+      level: 3,
+      evidenceDocuments: [cited.id, kept.id],
+    });
+    expect(answered.statusCode).toBe(200);
+    const onlyCited = await team('PUT', `/api/v1/assessments/${id}/responses/A2`, {
+      level: 3,
+      evidenceDocuments: [cited.id],
+    });
+    expect(onlyCited.statusCode).toBe(200);
+
+    expect(
+      (await client(t, staff.itu_pm)('DELETE', `/api/v1/documents/${cited.id}`)).statusCode,
+    ).toBe(204);
+    const responses = (await team('GET', `/api/v1/assessments/${id}`)).json().responses as {
+      indicatorKey: string;
+      evidenceDocuments: string[];
+    }[];
+    expect(responses.find((r) => r.indicatorKey === 'A1')!.evidenceDocuments).toEqual([kept.id]);
+    expect(responses.find((r) => r.indicatorKey === 'A2')!.evidenceDocuments).toEqual([]);
+    const refused = await team('POST', `/api/v1/assessments/${id}/submit`);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors).toEqual([
+      expect.objectContaining({ field: 'responses.A2', code: 'indicator_needs_evidence' }),
+    ]);
+  });
 });

@@ -59,6 +59,16 @@ export class AssessmentsRepository {
     await manager.update(Assessment, { id }, { updatedAt: at });
   }
 
+  /** Drops a deleted document from the evidence that the programme's answers cite. */
+  async uncite(documentId: string, programmeId: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE assessment_responses r SET evidence_documents = array_remove(r.evidence_documents, $1)
+       FROM assessments a
+       WHERE a.id = r.assessment_id AND a.programme_id = $2 AND $1 = ANY(r.evidence_documents)`,
+      [documentId, programmeId],
+    );
+  }
+
   /** Whether the programme has a validated assessment of this kind, validated at or after `since`. */
   async hasValidated(
     programmeId: string,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuditAction } from '../audit/audit-actions.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -90,7 +90,7 @@ export function missingAnswers(
 }
 
 @Injectable()
-export class AssessmentsService {
+export class AssessmentsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: AssessmentsRepository,
@@ -102,6 +102,13 @@ export class AssessmentsService {
     private readonly clock: Clock,
     private readonly documents: DocumentsService,
   ) {}
+
+  /** A deleted document is no longer evidence: the answers that cited it stop citing it. */
+  onModuleInit(): void {
+    this.documents.whenDeleted((manager, { documentId, programmeId }) =>
+      this.repository.uncite(documentId, programmeId, manager),
+    );
+  }
 
   async create(
     actor: Actor,

@@ -24,8 +24,9 @@ const ACTOR_JOIN = `LEFT JOIN users u ON u.id = page."actorId"`;
 
 /**
  * What names each event's object on a page: the programme it belongs to (the programme itself,
- * or the one of its assessment, milestone, status update or phase change) and its own name when it
- * has one (a milestone's title, a user's name). An id that is not a uuid names none of these.
+ * or the one of its assessment, milestone, status update, phase change or document) and its own
+ * name when it has one (a milestone's title, a user's name, a document's title, kept by its events
+ * once the document is deleted). An id that is not a uuid names none of these.
  */
 const OBJECT_JOIN = `${ACTOR_JOIN}
      LEFT JOIN LATERAL (
@@ -36,8 +37,9 @@ const OBJECT_JOIN = `${ACTOR_JOIN}
      LEFT JOIN milestones m ON page."entityType" = 'milestone' AND m.id = e.id
      LEFT JOIN status_updates su ON page."entityType" = 'status_update' AND su.id = e.id
      LEFT JOIN phase_transitions pt ON page."entityType" = 'phase_transition' AND pt.id = e.id
+     LEFT JOIN documents d ON page."entityType" = 'document' AND d.id = e.id
      LEFT JOIN programmes p ON p.id = CASE WHEN page."entityType" = 'programme' THEN e.id
-       ELSE coalesce(s.programme_id, m.programme_id, su.programme_id, pt.programme_id) END
+       ELSE coalesce(s.programme_id, m.programme_id, su.programme_id, pt.programme_id, d.programme_id) END
      LEFT JOIN users eu ON page."entityType" = 'user' AND eu.id = e.id`;
 
 /** Rows of an export read per statement: the file streams, whatever the size of the trail. */
@@ -69,7 +71,8 @@ export class AuditLogQuery {
       select: `page.*, u.display_name AS "actorName", u.email AS "actorEmail",
                p.id AS "programmeId", p.title AS "programmeTitle",
                p.country_code AS "programmeCountryCode",
-               coalesce(m.title, eu.display_name) AS "objectName"`,
+               coalesce(m.title, eu.display_name, d.title,
+                 coalesce(page.after, page.before)->>'title') AS "objectName"`,
       join: OBJECT_JOIN,
     });
   }

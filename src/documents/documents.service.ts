@@ -30,6 +30,12 @@ import { DocumentsRepository, type StoredVersion } from './documents.repository.
 
 const validation = createValidationPipe();
 
+/** What a module that refers to documents does, in the deleting transaction, when one goes. */
+export type DocumentDeletedListener = (
+  manager: EntityManager,
+  deleted: { documentId: string; programmeId: string },
+) => Promise<void>;
+
 /** A version's facts and its bytes, read a stored piece at a time as the reader takes them. */
 export interface DocumentDownload {
   version: StoredVersion;
@@ -44,6 +50,8 @@ export interface DocumentDownload {
  */
 @Injectable()
 export class DocumentsService {
+  private readonly deletedListeners: DocumentDeletedListener[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: DocumentsRepository,
@@ -177,6 +185,9 @@ export class DocumentsService {
       if (!(await this.repository.lockDocument(documentId, manager))) throw notFound(asked);
       const { versionId: _stored, documentId: _id, programmeId: _programme, ...latest } = stored;
       await this.repository.delete(documentId, manager);
+      for (const listener of this.deletedListeners) {
+        await listener(manager, { documentId, programmeId: stored.programmeId });
+      }
       await this.audit.record(manager, {
         actorId: actor.user.id,
         action: 'document.deleted',
@@ -187,6 +198,14 @@ export class DocumentsService {
         requestId: actor.requestId,
       });
     });
+  }
+
+  /**
+   * Tells `listener` of each deleted document inside the deletion's transaction (questionnaire
+   * answers drop their citation of it), so that this module depends on none of those that cite.
+   */
+  whenDeleted(listener: DocumentDeletedListener): void {
+    this.deletedListeners.push(listener);
   }
 
   /** Whether the programme has a document of this kind: what a gate asks. */
