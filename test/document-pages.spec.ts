@@ -143,6 +143,43 @@ describe('documents on the country workspace', () => {
     await page.close();
   });
 
+  it('should let an answer of the questionnaire cite a document of the programme, without JavaScript', async () => {
+    const [report] = await documentsOf();
+    const { id } = await createAssessment(t, staff.admin, programmeId, 'answered');
+    const page = await signIn(staff.national_team);
+    await page.goto(`/app/assessments/${id}?open=A1#indicator-A1`);
+    const form = page.locator('#indicator-A1');
+    const box = form.getByRole('checkbox', { name: /Readiness assessment report/ });
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    const [response] = await Promise.all([
+      page.waitForResponse((answer) => answer.request().method() === 'POST'),
+      form.locator('button.save-answer').click(),
+    ]);
+    expect(response.status()).toBe(303);
+    await page.waitForLoadState('load');
+    const answers = (await client(t, staff.admin)('GET', `/api/v1/assessments/${id}`)).json()
+      .responses as { indicatorKey: string; evidenceDocuments: string[] }[];
+    expect(answers.find((answer) => answer.indicatorKey === 'A1')!.evidenceDocuments).toEqual([
+      report.id,
+    ]);
+    // Shown ticked again; unticked and saved, the citation goes.
+    const again = page.locator('#indicator-A1').getByRole('checkbox', {
+      name: /Readiness assessment report/,
+    });
+    expect(await again.isChecked()).toBe(true);
+    await again.uncheck();
+    await Promise.all([
+      page.waitForResponse((answer) => answer.request().method() === 'POST'),
+      page.locator('#indicator-A1 button.save-answer').click(),
+    ]);
+    await page.waitForLoadState('load');
+    const after = (await client(t, staff.admin)('GET', `/api/v1/assessments/${id}`)).json()
+      .responses as { indicatorKey: string; evidenceDocuments: string[] }[];
+    expect(after.find((answer) => answer.indicatorKey === 'A1')!.evidenceDocuments).toEqual([]);
+    await page.close();
+  });
+
   it('should show versions newest first, observers only titles and dates, and read well in English and Arabic', async () => {
     await uploadDocument(t, staff.national_team, programmeId, 'design_document', {
       name: 'design-v1.pdf',
@@ -176,5 +213,23 @@ describe('documents on the country workspace', () => {
     expect(await section(observer).locator('a[href*="/download"]').count()).toBe(0);
     expect(await section(observer).locator('form').count()).toBe(0);
     await observer.close();
+  });
+
+  it('should name documents in the audit trail by their title, even once deleted', async () => {
+    const minutes = await uploadDocument(t, staff.national_team, programmeId, 'other', {
+      title: 'Steering committee minutes',
+    });
+    expect(
+      (await client(t, staff.itu_pm)('DELETE', `/api/v1/documents/${minutes.id}`)).statusCode,
+    ).toBe(204);
+    const page = await signIn(staff.admin);
+    await page.goto(`/app/audit?entityType=document&entityId=${minutes.id}`);
+    const rows = page.locator('tr[data-event]');
+    expect(await rows.count()).toBe(2);
+    const texts = await rows.allTextContents();
+    expect(texts[0]).toContain('Document deleted');
+    expect(texts[1]).toContain('Document uploaded');
+    for (const text of texts) expect(text).toContain('Steering committee minutes');
+    await page.close();
   });
 });

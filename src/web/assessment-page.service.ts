@@ -6,6 +6,8 @@ import { templateTexts } from '../assessments/template-texts.js';
 import { TemplatesService } from '../assessments/templates.service.js';
 import type { Locale } from '../messages/locales.js';
 import { ProgrammesService } from '../programmes/programmes.service.js';
+import type { DocumentSummary } from '../documents/dto/document.dto.js';
+import { DocumentsService } from '../documents/documents.service.js';
 
 /** The questionnaire page's view model: the assessment, what is missing, and who may do what. */
 @Injectable()
@@ -15,6 +17,7 @@ export class AssessmentPageService {
     private readonly assessments: AssessmentsService,
     private readonly programmes: ProgrammesService,
     private readonly templates: TemplatesService,
+    private readonly documents: DocumentsService,
   ) {}
 
   /**
@@ -32,6 +35,11 @@ export class AssessmentPageService {
     });
     const texts = templateTexts(template, lang);
     const responses = 'responses' in assessment ? assessment.responses : [];
+    // What an answer may cite besides links: the programme's documents, for those who read answers.
+    const documents =
+      'responses' in assessment
+        ? ((await this.documents.list(actor, programme.id)) as DocumentSummary[])
+        : [];
     const answered = new Set(responses.map((response) => response.indicatorKey));
     const areas = texts.areas.map((area) => ({
       ...area,
@@ -55,6 +63,7 @@ export class AssessmentPageService {
       rawTitle: true,
       assessment,
       programme,
+      documents,
       template: texts,
       areas: areas.map((area) => ({ ...area, open: area.key === opened })),
       missing: ('responses' in assessment ? missingAnswers(template, responses) : []).map(

@@ -70,7 +70,7 @@ export class AssessmentPagesController {
       // Back to the answered indicator, its area open.
       ...this.questionnaireForm(actor, request, id, `indicator-${indicatorKey}`, indicatorKey),
       dto: AnswerDto,
-      kinds: { level: 'levelOrNull', evidence: 'lines' },
+      kinds: { level: 'levelOrNull', evidence: 'lines', evidenceDocuments: 'list' },
       action: (input) => this.assessments.answer(actor, id, indicatorKey, input),
       done: 'done.answerSaved',
       confirmAt: 'form',

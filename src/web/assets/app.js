@@ -67,7 +67,8 @@
 
   /**
    * An answer's fields as the API's JSON: data-type=number converts, data-type=null makes null,
-   * data-type=lines makes a list of the non-empty lines, and an empty field is left out.
+   * data-type=lines makes a list of the non-empty lines, ticked boxes named `x[]` a list, and an
+   * empty field is left out.
    */
   function answerJson(form) {
     const body = {};
@@ -85,6 +86,12 @@
           .map((line) => line.trim())
           .filter(Boolean);
         if (value.length === 0) continue;
+      }
+      // Ticked boxes of one name (`evidenceDocuments[]`) make a list.
+      if (element.name.endsWith('[]')) {
+        const name = element.name.slice(0, -2);
+        body[name] = [...(body[name] ?? []), value];
+        continue;
       }
       body[element.name] = value;
     }
