@@ -242,16 +242,16 @@ describe('programme documents', () => {
       ['report.pdf', tinyPdf(), 'application/pdf'],
       [
         'design.docx',
-        tinyDocx(),
+        await tinyDocx(),
         'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       ],
       ['budget.xlsx', xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
       [
         'briefing.pptx',
-        tinyPptx(),
+        await tinyPptx(),
         'application/vnd.openxmlformats-officedocument.presentationml.presentation',
       ],
-      ['minutes.odt', tinyOdt(), 'application/vnd.oasis.opendocument.text'],
+      ['minutes.odt', await tinyOdt(), 'application/vnd.oasis.opendocument.text'],
       ['signed-page.png', tinyPng(), 'image/png'],
       ['signed-page.jpg', tinyJpeg(), 'image/jpeg'],
     ];
@@ -341,7 +341,8 @@ describe('programme documents', () => {
     const refusals: {
       case: string;
       fields: Record<string, string>;
-      file?: { name: string; content: Buffer };
+      /** The file, or how to make it (a ZIP archive is made asynchronously). */
+      file?: { name: string; content: Buffer | (() => Promise<Buffer>) };
       status: number;
       code: string;
       error?: { field: string; code?: string };
@@ -431,7 +432,7 @@ describe('programme documents', () => {
         fields: { kind: 'other' },
         file: {
           name: 'bundle.docx',
-          content: zipArchive([{ name: 'a.txt', content: Buffer.from('hello') }]),
+          content: () => zipArchive([{ name: 'a.txt', content: Buffer.from('hello') }]),
         },
         status: 415,
         code: 'unsupported_media_type',
@@ -451,7 +452,13 @@ describe('programme documents', () => {
         const folders = uploadFolders();
         const before = await written();
 
-        const response = await post(staff.national_team, kenya.id, fields, file);
+        const content = typeof file?.content === 'function' ? await file.content() : file?.content;
+        const response = await post(
+          staff.national_team,
+          kenya.id,
+          fields,
+          file && { name: file.name, content: content! },
+        );
 
         expect(response.statusCode).toBe(status);
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { crc32, deflateRawSync } from 'node:zlib';
+import JSZip from 'jszip';
 import type { TestUser } from './users.js';
 import { type TestApp, bearer } from '../support/test-app.js';
 
@@ -56,49 +56,18 @@ export async function uploadDocument(
 }
 
 /** A ZIP archive of these entries (deflated, or stored when asked): what DOCX and ODT files are. */
-export function zipArchive(entries: { name: string; content: Buffer; store?: boolean }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+export function zipArchive(
+  entries: { name: string; content: Buffer; store?: boolean }[],
+): Promise<Buffer> {
+  const zip = new JSZip();
   for (const entry of entries) {
-    const name = Buffer.from(entry.name);
-    const data = entry.store ? entry.content : deflateRawSync(entry.content);
-    const method = entry.store ? 0 : 8;
-    const crc = crc32(entry.content);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(entry.content.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(entry.content.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
+    zip.file(entry.name, entry.content, { compression: entry.store ? 'STORE' : 'DEFLATE' });
   }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return zip.generateAsync({ type: 'nodebuffer' });
 }
 
 /** The smallest Office Open XML package: its content types, its relationships and its main part. */
-function openXmlPackage(main: { part: string; type: string; xml: string }): Buffer {
+function openXmlPackage(main: { part: string; type: string; xml: string }): Promise<Buffer> {
   const xml = (body: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
   return zipArchive([
     {
@@ -124,7 +93,7 @@ function openXmlPackage(main: { part: string; type: string; xml: string }): Buff
 }
 
 /** The smallest Word document: one paragraph. */
-export function tinyDocx(text = 'cirt-tracker test document'): Buffer {
+export function tinyDocx(text = 'cirt-tracker test document'): Promise<Buffer> {
   return openXmlPackage({
     part: 'word/document.xml',
     type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml',
@@ -135,7 +104,7 @@ export function tinyDocx(text = 'cirt-tracker test document'): Buffer {
 }
 
 /** The smallest PowerPoint package: a presentation part without slides. */
-export function tinyPptx(): Buffer {
+export function tinyPptx(): Promise<Buffer> {
   return openXmlPackage({
     part: 'ppt/presentation.xml',
     type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml',
@@ -144,7 +113,7 @@ export function tinyPptx(): Buffer {
 }
 
 /** The smallest OpenDocument text: its `mimetype` first and stored, then its content. */
-export function tinyOdt(): Buffer {
+export function tinyOdt(): Promise<Buffer> {
   return zipArchive([
     {
       name: 'mimetype',
