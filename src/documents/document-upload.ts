@@ -36,9 +36,9 @@ const tooLarge = () =>
   new DomainError(DocumentErrors.document_too_large, { max: MAX_DOCUMENT_BYTES / (1024 * 1024) });
 
 /**
- * Reads a multipart upload up to its file: the text fields that come before it (kind, title, the
- * pages' CSRF token) and the file, whose bytes are left to be streamed. A declared length beyond
- * the limit is refused before anything is read.
+ * Reads a multipart upload up to its file: the text fields that come before it (kind, title) and
+ * the file, whose bytes are left to be streamed. A declared length beyond the limit is refused
+ * before anything is read.
  */
 export async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
   if (!request.isMultipart()) throw new DomainError(DocumentErrors.document_not_multipart);
@@ -96,23 +96,20 @@ function assertSafeName(name: string): void {
  * its first bytes. Refuses (and keeps nothing of) an unsafe name (400), an empty file (400), one
  * past the limit (413: the rest is not read) and a type that is not a document's (415).
  */
-export async function spool(
-  filename: string,
-  content: Readable & { truncated?: boolean },
-): Promise<SpooledFile> {
+export async function spool(filename: string, content: Readable): Promise<SpooledFile> {
   assertSafeName(filename);
   const folder = await mkdtemp(join(tmpdir(), 'cirt-upload-'));
   const path = join(folder, 'file');
   const hash = createHash('sha256');
   let size = 0;
-  // Busboy skips the rest of a file past its limit, reading on: stop at once instead.
-  content.once('limit', () => content.destroy(tooLarge()));
   try {
     await pipeline(
       content,
       new Transform({
         transform(chunk: Buffer, _encoding, done) {
           size += chunk.length;
+          // Failing here ends the stream, and busboy stops reading the request (it would
+          // otherwise skip the rest of a file cut at its limit, reading on).
           if (size > MAX_DOCUMENT_BYTES) return done(tooLarge());
           hash.update(chunk);
           done(null, chunk);
@@ -120,8 +117,6 @@ export async function spool(
       }),
       createWriteStream(path),
     );
-    // Busboy ends a file cut at its limit instead of failing it.
-    if (content.truncated) throw tooLarge();
     if (size === 0) throw invalidField('file', DocumentFieldErrors.document_file_empty);
     const type = await fileTypeFromFile(path);
     if (!type || !(type.mime in DOCUMENT_TYPES)) {

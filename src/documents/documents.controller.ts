@@ -39,13 +39,10 @@ import {
   DownloadQuery,
   UploadDocumentForm,
 } from './dto/document.dto.js';
-import { DocumentsService } from './documents.service.js';
+import { type DocumentDownload, DocumentsService } from './documents.service.js';
 
 /** Sends a stored version as a download: its own type, never sniffed, under its own name. */
-export async function sendDocument(
-  reply: FastifyReply,
-  download: Awaited<ReturnType<DocumentsService['download']>>,
-): Promise<void> {
+async function sendDocument(reply: FastifyReply, download: DocumentDownload): Promise<void> {
   await reply
     .header('content-type', download.version.contentType)
     .header('content-length', String(download.version.size))

@@ -68,18 +68,15 @@ export class DocumentsService {
    */
   async upload(actor: Actor, programmeId: string, form: UploadForm): Promise<DocumentResponse> {
     let dto: UploadDocumentDto;
+    let file: SpooledFile;
     try {
-      const { _csrf: _token, ...fields } = form.fields;
-      dto = await validation.transform(fields, { type: 'body', metatype: UploadDocumentDto });
+      dto = await validation.transform(form.fields, { type: 'body', metatype: UploadDocumentDto });
       assertNotCancelled(await this.programmes.forWrite(actor.user, programmeId));
+      file = await spool(form.file.filename, form.file.file);
     } catch (error) {
       abandon(form);
       throw error;
     }
-    const file = await spool(form.file.filename, form.file.file).catch((error: unknown) => {
-      abandon(form);
-      throw error;
-    });
     try {
       await assertFormEnded(form);
       return await this.store(actor, programmeId, dto, file);
