@@ -232,4 +232,31 @@ describe('documents on the country workspace', () => {
     for (const text of texts) expect(text).toContain('Steering committee minutes');
     await page.close();
   });
+
+  it('should let the ITU delete a document from the workspace, once asked to confirm', async () => {
+    const design = (await documentsOf()).find(
+      (document: { kind: string }) => document.kind === 'design_document',
+    );
+    const page = await signIn(staff.itu_pm);
+    await page.goto('/app/countries/KE');
+    const entry = section(page).locator(`[data-document="${design.id}"]`);
+    await entry.locator('details.remove > summary').click();
+    const [response] = await Promise.all([
+      page.waitForResponse((answer) => answer.request().method() === 'POST'),
+      entry.getByRole('button', { name: /Yes, delete it/ }).click(),
+    ]);
+    expect(response.status()).toBe(303);
+    await page.waitForLoadState('load');
+    expect(await page.getByText('The document and all its versions are deleted.').count()).toBe(1);
+    expect(await section(page).locator(`[data-document="${design.id}"]`).count()).toBe(0);
+    expect(
+      (await documentsOf()).some((document: { id: string }) => document.id === design.id),
+    ).toBe(false);
+    // A national team is offered no delete.
+    const team = await signIn(staff.national_team);
+    await team.goto('/app/countries/KE');
+    expect(await section(team).locator('details.remove').count()).toBe(0);
+    await team.close();
+    await page.close();
+  });
 });
