@@ -168,6 +168,9 @@ describe('documents on the country workspace', () => {
       name: /Readiness assessment report/,
     });
     expect(await again.isChecked()).toBe(true);
+    await page.locator('#indicator-A1').screenshot({
+      path: `${SCREENSHOTS}/questionnaire-documents-en-1280.png`,
+    });
     await again.uncheck();
     await Promise.all([
       page.waitForResponse((answer) => answer.request().method() === 'POST'),
