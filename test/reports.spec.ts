@@ -76,6 +76,8 @@ const CSV_FIELDS = [
   'nextDueMilestone',
   'nextDueDate',
   'pendingTransition',
+  // The programme's documents, in words (test/report-deliverables.spec.ts).
+  'deliverables',
 ];
 
 /** The Countries sheet's columns, as the snapshot names the fields. */
@@ -262,7 +264,7 @@ describe('reports', () => {
     );
   });
 
-  it('should render XLSX with its five sheets and a PDF whose text holds the as-of date, scope and totals', async () => {
+  it('should render XLSX with its six sheets and a PDF whose text holds the as-of date, scope and totals', async () => {
     const pm = client(t, staff.itu_pm);
     const { snapshot, id } = await compiled(pm, { scope: {}, formats: ['json', 'xlsx', 'pdf'] });
 
@@ -278,6 +280,7 @@ describe('reports', () => {
       'Regions',
       'Gaps',
       'Changes',
+      'Deliverables',
     ]);
     const countries = workbook.getWorksheet('Countries')!;
     expect(countries.rowCount).toBe(snapshot.programmes.length + 1);
@@ -670,7 +673,7 @@ describe('reports', () => {
         return book;
       };
       const [frenchBook, englishBook] = [await workbook(french.id), await workbook(english.id)];
-      const sheetNames = ['summary', 'countries', 'regions', 'gaps', 'changes'];
+      const sheetNames = ['summary', 'countries', 'regions', 'gaps', 'changes', 'deliverables'];
       expect(frenchBook.worksheets.map((sheet) => sheet.name)).toEqual(
         sheetNames.map((key) => formatMessage('reports', 'fr', `sheet.${key}`)),
       );
@@ -680,6 +683,7 @@ describe('reports', () => {
         'Regions',
         'Gaps',
         'Changes',
+        'Deliverables',
       ]);
       const headerRow = (book: ExcelJS.Workbook, index: number) =>
         (book.worksheets[index].getRow(1).values as unknown[]).slice(1);

@@ -9,14 +9,19 @@ import { EventNotifier } from '../events/event-notifier.service.js';
 import { Links } from '../messages/links.js';
 import { OutboxWriter } from '../notifications/outbox-writer.js';
 import type { ReportFormat } from './dto/report.dto.js';
-import { type ProgrammeRow, ReportDataQuery } from './report-data.query.js';
+import {
+  type ProgrammeRow,
+  type ReportDocument,
+  type ReportProgramme,
+  ReportDataQuery,
+} from './report-data.query.js';
 import { reportEmails } from './report-email.js';
 import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
 import { ReportTexts } from './report-texts.js';
 import { ReportsRepository } from './reports.repository.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderPdf } from './renderers/pdf.js';
-import { type ReportSnapshot, withIndicatorDetailWithheld } from './renderers/snapshot.js';
+import { type ReportSnapshot, hasDocumentHashes, observerCopy } from './renderers/snapshot.js';
 import { renderXlsx } from './renderers/xlsx.js';
 
 interface Change {
@@ -50,6 +55,20 @@ function changesSince(previous: ProgrammeRow[], current: ProgrammeRow[]): Change
     }
     return changes;
   });
+}
+
+/** Each programme with its documents (as the one query for all of them answers them). */
+function withDocuments(
+  rows: ProgrammeRow[],
+  documents: (ReportDocument & { programmeId: string })[],
+): ReportProgramme[] {
+  const byProgramme = new Map<string, ReportDocument[]>();
+  for (const { programmeId, ...document } of documents) {
+    const list = byProgramme.get(programmeId) ?? [];
+    list.push(document);
+    byProgramme.set(programmeId, list);
+  }
+  return rows.map((row) => ({ ...row, documents: byProgramme.get(row.programmeId) ?? [] }));
 }
 
 /** A format of the snapshot: JSON as it is (in codes, whatever the language), the others in words. */
@@ -107,7 +126,11 @@ export class ReportCompiler {
     try {
       const asOf = this.clock.now();
       const scope = report.scope;
-      const programmes = await this.data.programmes(scope, asOf);
+      const rows = await this.data.programmes(scope, asOf);
+      const programmes = withDocuments(
+        rows,
+        await this.data.documents(rows.map((row) => row.programmeId)),
+      );
       await this.progress(reportId, 40);
       const aggregates = await this.data.aggregates(scope, asOf);
       const weakestIndicators = await this.data.weakestIndicators(scope);
@@ -127,22 +150,26 @@ export class ReportCompiler {
         overall: aggregates.find((row) => row.regionCode === null) ?? null,
         weakestIndicators,
         indicatorDetailWithheld: false,
+        documentHashesWithheld: false,
         changes: previous
           ? { since: previous.id, items: changesSince(previous.programmes, programmes) }
           : { since: null, items: [] },
       };
-      // Indicator levels of a few assessments tell one country's answers, which observers do
-      // not see; e-mails carry the stored files to every recipient, so one recipient who may
-      // not see them makes the withheld copy the report's own.
-      const withheld =
-        weakestIndicators.length > 0 && indicatorAssessments < MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL
-          ? withIndicatorDetailWithheld(full)
+      // Indicator levels of a few assessments tell one country's answers, and documents' SHA-256
+      // identifies their files, neither of which observers see: they get a copy without them,
+      // where the report has them. E-mails carry the stored files to every recipient, so one
+      // recipient who may not see them makes the observers' copy the report's own.
+      const withholdIndicators =
+        weakestIndicators.length > 0 && indicatorAssessments < MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL;
+      const restricted =
+        withholdIndicators || hasDocumentHashes(full)
+          ? observerCopy(full, withholdIndicators)
           : null;
       const snapshot =
-        withheld && (await this.reports.anyRecipientNotCovering(report.recipients, scope))
-          ? withheld
+        restricted && (await this.reports.anyRecipientNotCovering(report.recipients, scope))
+          ? restricted
           : full;
-      const observerCopy = snapshot === withheld ? null : withheld;
+      const observersCopy = snapshot === restricted ? null : restricted;
       const json = canonicalJson(snapshot);
       const countryNames = await this.data.countryNames([
         ...new Set([...programmes.map((row) => row.countryCode), ...(scope.countryCodes ?? [])]),
@@ -152,7 +179,7 @@ export class ReportCompiler {
       const observerFiles = new Map<ReportFormat, Buffer>();
       for (const format of report.formats) {
         files.set(format, await render(format, snapshot, texts));
-        if (observerCopy) observerFiles.set(format, await render(format, observerCopy, texts));
+        if (observersCopy) observerFiles.set(format, await render(format, observersCopy, texts));
       }
       await this.progress(reportId, 90);
       await this.dataSource.transaction(async (manager) => {

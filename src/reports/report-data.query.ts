@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { countryDaysSinceSql, countryTodaySql } from '../common/country-calendar.sql.js';
+import { DOCUMENT_KINDS, type DocumentKind } from '../documents/document.constants.js';
 import { openMilestoneSql, overdueMilestoneSql } from '../milestones/milestone.sql.js';
 import {
   type RegionalAggregate,
@@ -37,6 +38,25 @@ export interface ProgrammeRow {
   pendingTransition: string | null;
 }
 
+/**
+ * A programme's document as a report lists it: the facts of its latest version, never its file.
+ * `title` is null for the programme's document of its kind (the files name it by its kind);
+ * `sha256` is left out of the copy for readers who do not see documents' files (observers).
+ */
+export interface ReportDocument {
+  kind: DocumentKind;
+  title: string | null;
+  version: number;
+  /** ISO 8601, UTC. */
+  uploadedAt: string;
+  sha256?: string;
+}
+
+/** A programme of a report: its row, and its documents (deliverables) in phase order. */
+export interface ReportProgramme extends ProgrammeRow {
+  documents: ReportDocument[];
+}
+
 /** regionCode is null for the whole scope. */
 export type Aggregate = RegionalAggregate;
 
@@ -55,8 +75,9 @@ const LATEST_READINESS = (where: string) => `
 
 /**
  * What a report reads, as a handful of SQL statements over the whole scope: one row per
- * programme, one per region plus the total, and the weakest indicators. No query per country.
- * Cancelled programmes are left out.
+ * programme, one per region plus the total, the weakest indicators, and the latest version of
+ * each programme's documents. No query per country or programme. Cancelled programmes are left
+ * out.
  */
 @Injectable()
 export class ReportDataQuery {
@@ -100,6 +121,27 @@ export class ReportDataQuery {
        WHERE p.status <> 'cancelled' AND ${where}
        ORDER BY c.region_code, c.names ->> 'en', p.title, p.id`,
       params,
+    );
+  }
+
+  /**
+   * The latest version of every document of these programmes, in one statement: by programme,
+   * then kind (in phase order) and title, the kind's own document first. Reads the documents
+   * module's tables (this read model never writes them), and nothing of the files but their hash.
+   */
+  documents(programmeIds: string[]): Promise<(ReportDocument & { programmeId: string })[]> {
+    return this.dataSource.query(
+      `SELECT latest."programmeId", latest.kind, latest.title, latest.version, latest."uploadedAt", latest.sha256
+       FROM (
+         SELECT DISTINCT ON (d.id) d.programme_id AS "programmeId", d.kind, d.title, v.version,
+                to_char(v.uploaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "uploadedAt",
+                v.sha256
+         FROM documents d JOIN document_versions v ON v.document_id = d.id
+         WHERE d.programme_id = ANY($1::uuid[])
+         ORDER BY d.id, v.version DESC
+       ) latest
+       ORDER BY latest."programmeId", array_position($2::text[], latest.kind), latest.title NULLS FIRST`,
+      [programmeIds, DOCUMENT_KINDS],
     );
   }
 

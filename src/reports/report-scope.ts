@@ -18,11 +18,16 @@ export function scopeKey(scope: ReportScope): string {
 export const MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL = 5;
 
 /**
- * Whether a report's reader sees indicator levels, which are assessment answers: observers see
- * scores only (AccessPolicy's read rights), the other readers the levels of any scope they read.
+ * Whether a report's reader gets its whole content: indicator levels, which are assessment
+ * answers, and documents' SHA-256, which identifies their files. Observers see scores, and
+ * documents' kind, title, version and date only (AccessPolicy's read rights): they get the
+ * copy without the rest, where the report has one; the other readers, all of any scope they read.
  */
-export function readsIndicatorDetail(user: Pick<Principal, 'role'>): boolean {
-  return (READ_RIGHTS.assessmentAnswers as readonly Role[]).includes(user.role);
+export function readsWholeReport(user: Pick<Principal, 'role'>): boolean {
+  return (
+    (READ_RIGHTS.assessmentAnswers as readonly Role[]).includes(user.role) &&
+    (READ_RIGHTS.documentFiles as readonly Role[]).includes(user.role)
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { BANDS } from '../assessments/scoring.js';
 import { REGION_CODES } from '../countries/regions.js';
-import { hasMessage } from '../messages/catalog.js';
+import { DOCUMENT_KINDS } from '../documents/document.constants.js';
+import { formatMessage, hasMessage } from '../messages/catalog.js';
 import { LOCALES } from '../messages/locales.js';
 import {
   CIRT_TYPES,
@@ -18,10 +19,11 @@ const CODES: Record<LabelledKind, readonly string[]> = {
   band: BANDS,
   cirtType: CIRT_TYPES,
   programmeStatus: PROGRAMME_STATUSES,
+  documentKind: DOCUMENT_KINDS,
 };
 
 describe('the words of a report', () => {
-  it('should have a name for every phase, region, health, band, CIRT type and status, in words', () => {
+  it('should have a name for every phase, region, health, band, CIRT type, status and document kind, in words', () => {
     const unnamed: string[] = [];
     for (const [kind, codes] of Object.entries(CODES) as [LabelledKind, string[]][]) {
       for (const code of codes) {
@@ -42,6 +44,20 @@ describe('the words of a report', () => {
     expect(new ReportTexts('ar').phase('planning')).toBe('التخطيط');
     expect(new ReportTexts('zh').programmeStatus('on_hold')).toBe('暂停');
     expect(new ReportTexts('en').band(null)).toBe('-');
+  });
+
+  it('should name a document by its title, else its kind as the pages name it, and its day in UTC', () => {
+    for (const locale of LOCALES) {
+      for (const kind of DOCUMENT_KINDS) {
+        expect(new ReportTexts(locale).documentName({ kind, title: null })).toBe(
+          formatMessage('pages', locale, `documentKind.${kind}`),
+        );
+      }
+    }
+    expect(new ReportTexts('fr').documentName({ kind: 'other', title: 'Annexe B' })).toBe(
+      'Annexe B',
+    );
+    expect(new ReportTexts('en').date('2026-03-01T23:30:00.000Z')).toBe('Mar 1, 2026');
   });
 
   it('should refuse a code it has no name for rather than print it', () => {

@@ -1,14 +1,15 @@
 import { type MessageValues, formatMessage } from '../messages/catalog.js';
 import type { Locale } from '../messages/locales.js';
 import en from '../messages/reports/en.json' with { type: 'json' };
-import type { ReportScope } from './report-data.query.js';
+import type { ReportDocument, ReportScope } from './report-data.query.js';
 import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
 
 /** Keys typed against en.json, so that a missing entry fails to compile. */
 export type ReportMessageKey = keyof typeof en;
 
 /** The kinds of codes a report writes as words: each code has a `<kind>.<code>` label. */
-export type LabelledKind = 'phase' | 'region' | 'health' | 'band' | 'cirtType' | 'programmeStatus';
+export type LabelledKind =
+  'phase' | 'region' | 'health' | 'band' | 'cirtType' | 'programmeStatus' | 'documentKind';
 
 /** The `names` of countries (one per language), by country code. */
 export type CountryNames = ReadonlyMap<string, Readonly<Partial<Record<Locale, string>>>>;
@@ -28,13 +29,14 @@ const SEPARATORS: Record<Locale, string> = {
 
 /**
  * What a report says, in its language: the `reports` catalog (the names of phases, regions,
- * health, bands, CIRT types and programme statuses included), countries by their names in that
- * language, and numbers and the as-of time through Intl. The JSON snapshot stays in codes; the
- * files and the e-mails are written through this.
+ * health, bands, CIRT types, programme statuses and document kinds included), countries by their
+ * names in that language, and numbers, days and the as-of time through Intl. The JSON snapshot
+ * stays in codes; the files and the e-mails are written through this.
  */
 export class ReportTexts {
   private readonly numbers: Intl.NumberFormat;
   private readonly instants: Intl.DateTimeFormat;
+  private readonly dates: Intl.DateTimeFormat;
   private readonly lists: Intl.ListFormat;
 
   constructor(
@@ -51,6 +53,12 @@ export class ReportTexts {
       minute: '2-digit',
       timeZone: 'UTC',
       timeZoneName: 'short',
+    });
+    this.dates = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      timeZone: 'UTC',
     });
     this.lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
   }
@@ -83,6 +91,15 @@ export class ReportTexts {
     return this.label('programmeStatus', code);
   }
 
+  documentKind(code: string | null): string {
+    return this.label('documentKind', code);
+  }
+
+  /** A document as the files name it: its title, else its kind's name (the kind's own document). */
+  documentName(document: Pick<ReportDocument, 'kind' | 'title'>): string {
+    return document.title ?? this.documentKind(document.kind);
+  }
+
   /**
    * A code in words; a missing one as a dash. A code without a label throws, as an unknown key
    * does: report-texts.spec.ts holds every code of each kind to having one in every language.
@@ -106,6 +123,11 @@ export class ReportTexts {
   /** An instant (ISO 8601) as the language writes it, with its time zone. */
   instant(iso: string): string {
     return this.instants.format(new Date(iso));
+  }
+
+  /** The day of an instant (ISO 8601) in UTC, as the language writes it. */
+  date(iso: string): string {
+    return this.dates.format(new Date(iso));
   }
 
   /** Words joined as a list of the language ("Kenya, Ghana and France"). */

@@ -103,17 +103,17 @@ export class ReportsRepository {
     return row;
   }
 
-  /** A report's file; without indicator detail, the observers' copy where there is one. */
+  /** A report's file; unless `whole`, the observers' copy where there is one. */
   async findFile(
     reportId: string,
     format: ReportFormat,
-    withIndicatorDetail: boolean,
+    whole: boolean,
   ): Promise<ReportFile | undefined> {
     const [file] = await this.dataSource.query(
       `SELECT CASE WHEN $3 THEN content ELSE coalesce(observer_content, content) END AS content,
               content_type AS "contentType", file_name AS "fileName"
        FROM report_files WHERE report_id = $1 AND format = $2`,
-      [reportId, format, withIndicatorDetail],
+      [reportId, format, whole],
     );
     return file;
   }

@@ -16,7 +16,7 @@ import type {
 } from './dto/report.dto.js';
 import { ReportDataQuery } from './report-data.query.js';
 import { ReportOutbox } from './report-outbox.service.js';
-import { ReportScopes, readsIndicatorDetail, scopeKey } from './report-scope.js';
+import { ReportScopes, readsWholeReport, scopeKey } from './report-scope.js';
 import { ReportTexts } from './report-texts.js';
 import { ReportsRepository } from './reports.repository.js';
 
@@ -87,8 +87,8 @@ export class ReportsService {
 
   async file(user: Principal, id: string, format: ReportFormat) {
     await this.get(user, id);
-    // Readers with scores only get the copy without indicator levels, where there is one.
-    const file = await this.reports.findFile(id, format, readsIndicatorDetail(user));
+    // Observers get the copy without indicator levels and documents' SHA-256, where there is one.
+    const file = await this.reports.findFile(id, format, readsWholeReport(user));
     if (!file) throw notFound(`The ${format} file of report ${id}`);
     return file;
   }

@@ -14,7 +14,10 @@ const CELL_LINE = 10;
 const CELL_PADDING = 2;
 /** Between a cell's text and the next column's. */
 const CELL_GAP = 8;
-/** A cell wraps to this many lines at most; the rest is cut with an ellipsis. */
+/**
+ * A cell wraps to this many lines at most (each of its own lines, where it has several); the
+ * rest is cut with an ellipsis.
+ */
 const CELL_LINES = 3;
 const RULE_COLOUR = '#c8ced6';
 
@@ -23,6 +26,13 @@ interface Column {
   header: string;
   figures?: boolean;
 }
+
+/**
+ * A SHA-256 in two halves, one above the other: the whole hash in a column of half its width,
+ * each half one word (no space between groups, which the bidirectional algorithm could reorder
+ * in Arabic).
+ */
+const hashInHalves = (hash: string) => `${hash.slice(0, 32)}\n${hash.slice(32)}`;
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
@@ -83,12 +93,17 @@ class Layout {
 
   /**
    * A table: its header row (repeated on each page) and its rows, each cell wrapped to its
-   * column's measured width, so that no text runs into the next column's.
+   * column's measured width, so that no text runs into the next column's. A cell's own line
+   * breaks (`\n`) are kept.
    */
   table(columns: Column[], rows: string[][]): void {
     const widths = this.columnWidths(columns, rows);
     const lines = (cells: string[], style: TextStyle) =>
-      cells.map((cell, i) => this.text.wrapWithin(cell, widths[i] - CELL_GAP, style, CELL_LINES));
+      cells.map((cell, i) =>
+        cell
+          .split('\n')
+          .flatMap((line) => this.text.wrapWithin(line, widths[i] - CELL_GAP, style, CELL_LINES)),
+      );
     const height = (cells: string[][]) =>
       Math.max(...cells.map((cell) => cell.length)) * CELL_LINE + 2 * CELL_PADDING;
     const headerLines = lines(
@@ -129,7 +144,7 @@ class Layout {
         Math.ceil(
           Math.max(
             this.text.width(column.header, HEADER_CELL),
-            ...rows.map((row) => this.text.width(row[i], CELL)),
+            ...rows.flatMap((row) => row[i].split('\n').map((line) => this.text.width(line, CELL))),
           ),
         ) + CELL_GAP,
     );
@@ -189,8 +204,9 @@ class Layout {
 /**
  * The report for reading, in the report's language: a title page with the scope and as-of
  * time, the regional summary, a bar chart of programmes per phase, the country table, the
- * weakest indicators, page numbers; landscape, for the eleven columns of the country table.
- * Fonts are embedded (pdf-fonts.ts), dates and numbers go through Intl, and every code (phase,
+ * deliverables (the latest version of each programme's documents: version, upload day and,
+ * but in the observers' copy, SHA-256), the weakest indicators, page numbers; landscape, for
+ * the eleven columns of the country table. Fonts are embedded (pdf-fonts.ts), dates and numbers go through Intl, and every code (phase,
  * region, health, band, CIRT type, status) is written as its name in the report's language.
  */
 export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise<Buffer> {
@@ -331,6 +347,40 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
       number(p.overdueMilestones),
     ]),
   );
+
+  layout.heading(t('pdf.deliverables'));
+  const documents = snapshot.programmes.flatMap((p) =>
+    p.documents.map((document) => ({ programme: p, document })),
+  );
+  if (documents.length === 0) {
+    layout.paragraph(t('pdf.noDeliverables'), { size: 10 });
+    layout.y += ROW_HEIGHT;
+  } else {
+    const hashes = !snapshot.documentHashesWithheld;
+    layout.table(
+      [
+        { header: t('label.country') },
+        { header: t('label.programme') },
+        { header: t('label.document') },
+        figure(t('label.version')),
+        { header: t('label.uploaded') },
+        ...(hashes ? [{ header: t('label.sha256') }] : []),
+      ],
+      documents.map(({ programme, document }) => [
+        texts.country(programme.countryCode, programme.countryName),
+        programme.title,
+        document.title === null
+          ? texts.documentKind(document.kind)
+          : t('deliverable.titled', {
+              title: document.title,
+              kind: texts.documentKind(document.kind),
+            }),
+        number(document.version),
+        texts.date(document.uploadedAt),
+        ...(hashes ? [hashInHalves(document.sha256 ?? '')] : []),
+      ]),
+    );
+  }
 
   layout.heading(t('pdf.weakestIndicators'));
   if (snapshot.indicatorDetailWithheld) {

@@ -1,4 +1,4 @@
-import type { Aggregate, ProgrammeRow, WeakIndicator } from '../report-data.query.js';
+import type { Aggregate, ReportProgramme, WeakIndicator } from '../report-data.query.js';
 
 /**
  * The canonical content of a report, from which every format is rendered: codes, not words, so
@@ -10,12 +10,15 @@ export interface ReportSnapshot {
   scope: { regionCode?: string; countryCodes?: string[] };
   requestedBy: string | null;
   templateVersions: { key: string; version: string }[];
-  programmes: ProgrammeRow[];
+  /** Each with its documents' latest versions (kind, title, version, date, SHA-256). */
+  programmes: ReportProgramme[];
   regions: Aggregate[];
   overall: Aggregate | null;
   weakestIndicators: WeakIndicator[];
   /** True in the copy for readers with scores only, when the scope has too few assessments. */
   indicatorDetailWithheld: boolean;
+  /** True in the copy for readers who do not see documents' files: no SHA-256 of a document. */
+  documentHashesWithheld: boolean;
   changes: {
     since: string | null;
     items: {
@@ -28,9 +31,36 @@ export interface ReportSnapshot {
   };
 }
 
-/** The copy of a snapshot for readers who see scores only: no indicator levels. */
-export function withIndicatorDetailWithheld(snapshot: ReportSnapshot): ReportSnapshot {
-  return { ...snapshot, weakestIndicators: [], indicatorDetailWithheld: true };
+/**
+ * The copy of a snapshot for readers who see scores only (observers): documents without what
+ * identifies their files (SHA-256), as the API shows them, and, when `withholdIndicators`, no
+ * indicator levels either.
+ */
+export function observerCopy(
+  snapshot: ReportSnapshot,
+  withholdIndicators: boolean,
+): ReportSnapshot {
+  return {
+    ...snapshot,
+    programmes: snapshot.programmes.map((programme) => ({
+      ...programme,
+      documents: programme.documents.map(({ kind, title, version, uploadedAt }) => ({
+        kind,
+        title,
+        version,
+        uploadedAt,
+      })),
+    })),
+    documentHashesWithheld: true,
+    ...(withholdIndicators ? { weakestIndicators: [], indicatorDetailWithheld: true } : {}),
+  };
+}
+
+/** Whether a snapshot holds what observers do not see: SHA-256 of documents. */
+export function hasDocumentHashes(snapshot: ReportSnapshot): boolean {
+  return snapshot.programmes.some((programme) =>
+    programme.documents.some((document) => document.sha256 !== undefined),
+  );
 }
 
 export const PHASE_ORDER = [

@@ -28,9 +28,11 @@ function sheet(
 }
 
 /**
- * Summary, Countries, Regions, Gaps and Changes, with typed cells and a frozen header row; the
- * sheet names, headers and labels in the report's language (Arabic sheets run right to left),
- * the values as the snapshot has them but the countries' names.
+ * Summary, Countries, Regions, Gaps, Changes and Deliverables (one row per document of a
+ * programme: its latest version's number, upload date and, but in the observers' copy, SHA-256),
+ * with typed cells and a frozen header row; the sheet names, headers and labels in the report's
+ * language (Arabic sheets run right to left), the values as the snapshot has them but the
+ * countries' names and the document kinds'.
  * Written as a stream, row by row, so a large portfolio does not hold a cell object per value.
  */
 export async function renderXlsx(snapshot: ReportSnapshot, texts: ReportTexts): Promise<Buffer> {
@@ -155,6 +157,34 @@ export async function renderXlsx(snapshot: ReportSnapshot, texts: ReportTexts): 
       { header: t('label.to'), key: 'to', width: 22 },
     ],
     snapshot.changes.items,
+    rtl,
+  );
+  sheet(
+    workbook,
+    t('sheet.deliverables'),
+    [
+      { header: t('label.country'), key: 'country', width: 28 },
+      { header: t('label.programme'), key: 'programme', width: 34 },
+      { header: t('label.kind'), key: 'kind', width: 30 },
+      { header: t('label.title'), key: 'title', width: 34 },
+      { header: t('label.version'), key: 'version', width: 9, numFmt: '0' },
+      { header: t('label.uploaded'), key: 'uploadedAt', width: 12, numFmt: 'yyyy-mm-dd' },
+      // The observers' copy has no SHA-256 to show: its column is left out.
+      ...(snapshot.documentHashesWithheld
+        ? []
+        : [{ header: t('label.sha256'), key: 'sha256', width: 66 }]),
+    ],
+    snapshot.programmes.flatMap((programme) =>
+      programme.documents.map((document) => ({
+        country: texts.country(programme.countryCode, programme.countryName),
+        programme: programme.title,
+        kind: texts.documentKind(document.kind),
+        title: texts.documentName(document),
+        version: document.version,
+        uploadedAt: new Date(document.uploadedAt),
+        sha256: document.sha256,
+      })),
+    ),
     rtl,
   );
   await workbook.commit();
