@@ -166,12 +166,15 @@ export class DocumentsService {
     return { version: stored, content: Readable.from(pieces()) };
   }
 
-  /** Deletes a document and every version; the audit trail keeps what it was. */
-  async delete(actor: Actor, documentId: string): Promise<void> {
+  /**
+   * Deletes a document and every version; the audit trail keeps what it was. `ofProgramme`: the
+   * programme a page's address names, which the document must be of.
+   */
+  async delete(actor: Actor, documentId: string, ofProgramme?: string): Promise<void> {
     const asked = `Document ${documentId}`;
     await this.dataSource.transaction(async (manager) => {
       const stored = await this.repository.findVersion(documentId);
-      if (!stored) throw notFound(asked);
+      if (!stored || (ofProgramme && stored.programmeId !== ofProgramme)) throw notFound(asked);
       const programme = await this.programmes.forWrite(
         actor.user,
         stored.programmeId,

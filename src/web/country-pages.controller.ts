@@ -362,7 +362,7 @@ export class CountryPagesController {
     await this.country.assertProgrammeOf(actor, code, programmeId);
     await this.forms.submit(request, reply, actor, undefined, {
       ...this.workspaceForm(actor, request, code, programmeId, `document-delete-${documentId}`),
-      action: () => this.documents.delete(actor, documentId),
+      action: () => this.documents.delete(actor, documentId, programmeId),
       done: 'done.documentDeleted',
     });
   }

@@ -859,15 +859,25 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
       [303, 303, 303, 403, 303, 403],
       [303, 303, 303, 403, 404, 403],
     ),
-    'POST /app/countries/:code/programmes/:id/documents/:documentId/delete': perCountry(
-      'delete a document on the page',
-      async (c) => ({
-        method: 'POST',
-        url: `/app/countries/${c.code}/programmes/${c.programmeId}/documents/${(await someDocument(c)).id}/delete`,
-      }),
-      [303, 303, 303, 403, 403, 403],
-      [303, 303, 303, 403, 403, 403],
-    ),
+    'POST /app/countries/:code/programmes/:id/documents/:documentId/delete': [
+      ...perCountry(
+        'delete a document on the page',
+        async (c) => ({
+          method: 'POST',
+          url: `/app/countries/${c.code}/programmes/${c.programmeId}/documents/${(await someDocument(c)).id}/delete`,
+        }),
+        [303, 303, 303, 403, 403, 403],
+        [303, 303, 303, 403, 403, 403],
+      ),
+      {
+        name: "delete France's document at the address of Kenya's programme",
+        request: async () => ({
+          method: 'POST',
+          url: `/app/countries/KE/programmes/${kenya.programmeId}/documents/${(await someDocument(france)).id}/delete`,
+        }),
+        expect: [303, 404, 404, 403, 403, 403],
+      },
+    ],
     'POST /app/countries/:code/stakeholders': perCountry(
       'add a stakeholder on the page',
       async (c) => ({
