@@ -62,6 +62,30 @@ describe('the demo portfolio', () => {
     expect(drafts).toBe(1);
   });
 
+  it('should give each programme the deliverables of the phases it has left, as PDFs a download returns', async () => {
+    // Every gate left forward asked for its deliverable: a programme lacking one it passed is a bug.
+    const missing = await t.dataSource.query(
+      `SELECT p.id, t.from_phase AS phase FROM programmes p
+       JOIN phase_transitions t ON t.programme_id = p.id AND t.status = 'approved' AND t.direction = 'forward'
+       WHERE t.from_phase IN ('readiness_assessment', 'planning', 'implementation')
+         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.programme_id = p.id AND d.kind =
+           CASE t.from_phase WHEN 'readiness_assessment' THEN 'assessment_report'
+                             WHEN 'planning' THEN 'design_document' ELSE 'operational_acceptance' END)`,
+    );
+    expect(missing).toEqual([]);
+    const { documents, kinds } = await one(
+      `SELECT count(*)::int AS documents, count(DISTINCT kind)::int AS kinds FROM documents`,
+    );
+    expect(documents).toBeGreaterThan(40);
+    expect(kinds).toBe(4);
+    const { id } = await one(`SELECT id FROM documents WHERE kind = 'design_document' LIMIT 1`);
+    const pm = await one(`SELECT id FROM users WHERE email = '${DEMO_USERS.pm.email}'`);
+    const download = await client(t, pm)('GET', `/api/v1/documents/${id}/download`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
   it("should date a programme's history at the moments of its story, not at the load", async () => {
     // The programme that has come the furthest: its history spans the most phases.
     const { id } = await one(`
