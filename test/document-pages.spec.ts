@@ -171,6 +171,19 @@ describe('documents on the country workspace', () => {
     await page.locator('#indicator-A1').screenshot({
       path: `${SCREENSHOTS}/questionnaire-documents-en-1280.png`,
     });
+    // The same answer as a team reads it in Arabic on a phone: nothing sideways, no axe violation.
+    const arabic = await signIn(staff.national_team, 'ar', 390, true);
+    await arabic.goto(`/app/assessments/${id}?open=A1#indicator-A1`);
+    await arabic.locator('#indicator-A1').screenshot({
+      path: `${SCREENSHOTS}/questionnaire-documents-ar-390.png`,
+    });
+    expect(
+      await arabic.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    ).toBe(0);
+    expect(await axeViolations(arabic)).toEqual([]);
+    await arabic.close();
     await again.uncheck();
     await Promise.all([
       page.waitForResponse((answer) => answer.request().method() === 'POST'),
