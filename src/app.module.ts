@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MilestonesModule } from './milestones/milestones.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { PortfolioModule } from './portfolio/portfolio.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         CountriesModule,
         UsersModule,
         ProgrammesModule,
+        PortfolioModule,
         DocumentsModule,
         MilestonesModule,
         StatusUpdatesModule,

@@ -73,4 +73,5 @@ export const ValidationFieldErrors = defineFieldErrors([
   'user_id',
   'entity_type',
   'country_not_tracked',
+  'to_before_from',
 ]);

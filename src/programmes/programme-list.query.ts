@@ -13,7 +13,13 @@ import type {
 } from './dto/programme.dto.js';
 import { countryDaysSinceSql } from '../common/country-calendar.sql.js';
 import { overdueMilestoneSql } from '../milestones/milestone.sql.js';
+import { localDate } from '../common/dates.js';
+import { projectedOperationDate } from './operation-projection.js';
+import { PhaseMediansQuery } from './phase-medians.query.js';
 import { PHASES } from './programme.constants.js';
+
+/** A row as read, before its projection; the country's zone dates the projection. */
+type ListedRow = Omit<ProgrammeDetail, 'projectedOperationDate'> & { timezone: string };
 
 const ORDER: Record<ProgrammeSort, string> = {
   country: 'country_name ASC',
@@ -37,6 +43,7 @@ export class ProgrammeListQuery {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
+    private readonly phaseMedians: PhaseMediansQuery,
   ) {}
 
   async list(user: Principal, query: ProgrammesQuery): Promise<Page<ProgrammeSummary>> {
@@ -50,12 +57,36 @@ export class ProgrammeListQuery {
     return items[0];
   }
 
-  private run(
+  private async run(
     user: Principal,
     filters: Partial<ProgrammesQuery> & { id?: string; sort: ProgrammeSort },
     page: { page: number; pageSize: number },
   ): Promise<Page<ProgrammeDetail>> {
-    const params: unknown[] = [this.clock.now(), PHASES];
+    const now = this.clock.now();
+    const [rows, medians] = await Promise.all([
+      this.rows(user, filters, page, now),
+      this.phaseMedians.medians(),
+    ]);
+    return {
+      ...rows,
+      items: rows.items.map(({ timezone, ...programme }) => ({
+        ...programme,
+        projectedOperationDate: projectedOperationDate(
+          programme,
+          localDate(now, timezone),
+          medians,
+        ),
+      })),
+    };
+  }
+
+  private rows(
+    user: Principal,
+    filters: Partial<ProgrammesQuery> & { id?: string; sort: ProgrammeSort },
+    page: { page: number; pageSize: number },
+    now: Date,
+  ): Promise<Page<ListedRow>> {
+    const params: unknown[] = [now, PHASES];
     const where = [
       this.policy.scopeSql(
         this.policy.readScope(user),
@@ -83,7 +114,7 @@ export class ProgrammeListQuery {
     }
     // The count reads only the narrow columns, and the milestone figures and the readiness
     // score are read for the page's rows only.
-    return paginate<ProgrammeDetail>(
+    return paginate<ListedRow>(
       this.dataSource,
       page,
       {
@@ -103,7 +134,8 @@ export class ProgrammeListQuery {
               coalesce(figures.overdue, 0) AS "overdueMilestones",
               to_char(page.start_date, 'YYYY-MM-DD') AS "startDate",
               to_char(page.target_date, 'YYYY-MM-DD') AS "targetDate",
-              page.version, page.created_at AS "createdAt", page.updated_at AS "updatedAt"`,
+              page.version, page.created_at AS "createdAt", page.updated_at AS "updatedAt",
+              page.timezone`,
         join: `LEFT JOIN LATERAL (
          SELECT count(*) FILTER (WHERE m.status = 'done')::int AS done,
                 count(*) FILTER (WHERE m.status <> 'cancelled')::int AS total,

@@ -10,6 +10,7 @@ import { GateChecks } from './gates.js';
 import { ProgrammeAccessModule } from './programme-access.service.js';
 import { ProgrammeDetailQuery } from './programme-detail.query.js';
 import { ProgrammeHistoryQuery } from './programme-history.query.js';
+import { PhaseMediansQuery } from './phase-medians.query.js';
 import { ProgrammeListQuery } from './programme-list.query.js';
 import { Programme } from './programme.entity.js';
 import { ProgrammesController } from './programmes.controller.js';
@@ -33,6 +34,7 @@ import { TransitionsService } from './transitions.service.js';
   providers: [
     ProgrammesService,
     ProgrammeListQuery,
+    PhaseMediansQuery,
     ProgrammeDetailQuery,
     TransitionsService,
     GateChecks,

@@ -18,6 +18,7 @@ import type {
 import { GateChecks, type GateResult } from './gates.js';
 import { planMove } from './lifecycle.js';
 import type { PhaseTransition } from './phase-transition.entity.js';
+import { PhaseMediansQuery } from './phase-medians.query.js';
 import { ProgrammeAccess, type ProgrammeRef } from './programme-access.service.js';
 import type { Programme } from './programme.entity.js';
 import { ProgrammesRepository } from './programmes.repository.js';
@@ -56,6 +57,7 @@ export class TransitionsService {
     private readonly audit: AuditService,
     private readonly events: EventNotifier,
     private readonly clock: Clock,
+    private readonly phaseMedians: PhaseMediansQuery,
   ) {}
 
   async request(
@@ -64,7 +66,7 @@ export class TransitionsService {
     dto: RequestTransitionDto,
   ): Promise<TransitionResponse> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const response = await this.dataSource.transaction(async (manager) => {
         const ref = await this.programmes.forWrite(actor.user, programmeId, manager);
         const programme = await this.repository.findOrFail(programmeId, manager);
         const direction = planMove({
@@ -131,6 +133,9 @@ export class TransitionsService {
         await this.tell(manager, actor, 'transition_requested', transition);
         return toResponse(transition);
       });
+      // A move back ends a phase at once.
+      if (response.status === 'approved') this.phaseMedians.forget();
+      return response;
     } catch (error) {
       if (isUniqueViolation(error)) throw this.alreadyPending();
       throw error;
@@ -138,7 +143,7 @@ export class TransitionsService {
   }
 
   async approve(actor: Actor, id: string, dto: ApproveTransitionDto): Promise<TransitionResponse> {
-    return this.dataSource.transaction(async (manager) => {
+    const response = await this.dataSource.transaction(async (manager) => {
       const { transition, programme, ref } = await this.lockForDecision(actor, id, manager);
       const gate = await this.gates.evaluate(manager, programme);
       if (!gate.passed) throw gateRefusal(gate);
@@ -155,6 +160,8 @@ export class TransitionsService {
       await this.tell(manager, actor, 'transition_approved', transition);
       return toResponse(transition);
     });
+    this.phaseMedians.forget();
+    return response;
   }
 
   async reject(actor: Actor, id: string, note: string): Promise<TransitionResponse> {

@@ -4,6 +4,7 @@ import { AccessPolicy } from '../../src/auth/access-policy.js';
 import type { Principal } from '../../src/auth/roles.js';
 import { Clock } from '../../src/common/clock.js';
 import { ProgrammesQuery } from '../../src/programmes/dto/programme.dto.js';
+import { PhaseMediansQuery } from '../../src/programmes/phase-medians.query.js';
 import { ProgrammeListQuery } from '../../src/programmes/programme-list.query.js';
 import {
   type BenchDatabase,
@@ -46,7 +47,12 @@ export async function listSql(admin: { id: string; email: string }) {
     passwordChangeRequired: false,
   };
   const [statement] = await captureSql((dataSource) =>
-    new ProgrammeListQuery(dataSource, new AccessPolicy(), new Clock()).list(
+    new ProgrammeListQuery(
+      dataSource,
+      new AccessPolicy(),
+      new Clock(),
+      new PhaseMediansQuery(dataSource),
+    ).list(
       principal,
       Object.assign(new ProgrammesQuery(), LIST_QUERY),
     ),

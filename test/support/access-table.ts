@@ -206,6 +206,13 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         expect: SIGNED_IN,
       },
     ],
+    'GET /api/v1/portfolio/kpis': [
+      {
+        name: 'read the lifecycle KPIs',
+        request: async () => ({ method: 'GET', url: '/api/v1/portfolio/kpis?region=AFR' }),
+        expect: SIGNED_IN,
+      },
+    ],
     'POST /api/v1/programmes': [
       {
         name: 'create a programme',

@@ -12,7 +12,9 @@ export interface PortfolioSize {
  * Fills a database with a synthetic portfolio using set-based SQL (a few statements whatever
  * the size): programmes spread over every country (a national and a government CIRT each, then
  * sectoral ones), in every phase, with milestones (some overdue), validated readiness assessments
- * with answers, status updates and a focal point per country. Values vary with the programme's
+ * with answers, status updates, the phase history that led each programme to its phase (every
+ * earlier phase left through an approved transition, lasting 90 + 30 × its number days plus up to
+ * 59 days more per programme) and a focal point per country. Values vary with the programme's
  * number, so two runs of the same size hold the same figures.
  */
 export async function generatePortfolio(
@@ -86,6 +88,23 @@ export async function generatePortfolio(
         [authorId],
       );
     }
+    await manager.query(
+      `WITH phases AS (SELECT ARRAY['readiness_assessment', 'planning', 'implementation', 'operation', 'maintenance'] AS names),
+       history AS (
+         SELECT p.id, i, names, abs(hashtext(p.id::text)) % 60 AS spread,
+                p.phase_entered_at - make_interval(days => (
+                  SELECT coalesce(sum(90 + 30 * j), 0)::int FROM generate_series(i + 1, array_position(names, p.phase) - 1) j
+                ) + (array_position(names, p.phase) - 1 - i) * (abs(hashtext(p.id::text)) % 60)::int) AS left_at
+         FROM programmes p CROSS JOIN phases
+         CROSS JOIN LATERAL generate_series(1, array_position(names, p.phase) - 1) AS i
+       )
+       INSERT INTO phase_transitions (programme_id, from_phase, to_phase, direction, status, requested_by, requested_at,
+                                      decided_by, decided_at, from_phase_entered_at)
+       SELECT id, names[i], names[i + 1], 'forward', 'approved', $1, left_at - interval '2 days', $1, left_at,
+              left_at - make_interval(days => 90 + 30 * i + spread)
+       FROM history`,
+      [authorId],
+    );
     await manager.query(
       `INSERT INTO status_updates (programme_id, health, summary, author_id, created_at)
        SELECT p.id, (ARRAY['on_track', 'at_risk', 'off_track'])[1 + k % 3], 'Synthetic update ' || k, $1,

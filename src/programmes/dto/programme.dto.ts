@@ -167,6 +167,13 @@ export class ProgrammeSummary {
   })
   readinessScore: number | null;
   @ApiProperty({ nullable: true, type: String }) readinessBand: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "today plus the median durations of the phases ahead of operation (docs/domain.md §7); null once in operation",
+  })
+  projectedOperationDate: string | null;
   @ApiProperty() milestonesDone: number;
   @ApiProperty() milestonesTotal: number;
   @ApiProperty() overdueMilestones: number;
