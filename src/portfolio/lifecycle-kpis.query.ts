@@ -46,6 +46,15 @@ interface Figures {
   counted: MediansCounted;
 }
 
+/** Appends its parameters to `params` and answers a condition on the programme `p` and country `c`. */
+export type ScopeCondition = (params: unknown[]) => string;
+
+/** Calendar dates bounding the figures over time; null for no bound. */
+export interface Period {
+  from: string | null;
+  to: string | null;
+}
+
 /** `$from` and `$to` bound a country date expression `day`; either may be null (no bound). */
 const inPeriodSql = (day: string, from: string, to: string) =>
   `(${from}::date IS NULL OR ${day} >= ${from}::date) AND (${to}::date IS NULL OR ${day} <= ${to}::date)`;
@@ -71,18 +80,37 @@ export class LifecycleKpisQuery {
     this.rules = reminderRules(config.REMINDER_RULES);
   }
 
-  async kpis(user: Principal, query: PortfolioKpisQuery): Promise<PortfolioKpis> {
+  /** The KPIs the API answers: the user's read scope, narrowed to a region if asked. */
+  kpis(user: Principal, query: PortfolioKpisQuery): Promise<PortfolioKpis> {
     if (query.from && query.to && query.to < query.from) {
       throw invalidField('to', ValidationFieldErrors.to_before_from);
     }
-    const now = this.clock.now();
-    const period = { from: query.from ?? null, to: query.to ?? null };
+    const scope: ScopeCondition = (params) => {
+      const where = [
+        this.policy.scopeSql(
+          this.policy.readScope(user),
+          { country: 'p.country_code', region: 'c.region_code' },
+          params,
+        ),
+      ];
+      if (query.region) where.push(`c.region_code = $${params.push(query.region)}`);
+      return where.join(' AND ');
+    };
+    return this.compute(
+      scope,
+      { from: query.from ?? null, to: query.to ?? null },
+      this.clock.now(),
+    );
+  }
+
+  /** The KPIs of the programmes `scope` selects, at `asOf`, over `period`. */
+  async compute(scope: ScopeCondition, period: Period, asOf: Date): Promise<PortfolioKpis> {
     const [phaseCounts, phaseMedians, operationMedians, milestones, quarters] = await Promise.all([
-      this.phaseCounts(user, query.region, now),
-      this.phaseMedians(user, query.region, period),
-      this.operationMedians(user, query.region, period),
-      this.milestones(user, query.region, now, period),
-      this.transitionsByQuarter(user, query.region, period),
+      this.phaseCounts(scope, asOf),
+      this.phaseMedians(scope, period),
+      this.operationMedians(scope, period),
+      this.milestones(scope, asOf, period),
+      this.transitionsByQuarter(scope, period),
     ]);
     const figures = (regionCode: string | null): Figures => {
       const counts = phaseCounts.filter(
@@ -136,27 +164,7 @@ export class LifecycleKpisQuery {
     };
   }
 
-  /** The condition that keeps the user's scope and the region asked for, on `p` and `c`. */
-  private scope(user: Principal, region: string | undefined, params: unknown[]): string {
-    const where = [
-      this.policy.scopeSql(
-        this.policy.readScope(user),
-        { country: 'p.country_code', region: 'c.region_code' },
-        params,
-      ),
-    ];
-    if (region) {
-      params.push(region);
-      where.push(`c.region_code = $${params.length}`);
-    }
-    return where.join(' AND ');
-  }
-
-  private phaseCounts(
-    user: Principal,
-    region: string | undefined,
-    now: Date,
-  ): Promise<PhaseCount[]> {
+  private phaseCounts(scope: ScopeCondition, now: Date): Promise<PhaseCount[]> {
     const params: unknown[] = [now, this.rules.statusUpdateStale.afterDays];
     return this.dataSource.query(
       `SELECT c.region_code AS "regionCode", p.phase, count(*)::int AS programmes,
@@ -165,23 +173,19 @@ export class LifecycleKpisQuery {
                 WHERE t.programme_id = p.id AND t.status = 'approved' AND t.to_phase = 'operation'))::int AS established,
               count(*) FILTER (WHERE p.status = 'active' AND ${staleStatusUpdateSql('p', 'c.timezone', '$1', '$2')})::int AS stale
        FROM programmes p JOIN countries c ON c.code = p.country_code
-       WHERE p.status <> 'cancelled' AND ${this.scope(user, region, params)}
+       WHERE p.status <> 'cancelled' AND ${scope(params)}
        GROUP BY c.region_code, p.phase`,
       params,
     );
   }
 
   /** Median days in each phase over the phases left in the period, per region and overall. */
-  private phaseMedians(
-    user: Principal,
-    region: string | undefined,
-    period: Period,
-  ): Promise<Median[]> {
+  private phaseMedians(scope: ScopeCondition, period: Period): Promise<Median[]> {
     const params: unknown[] = [period.from, period.to];
     return this.dataSource.query(
       `SELECT region_code AS "regionCode", phase,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::float AS "medianDays", count(*)::int AS counted
-       FROM (${completedPhasesSql(this.scope(user, region, params))}) completed
+       FROM (${completedPhasesSql(scope(params))}) completed
        WHERE ${inPeriodSql('left_on', '$1', '$2')}
        GROUP BY GROUPING SETS ((region_code, phase), (phase))`,
       params,
@@ -189,23 +193,19 @@ export class LifecycleKpisQuery {
   }
 
   /** Median days from readiness to operation over those established in the period. */
-  private operationMedians(
-    user: Principal,
-    region: string | undefined,
-    period: Period,
-  ): Promise<Median[]> {
+  private operationMedians(scope: ScopeCondition, period: Period): Promise<Median[]> {
     const params: unknown[] = [period.from, period.to];
     return this.dataSource.query(
       `SELECT region_code AS "regionCode",
               percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::float AS "medianDays", count(*)::int AS counted
-       FROM (${establishmentSql(this.scope(user, region, params))}) established
+       FROM (${establishmentSql(scope(params))}) established
        WHERE days IS NOT NULL AND ${inPeriodSql('established_on', '$1', '$2')}
        GROUP BY GROUPING SETS ((region_code), ())`,
       params,
     );
   }
 
-  private async milestones(user: Principal, region: string | undefined, now: Date, period: Period) {
+  private async milestones(scope: ScopeCondition, now: Date, period: Period) {
     const params: unknown[] = [now, period.from, period.to];
     const doneOn = countryDateSql('m.completed_at', 'c.timezone');
     const daysLate = `${countryTodaySql('$1', 'c.timezone')} - m.due_date`;
@@ -219,7 +219,7 @@ export class LifecycleKpisQuery {
               count(*) FILTER (WHERE ${overdue} AND ${daysLate} > 90)::int AS "overdue91plus"
        FROM milestones m
        JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
-       WHERE p.status <> 'cancelled' AND ${this.scope(user, region, params)}`,
+       WHERE p.status <> 'cancelled' AND ${scope(params)}`,
       params,
     );
     return row as {
@@ -233,8 +233,7 @@ export class LifecycleKpisQuery {
 
   /** Phase changes per quarter of the period, every quarter from the first to the last shown. */
   private async transitionsByQuarter(
-    user: Principal,
-    region: string | undefined,
+    scope: ScopeCondition,
     period: Period,
   ): Promise<QuarterTransitions[]> {
     const params: unknown[] = [period.from, period.to];
@@ -246,17 +245,12 @@ export class LifecycleKpisQuery {
        FROM phase_transitions t
        JOIN programmes p ON p.id = t.programme_id JOIN countries c ON c.code = p.country_code
        WHERE t.status = 'approved' AND p.status <> 'cancelled' AND ${inPeriodSql(decidedOn, '$1', '$2')}
-         AND ${this.scope(user, region, params)}
+         AND ${scope(params)}
        GROUP BY 1 ORDER BY 1`,
       params,
     );
     return everyQuarter(rows);
   }
-}
-
-interface Period {
-  from: string | null;
-  to: string | null;
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
