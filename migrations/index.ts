@@ -19,6 +19,7 @@ import { ReportLocale1795405000000 } from './1795405000000-report-locale.js';
 import { AccountSettings1795406000000 } from './1795406000000-account-settings.js';
 import { UserInvitations1795407000000 } from './1795407000000-user-invitations.js';
 import { Documents1795408000000 } from './1795408000000-documents.js';
+import { AssessmentCampaigns1795409000000 } from './1795409000000-assessment-campaigns.js';
 
 export const MIGRATIONS = [
   ReferenceData1795382954942,
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   AccountSettings1795406000000,
   UserInvitations1795407000000,
   Documents1795408000000,
+  AssessmentCampaigns1795409000000,
 ];

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AssessmentsModule } from './assessments/assessments.module.js';
 import { AuditLogModule, AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CommonModule } from './common/common.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         StatusUpdatesModule,
         StakeholdersModule,
         AssessmentsModule,
+        CampaignsModule,
         NotificationsModule,
         RemindersModule,
         EventsModule,

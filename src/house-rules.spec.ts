@@ -12,6 +12,7 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 /** Table → the module folder that owns it. A new table is added here with its migration. */
 const OWNERS: Record<string, string> = {
   api_tokens: 'auth',
+  assessment_campaigns: 'campaigns',
   assessment_responses: 'assessments',
   assessment_templates: 'assessments',
   assessments: 'assessments',

@@ -51,6 +51,10 @@ export class Assessment {
   @Column({ type: 'uuid' })
   createdBy: string;
 
+  /** The campaign that asked for it (src/campaigns), if one did. */
+  @Column({ type: 'uuid', nullable: true })
+  campaignId: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   submittedAt: Date | null;
 

@@ -23,7 +23,8 @@ export class AssessmentsRepository {
     assessment: Pick<
       Assessment,
       'programmeId' | 'templateKey' | 'templateVersion' | 'kind' | 'createdBy'
-    >,
+    > &
+      Partial<Pick<Assessment, 'campaignId'>>,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<Assessment> {
     return manager.save(manager.create(Assessment, assessment));

@@ -158,6 +158,44 @@ export class AssessmentsService implements OnModuleInit {
     }
   }
 
+  /**
+   * A campaign's draft for a programme, in the campaign's transaction: the caller (the campaigns
+   * module) has chosen the programme and checked the launcher's scope. A programme with an open
+   * assessment of the template meanwhile fails the whole launch on the unique index.
+   */
+  async createForCampaign(
+    manager: EntityManager,
+    actor: Actor,
+    draft: {
+      programmeId: string;
+      countryCode: string;
+      template: AssessmentTemplate;
+      campaignId: string;
+    },
+  ): Promise<AssessmentSummary> {
+    const assessment = await this.repository.insertAssessment(
+      {
+        programmeId: draft.programmeId,
+        templateKey: draft.template.key,
+        templateVersion: draft.template.version,
+        kind: draft.template.kind,
+        createdBy: actor.user.id,
+        campaignId: draft.campaignId,
+      },
+      manager,
+    );
+    await this.record(
+      manager,
+      actor,
+      'assessment.created',
+      assessment,
+      draft.countryCode,
+      null,
+      assessment,
+    );
+    return this.summary(assessment, 0);
+  }
+
   async listForProgramme(actor: Actor, programmeId: string): Promise<AssessmentSummary[]> {
     await this.programmes.forRead(actor.user, programmeId);
     const assessments = await this.repository.listForProgramme(programmeId);

@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   'assessment.validated',
   'auth.login_failed',
   'auth.login_succeeded',
+  'campaign.closed',
+  'campaign.launched',
   'document.deleted',
   'document.uploaded',
   'event.daily_digest',
@@ -47,6 +49,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_ENTITY_TYPES = [
   'api_token',
   'assessment',
+  'assessment_campaign',
   'document',
   'milestone',
   'notification',

@@ -48,6 +48,8 @@ export const READ_RIGHTS = {
   reports: OVERSEERS,
   /** Aggregates across countries: the portfolio with its map, regions and programme table. */
   portfolio: OVERSEERS,
+  /** Assessment campaigns and their progress: a coordinator's, those that reach their region. */
+  campaigns: ['admin', 'itu_pm', 'regional_coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ReadRight = keyof typeof READ_RIGHTS;
@@ -76,6 +78,8 @@ export const ACTION_RIGHTS = {
   answerAssessments: COUNTRY_WRITERS,
   /** Validate a submitted assessment or return it for changes. */
   reviewAssessments: ['admin', 'itu_pm'],
+  /** Launch and close assessment campaigns: a coordinator in their own region only. */
+  launchCampaigns: ['admin', 'itu_pm', 'regional_coordinator'],
   /** Upload a programme's documents: a new one, or a new version. */
   uploadDocuments: COUNTRY_WRITERS,
   /** Delete a document with all its versions. */

@@ -17,6 +17,11 @@ export class Links {
     return `${this.base}/app/countries/${encodeURIComponent(countryCode)}`;
   }
 
+  /** An assessment's questionnaire: its answers, progress and submission. */
+  assessmentPage(assessmentId: string): string {
+    return `${this.base}/app/assessments/${encodeURIComponent(assessmentId)}`;
+  }
+
   /** The reports the reader may see, each with its files. */
   reportsPage(): string {
     return `${this.base}/app/reports`;

@@ -21,6 +21,7 @@ const params: MessageParams = {
   programmeTitle: 'National CIRT 2026',
   url: 'https://cirt.example.org/programmes/42',
   milestoneTitle: 'Legal framework adopted',
+  campaignTitle: 'AFR readiness 2027',
   dueDate: '2026-09-30',
   days: 5,
   phase: 'planning',
@@ -52,6 +53,8 @@ describe(renderMessage.name, () => {
         'assessment_draft_stale',
         'phase_aging',
         'reassessment_due',
+        'campaign_due_soon',
+        'campaign_overdue',
         'test',
         'transition_requested',
         'transition_approved',
@@ -89,6 +92,15 @@ describe(renderMessage.name, () => {
         expect(message.text).toContain(params.url);
         expect(message.text).toContain('Well done');
       }
+    }
+  });
+
+  it('should tell a team member why a reminder reaches them, in any locale', () => {
+    for (const locale of LOCALES) {
+      const message = renderMessage('campaign_overdue', locale, params, 'member');
+      expect(message.text).toContain(params.campaignTitle);
+      expect(message.text).toContain(params.countryName);
+      expect(message.text).toContain(catalogs[locale]['common.footer_member'].split('{')[0]);
     }
   });
 

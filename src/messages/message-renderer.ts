@@ -34,6 +34,7 @@ export interface MessageParams {
   /** The page the message links to, built by Links: the country's, or the reports page. */
   url: string;
   milestoneTitle?: string; // milestone_due_soon, milestone_overdue
+  campaignTitle?: string; // campaign_due_soon, campaign_overdue
   dueDate?: string; // YYYY-MM-DD; milestone kinds, reassessment_due
   days?: number; // days left (due soon, 0 = today), days overdue, days waiting, days since last update/touch, days in phase
   phase?: string; // phase key, e.g. 'planning' (transition_waiting: the requested phase; phase_aging: current phase)
@@ -42,8 +43,11 @@ export interface MessageParams {
   note?: string; // a decision or return note, shown as a paragraph of its own
 }
 
-/** Stakeholders hear as contacts of a country; users because of their notification preferences. */
-export type Audience = 'stakeholder' | 'user';
+/**
+ * Stakeholders hear as contacts of a country; users because of their notification preferences,
+ * or (`member`) as members of the team or region a reminder's work is for.
+ */
+export type Audience = 'stakeholder' | 'user' | 'member';
 
 export interface RenderedMessage {
   subject: string;
@@ -117,7 +121,13 @@ export function renderMessage(
     lang,
     t(`${kind}.subject`),
     paragraphs,
-    t(audience === 'user' ? 'common.footer_user' : 'common.footer'),
+    t(
+      audience === 'user'
+        ? 'common.footer_user'
+        : audience === 'member'
+          ? 'common.footer_member'
+          : 'common.footer',
+    ),
   );
 }
 

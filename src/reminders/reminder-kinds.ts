@@ -9,6 +9,8 @@ export const REMINDER_KINDS = [
   'assessment_draft_stale',
   'phase_aging',
   'reassessment_due',
+  'campaign_due_soon',
+  'campaign_overdue',
   'test',
 ] as const satisfies readonly MessageKind[];
 export type ReminderKind = (typeof REMINDER_KINDS)[number];

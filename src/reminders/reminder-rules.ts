@@ -9,6 +9,8 @@ export interface ReminderRules {
   assessmentDraftStale: { afterDays: number };
   phaseAging: { thresholdDays: Partial<Record<Phase, number>>; everyDays: number };
   reassessmentDue: { afterMonths: number };
+  campaignDueSoon: { daysBefore: number[] };
+  campaignOverdue: { daysAfter: number[]; escalateFromDay: number };
 }
 
 export const DEFAULT_REMINDER_RULES: ReminderRules = {
@@ -22,6 +24,8 @@ export const DEFAULT_REMINDER_RULES: ReminderRules = {
     everyDays: 30,
   },
   reassessmentDue: { afterMonths: 12 },
+  campaignDueSoon: { daysBefore: [14, 3] },
+  campaignOverdue: { daysAfter: [1, 7], escalateFromDay: 7 },
 };
 
 const days = (value: unknown) =>
@@ -69,6 +73,16 @@ export function reminderRules(overrides: string | undefined): ReminderRules {
   check(
     Number.isInteger(rules.reassessmentDue.afterMonths) && rules.reassessmentDue.afterMonths > 0,
     'reassessmentDue.afterMonths: months',
+  );
+  check(
+    rules.campaignDueSoon.daysBefore.length > 0 && rules.campaignDueSoon.daysBefore.every(days),
+    'campaignDueSoon.daysBefore: whole days',
+  );
+  check(
+    rules.campaignOverdue.daysAfter.length > 0 &&
+      rules.campaignOverdue.daysAfter.every((d) => days(d) && d > 0) &&
+      days(rules.campaignOverdue.escalateFromDay),
+    'campaignOverdue.daysAfter: days after, 1 or more; escalateFromDay: a day',
   );
   if (problems.length > 0) throw new Error(`REMINDER_RULES: ${problems.join('; ')}`);
   return rules;

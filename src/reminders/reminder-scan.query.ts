@@ -24,6 +24,9 @@ export interface ReminderCandidate {
   dueDate?: string;
   phase?: string;
   ownerId?: string | null;
+  /** The campaign that asked for the assessment (campaign rules). */
+  campaignTitle?: string;
+  assessmentId?: string;
 }
 
 /** The country's calendar date now: reminders count days as the country lives them. */
@@ -64,6 +67,47 @@ export class ReminderScanQuery {
               m.owner_stakeholder_id AS "ownerId", (${days})::int AS days
        FROM milestones m JOIN programmes p ON p.id = m.programme_id JOIN countries c ON c.code = p.country_code
        WHERE p.status = 'active' AND ${openMilestoneSql('m.status')} AND ${condition}`,
+      [now, bound],
+    );
+  }
+
+  /**
+   * Campaign drafts not yet submitted (draft, or returned for changes) of open campaigns and
+   * active programmes, due within `maxDays` days (0 = today); days = days left.
+   */
+  campaignDraftsDueWithin(now: Date, maxDays: number): Promise<ReminderCandidate[]> {
+    return this.campaignDrafts(
+      now,
+      `k.due_date - ${TODAY} BETWEEN 0 AND $2`,
+      maxDays,
+      `k.due_date - ${TODAY}`,
+    );
+  }
+
+  /** The same drafts `minDays` or more days past the campaign's due date; days = days late. */
+  campaignDraftsOverdueBy(now: Date, minDays: number): Promise<ReminderCandidate[]> {
+    return this.campaignDrafts(
+      now,
+      `${TODAY} - k.due_date >= $2`,
+      minDays,
+      `${TODAY} - k.due_date`,
+    );
+  }
+
+  private campaignDrafts(
+    now: Date,
+    condition: string,
+    bound: number,
+    days: string,
+  ): Promise<ReminderCandidate[]> {
+    return this.dataSource.query(
+      `SELECT a.id AS subject, a.id AS "assessmentId", p.id AS "programmeId", p.country_code AS "countryCode",
+              p.title AS "programmeTitle", k.title AS "campaignTitle",
+              to_char(k.due_date, 'YYYY-MM-DD') AS "dueDate", (${days})::int AS days
+       FROM assessments a JOIN assessment_campaigns k ON k.id = a.campaign_id
+       JOIN programmes p ON p.id = a.programme_id JOIN countries c ON c.code = p.country_code
+       WHERE k.status = 'open' AND p.status = 'active' AND a.status IN ('draft', 'returned')
+         AND ${condition}`,
       [now, bound],
     );
   }

@@ -10,7 +10,7 @@ import { type ReminderCandidate, ReminderScanQuery } from './reminder-scan.query
 import { Links } from '../messages/links.js';
 import { resolveLocale } from '../messages/locales.js';
 import { milestoneTitle } from '../milestones/milestone-title.js';
-import { renderMessage } from '../messages/message-renderer.js';
+import { type Audience, renderMessage } from '../messages/message-renderer.js';
 import { stakeholderDrafts } from '../notifications/stakeholder-recipients.js';
 import {
   type StakeholderRecipient,
@@ -21,6 +21,7 @@ import {
   parseWorkingHours,
   type WorkingHours,
 } from '../messages/working-hours.js';
+import { type UserRecipient, userRecipients } from '../users/user-recipients.query.js';
 import type { ReminderKind } from './reminder-kinds.js';
 
 /** A reminder step that has fallen due for a subject (a milestone, a transition, a programme...). */
@@ -29,6 +30,8 @@ interface DueReminder extends ReminderCandidate {
   step: number;
   /** Stakeholder roles to remind; the milestone owner is named by ownerId. */
   roles: string[];
+  /** Roles of users to remind: the country's team, its region's coordinators. */
+  userRoles?: UserRecipient['role'][];
 }
 
 /** Due reminders rendered and written per statement of a scan. */
@@ -74,6 +77,8 @@ export class ReminderScan {
         this.staleDrafts(now),
         this.agingPhases(now),
         this.reassessmentsDue(now),
+        this.campaignsDueSoon(now),
+        this.campaignsOverdue(now),
       ])
     ).flat();
     const recipients = new Map<string, StakeholderRecipient[]>();
@@ -83,6 +88,12 @@ export class ReminderScan {
       const inCountry = recipients.get(recipient.countryCode);
       if (inCountry) inCountry.push(recipient);
       else recipients.set(recipient.countryCode, [recipient]);
+    }
+    const members = new Map<string, UserRecipient[]>();
+    for (const user of await userRecipients(this.dataSource.manager, [
+      ...new Set(due.filter((r) => r.userRoles).map((r) => r.countryCode)),
+    ])) {
+      members.set(user.countryCode, [...(members.get(user.countryCode) ?? []), user]);
     }
     // Rendered and written a chunk at a time, each chunk committed on its own: memory and
     // statements stay small however many reminders fall due, each chunk renders while
@@ -97,7 +108,12 @@ export class ReminderScan {
         const drafts = due
           .slice(start, start + SCAN_CHUNK)
           .flatMap((reminder) =>
-            this.drafts(reminder, recipients.get(reminder.countryCode) ?? [], now),
+            this.drafts(
+              reminder,
+              recipients.get(reminder.countryCode) ?? [],
+              members.get(reminder.countryCode) ?? [],
+              now,
+            ),
           );
         drafted += drafts.length;
         if (writing) written += await writing;
@@ -205,48 +221,82 @@ export class ReminderScan {
     }));
   }
 
+  private async campaignsDueSoon(now: Date): Promise<DueReminder[]> {
+    const steps = this.rules.campaignDueSoon.daysBefore;
+    const rows = await this.query.campaignDraftsDueWithin(now, Math.max(...steps));
+    return rows.flatMap((row) => {
+      // The nearest step already reached, as for milestones.
+      const step = steps.filter((s) => row.days <= s).sort((a, b) => a - b)[0];
+      return step === undefined
+        ? []
+        : [
+            {
+              ...row,
+              rule: 'campaign_due_soon' as const,
+              step,
+              roles: ['national_focal_point'],
+              userRoles: ['national_team' as const],
+            },
+          ];
+    });
+  }
+
+  private async campaignsOverdue(now: Date): Promise<DueReminder[]> {
+    const { daysAfter, escalateFromDay } = this.rules.campaignOverdue;
+    const rows = await this.query.campaignDraftsOverdueBy(now, Math.min(...daysAfter));
+    return rows.flatMap((row) => {
+      const step = reached(daysAfter, row.days);
+      if (step === undefined) return [];
+      const userRoles: UserRecipient['role'][] = [
+        'national_team',
+        ...(step >= escalateFromDay ? (['regional_coordinator'] as const) : []),
+      ];
+      return [
+        {
+          ...row,
+          rule: 'campaign_overdue' as const,
+          step,
+          roles: ['national_focal_point'],
+          userRoles,
+        },
+      ];
+    });
+  }
+
   private drafts(
     reminder: DueReminder,
     inCountry: StakeholderRecipient[],
+    members: UserRecipient[],
     now: Date,
   ): NotificationDraft[] {
+    const users = members.filter((user) => reminder.userRoles?.includes(user.role));
+    // A stakeholder who is also a user reminded here hears it once, as the user.
+    const told = new Set(users.map((user) => user.email.toLowerCase()));
     const chosen = inCountry.filter(
-      (r) => r.id === reminder.ownerId || reminder.roles.includes(r.role),
+      (r) =>
+        (r.id === reminder.ownerId || reminder.roles.includes(r.role)) &&
+        !told.has(r.email.toLowerCase()),
     );
     const focalPoint = inCountry.find((r) => r.role === 'national_focal_point');
     const pm = inCountry.find((r) => r.role === 'itu_project_manager');
-    return chosen.flatMap((recipient) => {
+    const common = {
+      kind: `reminder.${reminder.rule}`,
+      programmeId: reminder.programmeId,
+      countryCode: reminder.countryCode,
+    };
+    const toStakeholders = chosen.flatMap((recipient) => {
       const contact = recipient.id === focalPoint?.id ? pm : focalPoint;
-      const message = renderMessage(reminder.rule, recipient.locale, {
-        recipientName: recipient.name,
-        countryName: recipient.countryName,
-        programmeTitle: reminder.programmeTitle,
-        url: this.links.countryPage(reminder.countryCode),
-        milestoneTitle:
-          reminder.milestoneTitle === undefined
-            ? undefined
-            : milestoneTitle(
-                { title: reminder.milestoneTitle, planKey: reminder.planKey ?? null },
-                resolveLocale(recipient.locale),
-              ).text,
-        dueDate: reminder.dueDate,
-        days: reminder.days,
-        phase: reminder.phase,
-        contactName: contact?.name,
-        contactEmail: contact?.email,
-      });
+      const message = this.message(reminder, recipient, 'stakeholder', contact);
       return stakeholderDrafts(
         recipient,
         `${reminder.rule}:${reminder.subject}:${reminder.step}:${recipient.id}`,
         {
-          kind: `reminder.${reminder.rule}`,
+          ...common,
           locale: recipient.locale,
           subject: message.subject,
           bodyText: message.text,
           bodyHtml: message.html,
           notBefore: nextWorkingTime(now, recipient.timezone, this.hours),
-          programmeId: reminder.programmeId,
-          countryCode: reminder.countryCode,
         },
         {
           type: `reminder.${reminder.rule}`,
@@ -260,5 +310,54 @@ export class ReminderScan {
         },
       );
     });
+    const toUsers = users.map((user): NotificationDraft => {
+      const message = this.message(reminder, user, 'member', focalPoint);
+      return {
+        ...common,
+        channel: 'email',
+        dedupeKey: `${reminder.rule}:${reminder.subject}:${reminder.step}:${user.id}:email`,
+        recipient: user.email,
+        locale: user.locale,
+        subject: message.subject,
+        bodyText: message.text,
+        bodyHtml: message.html,
+        notBefore: nextWorkingTime(now, user.timezone, this.hours),
+      };
+    });
+    return [...toStakeholders, ...toUsers];
+  }
+
+  private message(
+    reminder: DueReminder,
+    recipient: { name: string; locale: string; countryName: string },
+    audience: Audience,
+    contact: StakeholderRecipient | undefined,
+  ) {
+    return renderMessage(
+      reminder.rule,
+      recipient.locale,
+      {
+        recipientName: recipient.name,
+        countryName: recipient.countryName,
+        programmeTitle: reminder.programmeTitle,
+        url: reminder.assessmentId
+          ? this.links.assessmentPage(reminder.assessmentId)
+          : this.links.countryPage(reminder.countryCode),
+        milestoneTitle:
+          reminder.milestoneTitle === undefined
+            ? undefined
+            : milestoneTitle(
+                { title: reminder.milestoneTitle, planKey: reminder.planKey ?? null },
+                resolveLocale(recipient.locale),
+              ).text,
+        campaignTitle: reminder.campaignTitle,
+        dueDate: reminder.dueDate,
+        days: reminder.days,
+        phase: reminder.phase,
+        contactName: contact?.name,
+        contactEmail: contact?.email,
+      },
+      audience,
+    );
   }
 }
