@@ -574,6 +574,11 @@ describe('bad input', () => {
        VALUES ($1, '0 7 * * 1', '{"regionCode": "AFR"}', 'region:AFR', '{csv}', '{pm@example.org}') RETURNING id`,
       [staff.admin.id],
     );
+    const [campaign] = await t.dataSource.query(
+      `INSERT INTO assessment_campaigns (title, template_key, template_version, region_code, due_date, created_by)
+       VALUES ('Drill campaign', 'cirt-maturity', '1.0.0', 'AFR', '2099-12-31', $1) RETURNING id`,
+      [staff.admin.id],
+    );
     const [reportRow] = await t.dataSource.query(
       `INSERT INTO reports (scope, scope_key, formats, status)
        VALUES ('{"regionCode": "AFR"}', 'region:AFR', '{json,csv,xlsx,pdf}', 'completed') RETURNING id`,
@@ -638,6 +643,8 @@ describe('bad input', () => {
         tokenId: tokens.get(staff.national_team.id)!,
       }),
       'GET /api/v1/reports/:id/download': () => ({ id: reportRow.id }),
+      'GET /api/v1/assessment-campaigns/:id': () => ({ id: campaign.id }),
+      'POST /api/v1/assessment-campaigns/:id/close': () => ({ id: campaign.id }),
       'GET /api/v1/countries/:code': () => ({ code: 'KE' }),
       'GET /app/countries/:code': () => ({ code: 'KE' }),
       'POST /app/countries/:code/programmes/:id/transitions': () => ({ code: 'KE', id: kenya.id }),

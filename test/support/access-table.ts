@@ -117,6 +117,27 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
     return response.json().id as string;
   };
 
+  /** A launch of the maturity questionnaire reaching a new programme of the country. */
+  const campaignBody = async (code: string) => {
+    await createProgramme(t, staff.admin, { countryCode: code });
+    return {
+      title: `Campaign ${(unique += 1)}`,
+      templateKey: 'cirt-maturity',
+      countryCodes: [code],
+      dueDate: '2099-12-31',
+    };
+  };
+  /** An open campaign of the country, launched by an administrator. */
+  const someCampaign = async (code: string) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/assessment-campaigns',
+      headers: bearer(await t.tokenFor(staff.admin)),
+      payload: await campaignBody(code),
+    });
+    return response.json().id as string;
+  };
+
   const europeanReport = async () =>
     (
       await t.dataSource.query(
@@ -556,6 +577,69 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
         name: 'run a reminder scan now',
         request: async () => ({ method: 'POST', url: '/api/v1/reminders/scan' }),
         expect: [401, 202, 202, 403, 403, 403],
+      },
+    ],
+    'POST /api/v1/assessment-campaigns': [
+      {
+        name: 'launch a campaign in Kenya',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/assessment-campaigns',
+          body: await campaignBody('KE'),
+        }),
+        expect: [401, 201, 201, 201, 403, 403],
+      },
+      {
+        name: 'launch a campaign in France',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/assessment-campaigns',
+          body: await campaignBody('FR'),
+        }),
+        expect: [401, 201, 201, 403, 403, 403],
+      },
+    ],
+    'GET /api/v1/assessment-campaigns': [
+      {
+        name: 'list campaigns',
+        request: async () => ({ method: 'GET', url: '/api/v1/assessment-campaigns' }),
+        expect: [401, 200, 200, 200, 403, 403],
+      },
+    ],
+    'GET /api/v1/assessment-campaigns/:id': [
+      {
+        name: "a Kenyan campaign's progress",
+        request: async () => ({
+          method: 'GET',
+          url: `/api/v1/assessment-campaigns/${await someCampaign('KE')}`,
+        }),
+        expect: [401, 200, 200, 200, 403, 403],
+      },
+      {
+        name: "a French campaign's progress",
+        request: async () => ({
+          method: 'GET',
+          url: `/api/v1/assessment-campaigns/${await someCampaign('FR')}`,
+        }),
+        expect: [401, 200, 200, 404, 403, 403],
+      },
+    ],
+    'POST /api/v1/assessment-campaigns/:id/close': [
+      {
+        name: 'close a Kenyan campaign',
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/assessment-campaigns/${await someCampaign('KE')}/close`,
+        }),
+        expect: [401, 200, 200, 200, 403, 403],
+      },
+      {
+        name: 'close a French campaign',
+        request: async () => ({
+          method: 'POST',
+          url: `/api/v1/assessment-campaigns/${await someCampaign('FR')}/close`,
+        }),
+        expect: [401, 200, 200, 404, 403, 403],
       },
     ],
     'POST /api/v1/reports': [
