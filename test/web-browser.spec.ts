@@ -368,6 +368,55 @@ describe('web pages in a real browser', () => {
     await page.close();
   }, 60_000);
 
+  it('should show the lifecycle KPIs on the portfolio page as the API computes them, in English and Arabic', async () => {
+    const pm = await one<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [
+      DEMO_USERS.pm.email,
+    ]);
+    const kpis = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/portfolio/kpis',
+        headers: { authorization: `Bearer ${await t.tokenFor(pm)}` },
+      })
+    ).json();
+    // The demo's phase history has programmes that reached operation, and phases left.
+    expect(kpis.established).toBeGreaterThan(0);
+    expect(kpis.counted.phases.readiness_assessment).toBeGreaterThan(0);
+    const page = await signIn(DEMO_USERS.pm.email);
+    const section = page.locator('section.lifecycle');
+    await section.scrollIntoViewIfNeeded();
+    expect(await section.locator('[data-kpi="established"]').textContent()).toBe(
+      `${kpis.established} of ${kpis.programmes} programmes have reached operation`,
+    );
+    expect(await section.locator('[data-kpi="staleUpdates"]').textContent()).toBe(
+      String(kpis.staleUpdates),
+    );
+    const phaseChart = page.getByRole('table', { name: 'Median days in each phase' });
+    expect(await phaseChart.getByRole('row').first().getByRole('rowheader').textContent()).toBe(
+      `Readiness assessment (${kpis.counted.phases.readiness_assessment} completed)`,
+    );
+    const regions = await page
+      .locator('#lifecycle-region-table tbody tr')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-region')));
+    expect(regions).toEqual(kpis.byRegion.map((row: { regionCode: string }) => row.regionCode));
+    // Each programme in the table carries its projection, or a dash once established.
+    const projected = await page
+      .locator('#programme-table tbody tr td:last-child')
+      .evaluateAll((cells) => cells.map((cell) => cell.textContent!.trim()));
+    expect(projected.length).toBeGreaterThan(0);
+    expect(projected.some((text) => text !== '–')).toBe(true);
+    await section.screenshot({ path: join(SCREENSHOTS, 'portfolio-kpis-1280.png') });
+
+    await page.goto('/app/portfolio?lang=ar');
+    await page.setViewportSize({ width: 390, height: 900 });
+    const arabic = page.locator('section.lifecycle');
+    expect(await arabic.getByRole('heading', { level: 2 }).textContent()).toBe(
+      'مؤشرات دورة الحياة',
+    );
+    await arabic.screenshot({ path: join(SCREENSHOTS, 'portfolio-kpis-ar-390.png') });
+    await page.close();
+  }, 60_000);
+
   it('should compile a report requested on the Reports page and download it as PDF', async () => {
     const page = await signIn(DEMO_USERS.pm.email);
     await page.getByRole('link', { name: 'Reports' }).click();

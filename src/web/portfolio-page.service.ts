@@ -8,7 +8,9 @@ import { type ProgrammeSort, ProgrammesQuery } from '../programmes/dto/programme
 import { ProgrammesService } from '../programmes/programmes.service.js';
 import type { Locale } from '../messages/locales.js';
 import { ASSETS_PREFIX } from './assets.js';
+import { LifecycleKpisQuery } from '../portfolio/lifecycle-kpis.query.js';
 import { renderBarChart } from './bar-chart.js';
+import { lifecycleKpisView } from './lifecycle-kpis-view.js';
 import { PortfolioQuery } from './portfolio.query.js';
 import { translator } from './i18n.js';
 import { WorkQueueQuery } from './work-queue.query.js';
@@ -25,6 +27,7 @@ const PROGRAMME_COLUMNS: { label: string; sort: AscendingSort | null; numeric: b
   { label: 'readiness', sort: null, numeric: false },
   { label: 'overdueMilestones', sort: null, numeric: true },
   { label: 'daysInPhase', sort: 'daysInPhase', numeric: true },
+  { label: 'lifecycle.projectedOperation', sort: null, numeric: false },
 ];
 
 const DEFAULT_SORT = new ProgrammesQuery().sort;
@@ -80,17 +83,19 @@ export class PortfolioPageService {
     private readonly portfolio: PortfolioQuery,
     private readonly programmes: ProgrammesService,
     private readonly workQueue: WorkQueueQuery,
+    private readonly kpis: LifecycleKpisQuery,
   ) {}
 
   async view(actor: Actor, lang: Locale, query: ProgrammesQuery) {
     const now = this.clock.now();
     // Managers are those who decide phase changes: the queue the counts lead to is theirs.
     const manager = this.policy.mayDo(actor.user, 'decideTransitions');
-    const [allCountries, regions, programmes, counts] = await Promise.all([
+    const [allCountries, regions, programmes, counts, kpis] = await Promise.all([
       this.portfolio.countries(actor.user, lang),
       this.portfolio.regions(actor.user, now),
       this.programmes.list(actor, query),
       manager ? this.workQueue.counts(actor.user, now) : null,
+      this.kpis.kpis(actor.user, { region: query.region }),
     ]);
     const t = translator(lang);
     const scope = this.policy.readScope(actor.user);
@@ -130,6 +135,7 @@ export class PortfolioPageService {
       /** The map's countries as a list, grouped by phase: the way to them without a pointer. */
       countriesByPhase: byPhase,
       regions,
+      lifecycle: lifecycleKpisView(kpis, t, lang),
       programmes,
       programmeTable: programmeTable(query, programmes.total),
       query,

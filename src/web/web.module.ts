@@ -23,6 +23,7 @@ import { NotificationFiltersQuery } from './notification-filters.query.js';
 import { NotificationPagesController } from './notification-pages.controller.js';
 import { PageForms } from './page-forms.js';
 import { PageRenderer } from './page-renderer.js';
+import { PortfolioModule } from '../portfolio/portfolio.module.js';
 import { PortfolioPageService } from './portfolio-page.service.js';
 import { PortfolioPagesController } from './portfolio-pages.controller.js';
 import { PortfolioQuery } from './portfolio.query.js';
@@ -42,6 +43,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
     AuthModule,
     CountriesModule,
     ProgrammesModule,
+    PortfolioModule,
     MilestonesModule,
     StatusUpdatesModule,
     StakeholdersModule,
