@@ -15,6 +15,7 @@ const ROLES: Role[] = ['admin', 'itu_pm', 'regional_coordinator', 'national_team
 const MENU_PAGES = [
   'GET /app/portfolio',
   'GET /app/queue',
+  'GET /app/campaigns',
   'GET /app/reports',
   'GET /app/notifications',
   'GET /app/audit',
@@ -123,8 +124,21 @@ describe('pages offer what the API allows', () => {
       headers: bearer(await t.tokenFor(staff.observer)),
       payload: { name: 'page-rights' },
     });
+    // An open campaign in Kenya, whose page offers to close it to those who launch.
+    const campaign = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/assessment-campaigns',
+      headers: bearer(await t.tokenFor(staff.admin)),
+      payload: {
+        title: 'Kenya maturity',
+        templateKey: 'cirt-maturity',
+        countryCodes: ['KE'],
+        dueDate: '2099-12-31',
+      },
+    });
     pages = [
       ...MENU_PAGES.map((route) => route.slice('GET '.length)),
+      `/app/campaigns/${campaign.json().id}`,
       '/app/users/new',
       `/app/users/${staff.observer.id}`,
       '/app/report-schedules',
@@ -196,6 +210,8 @@ describe('pages offer what the API allows', () => {
         'POST /app/countries/:code/stakeholders',
         'POST /app/countries/:code/stakeholders/:stakeholderId',
         'POST /app/countries/:code/stakeholders/:stakeholderId/remove',
+        'POST /app/campaigns/:id/close',
+        'POST /app/campaigns/preview',
         'POST /app/notifications/:id/retry',
         'POST /app/programmes/new',
         'POST /app/notifications/reminder-scan',

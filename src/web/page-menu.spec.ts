@@ -27,6 +27,7 @@ describe('page menu', () => {
       [
         '/app/portfolio',
         '/app/queue',
+        '/app/campaigns',
         '/app/reports',
         '/app/notifications',
         '/app/audit',
@@ -40,6 +41,7 @@ describe('page menu', () => {
       [
         '/app/portfolio',
         '/app/queue',
+        '/app/campaigns',
         '/app/reports',
         '/app/notifications',
         '/app/audit',
@@ -50,7 +52,14 @@ describe('page menu', () => {
     [
       'regional_coordinator',
       user('regional_coordinator', { regionCode: 'AFR' }),
-      ['/app/portfolio', '/app/queue', '/app/reports', '/app/notifications', '/app/audit'],
+      [
+        '/app/portfolio',
+        '/app/queue',
+        '/app/campaigns',
+        '/app/reports',
+        '/app/notifications',
+        '/app/audit',
+      ],
       '/app/portfolio',
     ],
     [

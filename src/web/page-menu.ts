@@ -33,6 +33,7 @@ export function menuFor(
       href: `/app/countries/${scope.countryCode}`,
       label: 'myCountry',
     },
+    policy.mayRead(user, 'campaigns') && { href: '/app/campaigns', label: 'campaigns' },
     policy.mayRead(user, 'reports') && { href: '/app/reports', label: 'reports' },
     policy.mayRead(user, 'notifications') && {
       href: '/app/notifications',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from '../assessments/assessments.module.js';
+import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { AuditLogModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CountriesModule } from '../countries/countries.module.js';
@@ -16,6 +17,7 @@ import { AccountPagesController } from './account-pages.controller.js';
 import { AssessmentPageService } from './assessment-page.service.js';
 import { AssessmentPagesController } from './assessment-pages.controller.js';
 import { AuditPagesController } from './audit-pages.controller.js';
+import { CampaignPagesController } from './campaign-pages.controller.js';
 import { CountryPageService } from './country-page.service.js';
 import { CountryPagesController } from './country-pages.controller.js';
 import { InvitationPagesController } from './invitation-pages.controller.js';
@@ -48,6 +50,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
     StatusUpdatesModule,
     StakeholdersModule,
     AssessmentsModule,
+    CampaignsModule,
     DocumentsModule,
     ReportsModule,
     NotificationsModule,
@@ -64,6 +67,7 @@ import { WorkQueueQuery } from './work-queue.query.js';
     ProgrammePagesController,
     StakeholderPagesController,
     AssessmentPagesController,
+    CampaignPagesController,
     ReportPagesController,
     ReportSchedulePagesController,
     NotificationPagesController,

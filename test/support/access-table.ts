@@ -846,6 +846,25 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
       [303, 200, 200, 404, 404, 200],
       [303, 200, 200, 200, 404, 200],
     ),
+    'GET /app/campaigns': [
+      {
+        name: 'the campaigns page',
+        request: async () => ({ method: 'GET', url: '/app/campaigns' }),
+        expect: [303, 200, 200, 200, 403, 403],
+      },
+    ],
+    'GET /app/campaigns/:id': [
+      {
+        name: "a Kenyan campaign's page",
+        request: async () => ({ method: 'GET', url: `/app/campaigns/${await someCampaign('KE')}` }),
+        expect: [303, 200, 200, 200, 403, 403],
+      },
+      {
+        name: "a French campaign's page",
+        request: async () => ({ method: 'GET', url: `/app/campaigns/${await someCampaign('FR')}` }),
+        expect: [303, 200, 200, 404, 403, 403],
+      },
+    ],
     'GET /app/reports': [
       {
         name: 'the reports page',
@@ -1171,6 +1190,64 @@ export function accessTable(t: TestApp, staff: Staff, fixtures: Fixtures): Recor
           body: { note: 'Not yet' },
         }),
         expect: [303, 303, 303, 303, 403, 403],
+      },
+    ],
+    'POST /app/campaigns/preview': [
+      {
+        name: 'preview a campaign in Kenya',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/campaigns/preview',
+          body: { ...(await campaignBody('KE')), countryCodes: undefined, 'countryCodes[]': 'KE' },
+        }),
+        expect: [303, 200, 200, 200, 403, 403],
+      },
+      {
+        name: 'preview a campaign in France',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/campaigns/preview',
+          body: { ...(await campaignBody('FR')), countryCodes: undefined, 'countryCodes[]': 'FR' },
+        }),
+        expect: [303, 200, 200, 403, 403, 403],
+      },
+    ],
+    'POST /app/campaigns': [
+      {
+        name: 'launch a campaign in Kenya on the page',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/campaigns',
+          body: { ...(await campaignBody('KE')), countryCodes: undefined, 'countryCodes[]': 'KE' },
+        }),
+        expect: [303, 303, 303, 303, 403, 403],
+      },
+      {
+        name: 'launch a campaign in France on the page',
+        request: async () => ({
+          method: 'POST',
+          url: '/app/campaigns',
+          body: { ...(await campaignBody('FR')), countryCodes: undefined, 'countryCodes[]': 'FR' },
+        }),
+        expect: [303, 303, 303, 403, 403, 403],
+      },
+    ],
+    'POST /app/campaigns/:id/close': [
+      {
+        name: 'close a Kenyan campaign on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/campaigns/${await someCampaign('KE')}/close`,
+        }),
+        expect: [303, 303, 303, 303, 403, 403],
+      },
+      {
+        name: 'close a French campaign on the page',
+        request: async () => ({
+          method: 'POST',
+          url: `/app/campaigns/${await someCampaign('FR')}/close`,
+        }),
+        expect: [303, 303, 303, 404, 403, 403],
       },
     ],
     'POST /app/reports': [
