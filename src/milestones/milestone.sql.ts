@@ -21,8 +21,16 @@ export function openMilestoneSql(status = 'status'): string {
  * timestamptz parameter such as `$1`).
  */
 export function overdueMilestoneSql(alias: string, timezone: string, at: string): string {
+  return overdueOnSql(alias, countryTodaySql(at, timezone));
+}
+
+/**
+ * The same rule with the country's today already worked out (`today`, a date expression), for
+ * statements over many milestones that compute each country's today once rather than per row.
+ */
+export function overdueOnSql(alias: string, today: string): string {
   const column = (name: string) => (alias ? `${alias}.${name}` : name);
-  return `(${openMilestoneSql(column('status'))} AND ${column('due_date')} < ${countryTodaySql(at, timezone)})`;
+  return `(${openMilestoneSql(column('status'))} AND ${column('due_date')} < ${today})`;
 }
 
 export function isOpenMilestone(status: MilestoneStatus): boolean {

@@ -5,9 +5,10 @@ import { benchList } from './b1-list.js';
 import { benchReport } from './b2-report.js';
 import { benchReminders } from './b3-reminders.js';
 import { benchWrite } from './b4-write.js';
+import { benchKpis } from './kpis.js';
 import { type Comparison, benchConfig, createBenchDatabase, log } from './bench-kit.js';
 
-const USAGE = `npm run bench -- [--quick] [--programmes N] [--rounds N] [--only B1,B2,B3,B4]
+const USAGE = `npm run bench -- [--quick] [--programmes N] [--rounds N] [--only B1,B2,B3,B4,KPI]
 
   --quick         1,000 programmes, 3,000 reminders, 2-second load runs (under 3 minutes)
   --programmes N  size of the portfolio for B1, B2 and B4 (default 10,000)
@@ -27,7 +28,7 @@ function options(): Options {
       quick: { type: 'boolean', default: false },
       programmes: { type: 'string' },
       rounds: { type: 'string', default: '3' },
-      only: { type: 'string', default: 'B1,B2,B3,B4' },
+      only: { type: 'string', default: 'B1,B2,B3,B4,KPI' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -71,7 +72,11 @@ async function main(): Promise<void> {
   const growth: GrowthRow[] = [];
 
   const growthRuns = opts.only.has('B1') || opts.only.has('B2');
-  const portfolios = growthRuns ? sizes : opts.only.has('B4') ? [opts.programmes] : [];
+  const portfolios = growthRuns
+    ? sizes
+    : opts.only.has('B4') || opts.only.has('KPI')
+      ? [opts.programmes]
+      : [];
   for (const programmes of portfolios) {
     const primary = programmes === opts.programmes;
     log(`\nPortfolio of ${programmes.toLocaleString('en')} programmes: generating…`);
@@ -92,6 +97,12 @@ async function main(): Promise<void> {
         const b2 = await benchReport(database, { rounds: opts.rounds });
         Object.assign(row, { reportMs: b2.service.ms, bareReportMs: b2.baseline.ms });
         if (primary) comparisons.push(b2);
+      }
+      if (primary && opts.only.has('KPI')) {
+        log(`KPIs against the list's first page (${programmes} programmes)`);
+        comparisons.push(
+          await benchKpis(database, { rounds: opts.rounds, durationSeconds, poolSize }),
+        );
       }
       if (primary && opts.only.has('B4')) {
         log(`B4 write path (${programmes} programmes)`);
