@@ -207,15 +207,16 @@ export class LifecycleKpisQuery {
 
   private async milestones(scope: ScopeCondition, now: Date, period: Period) {
     const params: unknown[] = [now, period.from, period.to];
-    // Each country's today and period bounds are worked out once, in its own row, rather than
-    // for each of the portfolio's milestones: zone conversions are most of such a statement's time.
+    // Each country's today and period bounds are worked out once, in its own row (MATERIALIZED,
+    // or the planner inlines them into every milestone's row): zone conversions are most of such
+    // a statement's time.
     const done = `m.status = 'done' AND m.completed_at IS NOT NULL
       AND ($2::date IS NULL OR m.completed_at >= c.period_starts)
       AND ($3::date IS NULL OR m.completed_at < c.period_ends)`;
     const overdue = overdueOnSql('m', 'c.today');
     const daysLate = 'c.today - m.due_date';
     const [row] = await this.dataSource.query(
-      `WITH country_days AS (
+      `WITH country_days AS MATERIALIZED (
          SELECT code, region_code, timezone, ${countryTodaySql('$1', 'timezone')} AS today,
                 $2::date::timestamp AT TIME ZONE timezone AS period_starts,
                 ($3::date + 1)::timestamp AT TIME ZONE timezone AS period_ends
