@@ -374,7 +374,7 @@ describe('reports', () => {
     expect(
       new Set(first.snapshot.programmes.map((row: { regionCode: string }) => row.regionCode)),
     ).toEqual(new Set(['AFR']));
-    expect(first.snapshot.changes).toEqual({ since: null, items: [] });
+    expect(first.snapshot.changes).toEqual({ since: null, items: [], kpis: [] });
 
     const moved = first.snapshot.programmes[0];
     await t.dataSource.query(`UPDATE programmes SET phase = 'maintenance' WHERE id = $1`, [

@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { EventNotifier } from '../events/event-notifier.service.js';
 import { Links } from '../messages/links.js';
 import { OutboxWriter } from '../notifications/outbox-writer.js';
+import { LifecycleKpisQuery } from '../portfolio/lifecycle-kpis.query.js';
 import type { ReportFormat } from './dto/report.dto.js';
 import {
   type ProgrammeRow,
@@ -16,6 +17,7 @@ import {
   ReportDataQuery,
 } from './report-data.query.js';
 import { reportEmails } from './report-email.js';
+import { kpiChangesSince } from './report-kpis.js';
 import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
 import { ReportTexts } from './report-texts.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -112,6 +114,7 @@ export class ReportCompiler {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reports: ReportsRepository,
     private readonly data: ReportDataQuery,
+    private readonly kpis: LifecycleKpisQuery,
     private readonly clock: Clock,
     private readonly outbox: OutboxWriter,
     private readonly events: EventNotifier,
@@ -135,6 +138,12 @@ export class ReportCompiler {
       const aggregates = await this.data.aggregates(scope, asOf);
       const weakestIndicators = await this.data.weakestIndicators(scope);
       const indicatorAssessments = await this.data.indicatorAssessments(scope);
+      // The lifecycle KPIs over the scope's whole history, read once, at the report's as-of time.
+      const kpis = await this.kpis.compute(
+        this.data.scopeCondition(scope),
+        { from: null, to: null },
+        asOf,
+      );
       await this.progress(reportId, 70);
       const previous = await this.reports.previousCompletedReport(report.scopeKey, reportId);
       const templates = await this.reports.templateVersions(
@@ -149,11 +158,16 @@ export class ReportCompiler {
         regions: aggregates.filter((row) => row.regionCode !== null),
         overall: aggregates.find((row) => row.regionCode === null) ?? null,
         weakestIndicators,
+        kpis,
         indicatorDetailWithheld: false,
         documentHashesWithheld: false,
         changes: previous
-          ? { since: previous.id, items: changesSince(previous.programmes, programmes) }
-          : { since: null, items: [] },
+          ? {
+              since: previous.id,
+              items: changesSince(previous.programmes, programmes),
+              kpis: kpiChangesSince(previous.kpis, kpis),
+            }
+          : { since: null, items: [], kpis: [] },
       };
       // Indicator levels of a few assessments tell one country's answers, and documents' SHA-256
       // identifies their files, neither of which observers see: they get a copy without them,

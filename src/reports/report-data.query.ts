@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { countryDaysSinceSql, countryTodaySql } from '../common/country-calendar.sql.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../documents/document.constants.js';
 import { openMilestoneSql, overdueMilestoneSql } from '../milestones/milestone.sql.js';
+import type { ScopeCondition } from '../portfolio/lifecycle-kpis.query.js';
 import {
   type RegionalAggregate,
   regionalAggregatesSql,
@@ -185,6 +186,11 @@ export class ReportDataQuery {
       params,
     );
     return n;
+  }
+
+  /** The report's scope as the lifecycle KPIs take it: the same rule as every query here. */
+  scopeCondition(scope: ReportScope): ScopeCondition {
+    return (params) => this.scopeFilter(scope, params).where;
   }
 
   private scopeFilter(scope: ReportScope, params: unknown[]): { where: string; params: unknown[] } {

@@ -36,7 +36,7 @@ export function reportEmails(
           ? t('email.notAssessed')
           : texts.number(overall.meanReadiness),
     }),
-    t('email.changes', { count: snapshot.changes.items.length }),
+    t('email.changes', { count: snapshot.changes.items.length + snapshot.changes.kpis.length }),
     '',
     // The reports page, not the API: a recipient signed out of the tracker is asked to sign in
     // there, where the API's routes answer 401.

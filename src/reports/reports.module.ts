@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { PortfolioModule } from '../portfolio/portfolio.module.js';
 import { recurringJobs } from '../queues/job-schedule.js';
 import { QueueName, ReportJob } from '../queues/queue-names.js';
 import { ReportCompiler } from './report-compiler.service.js';
@@ -20,6 +21,7 @@ import { ReportsService } from './reports.service.js';
     UsersModule,
     NotificationsModule,
     EventsModule,
+    PortfolioModule,
     BullModule.registerQueue({
       name: QueueName.Reports,
       defaultJobOptions: {

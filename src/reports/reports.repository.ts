@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Page, type PageQuery, paginate } from '../common/pagination.js';
 import type { Locale } from '../messages/locales.js';
+import type { PortfolioKpis } from '../portfolio/dto/portfolio-kpis.dto.js';
 import type { ReportFormat, ReportResponse, ReportScheduleResponse } from './dto/report.dto.js';
 import type { ProgrammeRow, ReportScope } from './report-data.query.js';
 import {
@@ -226,13 +227,16 @@ export class ReportsRepository {
     ]);
   }
 
-  /** The latest completed report of this scope other than this one, with its programme rows. */
+  /**
+   * The latest completed report of this scope other than this one, with its programme rows and
+   * its lifecycle KPIs (null when it was compiled before reports held them).
+   */
   async previousCompletedReport(
     scopeKey: string,
     reportId: string,
-  ): Promise<{ id: string; programmes: ProgrammeRow[] } | undefined> {
+  ): Promise<{ id: string; programmes: ProgrammeRow[]; kpis: PortfolioKpis | null } | undefined> {
     const [previous] = await this.dataSource.query(
-      `SELECT id, snapshot -> 'programmes' AS programmes FROM reports
+      `SELECT id, snapshot -> 'programmes' AS programmes, snapshot -> 'kpis' AS kpis FROM reports
          WHERE scope_key = $1 AND status = 'completed' AND id <> $2 ORDER BY completed_at DESC LIMIT 1`,
       [scopeKey, reportId],
     );

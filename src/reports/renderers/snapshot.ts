@@ -1,4 +1,6 @@
+import type { PortfolioKpis } from '../../portfolio/dto/portfolio-kpis.dto.js';
 import type { Aggregate, ReportProgramme, WeakIndicator } from '../report-data.query.js';
+import type { KpiChange } from '../report-kpis.js';
 
 /**
  * The canonical content of a report, from which every format is rendered: codes, not words, so
@@ -15,6 +17,13 @@ export interface ReportSnapshot {
   regions: Aggregate[];
   overall: Aggregate | null;
   weakestIndicators: WeakIndicator[];
+  /**
+   * The lifecycle KPIs of the scope at the as-of time, over its whole history (period without
+   * bounds): counts per phase, established, medians with how many they were taken over, per
+   * region too, the milestone on-time rate, stale updates, overdue milestones by age and phase
+   * changes per quarter (docs/domain.md §7). Reports stored before they were added hold none.
+   */
+  kpis: PortfolioKpis;
   /** True in the copy for readers with scores only, when the scope has too few assessments. */
   indicatorDetailWithheld: boolean;
   /** True in the copy for readers who do not see documents' files: no SHA-256 of a document. */
@@ -28,6 +37,8 @@ export interface ReportSnapshot {
       from: string | number | null;
       to: string | number | null;
     }[];
+    /** The whole scope's lifecycle KPIs that moved; none when the previous report had none. */
+    kpis: KpiChange[];
   };
 }
 
