@@ -192,8 +192,12 @@ describe('deliverables in reports', () => {
     expect(files.raw).not.toContain(marker);
     expect(files.raw).not.toMatch(/"(filename|size|contentType|uploadedBy)"/);
 
-    // CSV: still one row per programme, the documents in a last column.
-    const [header, ...rows] = files.csv;
+    // CSV: still one row per programme, the documents in a last column (the lifecycle KPIs
+    // after an empty row).
+    const [header, ...rows] = files.csv.slice(
+      0,
+      files.csv.findIndex((row) => row.every((cell) => cell === '')),
+    );
     expect(rows).toHaveLength(3);
     expect(header.at(-1)).toBe('Deliverables');
     const cell = (programmeId: string) =>

@@ -150,6 +150,13 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** The CSV's programme rows: those before the empty row that opens the lifecycle KPIs. */
+const programmeRows = (rows: string[][]) =>
+  rows.slice(
+    0,
+    rows.findIndex((row) => row.every((cell) => cell === '')),
+  );
+
 describe('reports', () => {
   let t: TestApp;
   let staff: Staff;
@@ -243,7 +250,7 @@ describe('reports', () => {
 
     const csv = await pm('GET', `/api/v1/reports/${id}/download?format=csv`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const [header, ...rows] = parseCsv(csv.body);
+    const [header, ...rows] = programmeRows(parseCsv(csv.body));
     expect(rows).toHaveLength(snapshot.programmes.length);
     // The header row is in the report's language (the requester's, English): labels, no longer
     // the snapshot's field names.
@@ -264,7 +271,7 @@ describe('reports', () => {
     );
   });
 
-  it('should render XLSX with its six sheets and a PDF whose text holds the as-of date, scope and totals', async () => {
+  it('should render XLSX with its seven sheets and a PDF whose text holds the as-of date, scope and totals', async () => {
     const pm = client(t, staff.itu_pm);
     const { snapshot, id } = await compiled(pm, { scope: {}, formats: ['json', 'xlsx', 'pdf'] });
 
@@ -278,6 +285,7 @@ describe('reports', () => {
       'Summary',
       'Countries',
       'Regions',
+      'Lifecycle KPIs',
       'Gaps',
       'Changes',
       'Deliverables',
@@ -654,7 +662,9 @@ describe('reports', () => {
       const french = await compiled(pm, { scope, formats: ['json', 'csv', 'xlsx'], locale: 'fr' });
       const english = await compiled(pm, { scope, formats: ['json', 'csv', 'xlsx'] });
       const csv = async (id: string) =>
-        parseCsv((await pm('GET', `/api/v1/reports/${id}/download?format=csv`)).body);
+        programmeRows(
+          parseCsv((await pm('GET', `/api/v1/reports/${id}/download?format=csv`)).body),
+        );
       const [frenchCsv, englishCsv] = [await csv(french.id), await csv(english.id)];
       expect(frenchCsv[0]).toEqual(CSV_FIELDS.map((field) => columnLabel('fr', field)));
       expect(englishCsv[0]).toEqual(CSV_FIELDS.map((field) => columnLabel('en', field)));
@@ -673,7 +683,15 @@ describe('reports', () => {
         return book;
       };
       const [frenchBook, englishBook] = [await workbook(french.id), await workbook(english.id)];
-      const sheetNames = ['summary', 'countries', 'regions', 'gaps', 'changes', 'deliverables'];
+      const sheetNames = [
+        'summary',
+        'countries',
+        'regions',
+        'kpis',
+        'gaps',
+        'changes',
+        'deliverables',
+      ];
       expect(frenchBook.worksheets.map((sheet) => sheet.name)).toEqual(
         sheetNames.map((key) => formatMessage('reports', 'fr', `sheet.${key}`)),
       );
@@ -681,6 +699,7 @@ describe('reports', () => {
         'Summary',
         'Countries',
         'Regions',
+        'Lifecycle KPIs',
         'Gaps',
         'Changes',
         'Deliverables',

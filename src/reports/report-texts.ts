@@ -2,6 +2,7 @@ import { type MessageValues, formatMessage } from '../messages/catalog.js';
 import type { Locale } from '../messages/locales.js';
 import en from '../messages/reports/en.json' with { type: 'json' };
 import type { ReportDocument, ReportScope } from './report-data.query.js';
+import type { KpiName } from './report-kpis.js';
 import { MIN_ASSESSMENTS_FOR_INDICATOR_DETAIL } from './report-scope.js';
 
 /** Keys typed against en.json, so that a missing entry fails to compile. */
@@ -13,6 +14,13 @@ export type LabelledKind =
 
 /** The `names` of countries (one per language), by country code. */
 export type CountryNames = ReadonlyMap<string, Readonly<Partial<Record<Locale, string>>>>;
+
+/** The name of each age bucket of overdue milestones. */
+const OVERDUE_AGE_KEYS: Record<string, ReportMessageKey> = {
+  '1-30': 'kpi.overdueUpTo30',
+  '31-90': 'kpi.overdueUpTo90',
+  '91+': 'kpi.overdueOver90',
+};
 
 /** A scope of countries names this many of them, and counts the others. */
 const NAMED_COUNTRIES = 10;
@@ -35,6 +43,7 @@ const SEPARATORS: Record<Locale, string> = {
  */
 export class ReportTexts {
   private readonly numbers: Intl.NumberFormat;
+  private readonly percents: Intl.NumberFormat;
   private readonly instants: Intl.DateTimeFormat;
   private readonly dates: Intl.DateTimeFormat;
   private readonly lists: Intl.ListFormat;
@@ -44,6 +53,7 @@ export class ReportTexts {
     private readonly countryNames: CountryNames = new Map(),
   ) {
     this.numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    this.percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
     // The as-of instant in UTC, the zone named: a report's countries span many zones.
     this.instants = new Intl.DateTimeFormat(locale, {
       year: 'numeric',
@@ -118,6 +128,32 @@ export class ReportTexts {
   /** A number as the language writes it; a missing one as a dash. */
   number(value: number | null | undefined): string {
     return value === null || value === undefined ? '-' : this.numbers.format(value);
+  }
+
+  /** A share from 0 to 1 as a percentage of the language; a missing one as a dash. */
+  percent(value: number | null): string {
+    return value === null ? '-' : this.percents.format(value);
+  }
+
+  /** A quarter (`2026-Q3`) as the language writes it. */
+  quarter(code: string): string {
+    return this.t('kpi.quarter', { year: code.slice(0, 4), quarter: code.slice(6) });
+  }
+
+  /** A lifecycle KPI's name, with the phase, age of lateness or quarter it is of. */
+  kpi(kpi: KpiName, key: string | null): string {
+    switch (kpi) {
+      case 'programmesInPhase':
+      case 'medianDaysInPhase':
+        return this.t(`kpi.${kpi}`, { phase: this.phase(key) });
+      case 'overdueMilestones':
+        return this.t(OVERDUE_AGE_KEYS[key ?? '']);
+      case 'transitionsForward':
+      case 'transitionsBackward':
+        return this.t(`kpi.${kpi}`, { quarter: this.quarter(key ?? '') });
+      default:
+        return this.t(`kpi.${kpi}`);
+    }
   }
 
   /** An instant (ISO 8601) as the language writes it, with its time zone. */

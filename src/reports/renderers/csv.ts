@@ -1,5 +1,6 @@
 import { csvCell } from '../../common/csv.js';
 import type { ProgrammeRow, ReportDocument } from '../report-data.query.js';
+import { kpiFigures } from '../report-kpis.js';
 import type { ReportTexts } from '../report-texts.js';
 import type { ReportSnapshot } from './snapshot.js';
 
@@ -46,15 +47,21 @@ function deliverable(document: ReportDocument, texts: ReportTexts): string {
  * stay as the snapshot has them (codes, plain numbers) for spreadsheets and scripts, but the
  * country's name, in that language, and a last column, Deliverables: the latest version of each
  * of the programme's documents (its title or its kind's name, version, upload day in UTC and,
- * but in the observers' copy, SHA-256), separated by `; `. The file holds no indicator levels;
- * where the other formats leave them out, a last row says so, as wide as the others so that
- * strict readers still take it.
+ * but in the observers' copy, SHA-256), separated by `; `. After the programmes, an empty row
+ * and the lifecycle KPIs: a header row (Lifecycle KPIs, Region, Value, Counted) and one row per
+ * figure, named in the report's language, its region a code or Total for the whole scope, the
+ * on-time rate a share from 0 to 1. The file holds no indicator levels; where the other formats
+ * leave them out, a last row says so. Every row is as wide as the header, so that strict readers
+ * still take it.
  */
 export function renderCsv(snapshot: ReportSnapshot, texts: ReportTexts): Buffer {
   const header = [
     ...COLUMNS.map((column) => texts.t(`column.${column}`)),
     texts.t('column.deliverables'),
   ];
+  /** A row of these cells, as wide as the header. */
+  const padded = (cells: unknown[]) =>
+    [...cells, ...header.slice(cells.length).map(() => '')].map(csvCell).join(',');
   const lines = [
     header.map(csvCell).join(','),
     ...snapshot.programmes.map((row) =>
@@ -68,8 +75,23 @@ export function renderCsv(snapshot: ReportSnapshot, texts: ReportTexts): Buffer 
         .join(','),
     ),
   ];
-  if (snapshot.indicatorDetailWithheld) {
-    lines.push([csvCell(texts.withheldNote()), ...header.slice(1).map(() => '')].join(','));
-  }
+  lines.push(
+    padded([]),
+    padded([
+      texts.t('sheet.kpis'),
+      texts.t('label.region'),
+      texts.t('label.value'),
+      texts.t('label.counted'),
+    ]),
+    ...kpiFigures(snapshot.kpis).map((figure) =>
+      padded([
+        texts.kpi(figure.kpi, figure.key),
+        figure.regionCode ?? texts.t('label.total'),
+        figure.value,
+        figure.counted,
+      ]),
+    ),
+  );
+  if (snapshot.indicatorDetailWithheld) lines.push(padded([texts.withheldNote()]));
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }

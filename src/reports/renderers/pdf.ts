@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { MEASURED_PHASES, OVERDUE_AGES } from '../report-kpis.js';
 import type { ReportTexts } from '../report-texts.js';
 import { type Align, PdfText, type TextStyle } from './pdf-text.js';
 import { PHASE_ORDER, type ReportSnapshot } from './snapshot.js';
@@ -203,7 +204,9 @@ class Layout {
 
 /**
  * The report for reading, in the report's language: a title page with the scope and as-of
- * time, the regional summary, a bar chart of programmes per phase, the country table, the
+ * time, the regional summary, a bar chart of programmes per phase, the lifecycle KPIs (the
+ * scope's figures, per phase, per region with how many each median counts, and phase changes
+ * per quarter), the country table, the
  * deliverables (the latest version of each programme's documents: version, upload day and,
  * but in the observers' copy, SHA-256), the weakest indicators, page numbers; landscape, for
  * the eleven columns of the country table. Fonts are embedded (pdf-fonts.ts), dates and numbers go through Intl, and every code (phase,
@@ -316,6 +319,96 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
     layout.text.line(number(counts[i]), countX, y + 2, countWidth, chart, 'start');
   });
   layout.y += PHASE_ORDER.length * 22 + 10;
+
+  layout.newPage();
+  layout.heading(t('pdf.kpis'));
+  const kpis = snapshot.kpis;
+  const subheading = (text: string) => {
+    // Kept with the first rows of its table.
+    layout.room(4 * ROW_HEIGHT);
+    layout.paragraph(text, { size: 10, bold: true });
+  };
+  const medianOf = (median: number | null, counted: number) =>
+    median === null ? '-' : t('pdf.medianCounted', { median: number(median), counted });
+  layout.paragraph(t('pdf.kpisNote'), { size: 9 });
+  layout.y += 6;
+  layout.table(
+    [{ header: t('label.item') }, figure(t('label.value')), figure(t('label.counted'))],
+    [
+      [texts.kpi('programmes', null), number(kpis.programmes), ''],
+      [texts.kpi('established', null), number(kpis.established), ''],
+      [
+        texts.kpi('medianDaysToOperation', null),
+        number(kpis.medianDaysToOperation),
+        number(kpis.counted.daysToOperation),
+      ],
+      [
+        texts.kpi('milestoneOnTimeRate', null),
+        texts.percent(kpis.milestoneOnTimeRate),
+        number(kpis.milestonesDone),
+      ],
+      [texts.kpi('staleUpdates', null), number(kpis.staleUpdates), ''],
+      ...OVERDUE_AGES.map((age) => [
+        texts.kpi('overdueMilestones', age),
+        number(kpis.overdueMilestonesByAge[age]),
+        '',
+      ]),
+    ],
+  );
+  subheading(t('pdf.kpisPerPhase'));
+  layout.table(
+    [
+      { header: t('label.phase') },
+      figure(t('label.programmes')),
+      figure(t('label.medianDays')),
+      figure(t('label.counted')),
+    ],
+    PHASE_ORDER.map((phase) => {
+      const measured = (MEASURED_PHASES as readonly string[]).includes(phase);
+      return [
+        texts.phase(phase),
+        number(kpis.byPhase[phase] ?? 0),
+        measured ? number(kpis.phaseMedianDays[phase]) : '',
+        measured ? number(kpis.counted.phases[phase] ?? 0) : '',
+      ];
+    }),
+  );
+  subheading(t('pdf.kpisPerRegion'));
+  layout.table(
+    [
+      { header: t('label.region') },
+      figure(t('label.programmes')),
+      figure(texts.kpi('established', null)),
+      figure(texts.kpi('medianDaysToOperation', null)),
+      ...MEASURED_PHASES.map((phase) => figure(texts.kpi('medianDaysInPhase', phase))),
+    ],
+    [
+      ...kpis.byRegion.map((region) => ({ ...region, name: texts.region(region.regionCode) })),
+      { ...kpis, name: t('label.total') },
+    ].map((r) => [
+      r.name,
+      number(r.programmes),
+      number(r.established),
+      medianOf(r.medianDaysToOperation, r.counted.daysToOperation),
+      ...MEASURED_PHASES.map((phase) =>
+        medianOf(r.phaseMedianDays[phase] ?? null, r.counted.phases[phase] ?? 0),
+      ),
+    ]),
+  );
+  subheading(t('pdf.kpisPerQuarter'));
+  if (kpis.transitionsByQuarter.length === 0) {
+    layout.paragraph(t('pdf.noPhaseChanges'), { size: 10 });
+    layout.y += ROW_HEIGHT;
+  } else {
+    layout.table(
+      [{ header: t('label.quarter') }, figure(t('label.forward')), figure(t('label.backward'))],
+      kpis.transitionsByQuarter.map((row) => [
+        texts.quarter(row.quarter),
+        number(row.forward),
+        number(row.backward),
+      ]),
+    );
+  }
 
   layout.newPage();
   layout.heading(t('pdf.countries'));

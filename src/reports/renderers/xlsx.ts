@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import ExcelJS from 'exceljs';
+import { kpiFigures } from '../report-kpis.js';
 import type { ReportTexts } from '../report-texts.js';
 import { type ReportSnapshot, PHASE_ORDER } from './snapshot.js';
 
@@ -28,8 +29,11 @@ function sheet(
 }
 
 /**
- * Summary, Countries, Regions, Gaps, Changes and Deliverables (one row per document of a
- * programme: its latest version's number, upload date and, but in the observers' copy, SHA-256),
+ * Summary, Countries, Regions, Lifecycle KPIs (one row per figure: its name, its region's code or
+ * Total, its value, the on-time rate a share from 0 to 1, and how many a median or the rate was
+ * taken over), Gaps, Changes (the programmes', then the KPIs', named in words) and Deliverables
+ * (one row per document of a programme: its latest version's number, upload date and, but in the
+ * observers' copy, SHA-256),
  * with typed cells and a frozen header row; the sheet names, headers and labels in the report's
  * language (Arabic sheets run right to left), the values as the snapshot has them but the
  * countries' names and the document kinds'.
@@ -135,6 +139,23 @@ export async function renderXlsx(snapshot: ReportSnapshot, texts: ReportTexts): 
   );
   sheet(
     workbook,
+    t('sheet.kpis'),
+    [
+      { header: t('label.item'), key: 'item', width: 44 },
+      { header: t('label.region'), key: 'region', width: 10 },
+      { header: t('label.value'), key: 'value', width: 10 },
+      { header: t('label.counted'), key: 'counted', width: 10, numFmt: '0' },
+    ],
+    kpiFigures(snapshot.kpis).map((figure) => ({
+      item: texts.kpi(figure.kpi, figure.key),
+      region: figure.regionCode ?? t('label.total'),
+      value: figure.value,
+      counted: figure.counted,
+    })),
+    rtl,
+  );
+  sheet(
+    workbook,
     t('sheet.gaps'),
     [
       { header: t('label.indicator'), key: 'indicatorKey', width: 10 },
@@ -152,11 +173,18 @@ export async function renderXlsx(snapshot: ReportSnapshot, texts: ReportTexts): 
     [
       { header: t('label.country'), key: 'countryCode', width: 8 },
       { header: t('label.programme'), key: 'programmeId', width: 38 },
-      { header: t('label.change'), key: 'kind', width: 16 },
+      { header: t('label.change'), key: 'kind', width: 36 },
       { header: t('label.from'), key: 'from', width: 22 },
       { header: t('label.to'), key: 'to', width: 22 },
     ],
-    snapshot.changes.items,
+    [
+      ...snapshot.changes.items,
+      ...snapshot.changes.kpis.map((change) => ({
+        kind: texts.kpi(change.kpi, change.key),
+        from: change.from,
+        to: change.to,
+      })),
+    ],
     rtl,
   );
   sheet(
