@@ -1,33 +1,14 @@
-import type { DataSource } from 'typeorm';
+import { type PhaseHistory, insertPhaseHistory } from './factories/phase-history.js';
 import { type Staff, createStaff, createUser } from './factories/users.js';
 import { type TestApp, client, controlClock, startTestApp } from './support/test-app.js';
 
 const NOW = '2026-07-15T12:00:00Z';
-const PHASES = ['readiness_assessment', 'planning', 'implementation', 'operation', 'maintenance'];
-const DAY = 86_400_000;
-
-/** An instant some days before NOW, at the same hour: the same calendar day in every tested zone. */
-const daysAgo = (days: number) => new Date(Date.parse(NOW) - days * DAY);
-
-interface History {
-  country: string;
-  /** Days spent in each phase left, in order from readiness. */
-  left: number[];
-  /** Days in the current phase, the one after the last left. */
-  current: number;
-  status?: 'active' | 'cancelled';
-  /** A move back: the phase it went back to instead of the next one. */
-  backTo?: string;
-  /** Days since the last status update; none means since the programme began. */
-  updatedDaysAgo?: number;
-}
-
 /**
  * A portfolio whose phase history is known to the day, written as the transitions service writes
  * it: each phase left is an approved transition dated when it was left, with the time it was
  * entered. The figures the tests expect are worked out by hand from these durations.
  */
-const PORTFOLIO: History[] = [
+const PORTFOLIO: PhaseHistory[] = [
   // Africa: five left readiness, so its own readiness median (100) is used for projections.
   { country: 'KE', left: [100, 50, 200], current: 30, updatedDaysAgo: 3 },
   { country: 'GH', left: [120, 70], current: 40, updatedDaysAgo: 3 },
@@ -43,47 +24,6 @@ const PORTFOLIO: History[] = [
   { country: 'PL', left: [20, 10], current: 5, backTo: 'readiness_assessment', updatedDaysAgo: 3 },
 ];
 
-async function insertHistory(dataSource: DataSource, authorId: string, history: History) {
-  const total = history.left.reduce((sum, days) => sum + days, 0) + history.current;
-  const phase = history.backTo ?? PHASES[history.left.length];
-  const [programme] = await dataSource.query(
-    `INSERT INTO programmes (country_code, cirt_type, title, phase, phase_entered_at, status, health,
-                             health_updated_at, start_date, created_at, hold_reason)
-     VALUES ($1, 'national', $7, $2, $3, $4, 'on_track', $5, $6::timestamptz::date, $6, NULL)
-     RETURNING id`,
-    [
-      history.country,
-      phase,
-      daysAgo(history.current),
-      history.status ?? 'active',
-      history.updatedDaysAgo === undefined ? null : daysAgo(history.updatedDaysAgo),
-      daysAgo(total),
-      `${history.country} national CIRT`,
-    ],
-  );
-  let entered = total;
-  for (const [index, days] of history.left.entries()) {
-    const last = index === history.left.length - 1;
-    const backward = last && history.backTo !== undefined;
-    await dataSource.query(
-      `INSERT INTO phase_transitions (programme_id, from_phase, to_phase, direction, status, requested_by,
-                                      requested_at, decided_by, decided_at, from_phase_entered_at)
-       VALUES ($1, $2, $3, $4, 'approved', $5, $6, $5, $6, $7)`,
-      [
-        programme.id,
-        PHASES[index],
-        backward ? history.backTo : PHASES[index + 1],
-        backward ? 'backward' : 'forward',
-        authorId,
-        daysAgo(entered - days),
-        daysAgo(entered),
-      ],
-    );
-    entered -= days;
-  }
-  return programme.id as string;
-}
-
 describe('lifecycle KPIs and the projected operation date', () => {
   let t: TestApp;
   let staff: Staff;
@@ -94,7 +34,7 @@ describe('lifecycle KPIs and the projected operation date', () => {
     staff = await createStaff(t.dataSource);
     controlClock(t, NOW);
     for (const history of PORTFOLIO) {
-      ids[history.country] = await insertHistory(t.dataSource, staff.admin.id, history);
+      ids[history.country] = await insertPhaseHistory(t.dataSource, staff.admin.id, NOW, history);
     }
     // Milestones of Kenya: two done on time, one late; late ones 10, 45 and 95 days overdue.
     const milestone = (programme: string, due: string, status: string, completed: string | null) =>

@@ -52,10 +52,7 @@ export async function listSql(admin: { id: string; email: string }) {
       new AccessPolicy(),
       new Clock(),
       new PhaseMediansQuery(dataSource),
-    ).list(
-      principal,
-      Object.assign(new ProgrammesQuery(), LIST_QUERY),
-    ),
+    ).list(principal, Object.assign(new ProgrammesQuery(), LIST_QUERY)),
   );
   return statement;
 }

@@ -171,7 +171,7 @@ export class ProgrammeSummary {
     nullable: true,
     type: String,
     description:
-      "today plus the median durations of the phases ahead of operation (docs/domain.md §7); null once in operation",
+      'today plus the median durations of the phases ahead of operation (docs/domain.md §7); null once in operation',
   })
   projectedOperationDate: string | null;
   @ApiProperty() milestonesDone: number;
