@@ -35,6 +35,9 @@ import type {
   PlannedProgramme,
 } from './dto/campaign.dto.js';
 
+/** Where a campaign reaches: a region, listed countries, or (neither) everywhere. */
+type CampaignScope = { regionCode: string | null; countryCodes: string[] | null };
+
 /** A launch's checked input: the template it pins and the scope it covers. */
 interface CheckedLaunch {
   template: AssessmentTemplate;
@@ -238,20 +241,32 @@ export class CampaignsService {
     };
   }
 
-  /** The ITU closes any campaign; a coordinator those that lie in their region (403 otherwise). */
+  /** Whether the user may close the campaign now: the page offers only what the API allows. */
+  async mayClose(user: Principal, campaign: CampaignScope & { status: string }): Promise<boolean> {
+    return (
+      campaign.status === 'open' &&
+      this.policy.mayDo(user, 'launchCampaigns') &&
+      (await this.manages(user, campaign))
+    );
+  }
+
   private async assertMayManage(user: Principal, campaign: CampaignRow): Promise<void> {
-    const readScope = this.policy.readScope(user);
-    if (readScope.kind === 'all') return;
-    const ownRegion = readScope.kind === 'region' ? readScope.regionCode : null;
-    const countries = campaign.countryCodes
-      ? await this.query.countries(campaign.countryCodes)
-      : [];
-    const inRegion = campaign.countryCodes
-      ? countries.every((country) => country.regionCode === ownRegion)
-      : campaign.regionCode === ownRegion;
-    if (!ownRegion || !inRegion) {
-      throw new DomainError(CampaignErrors.campaign_outside_region, { region: ownRegion ?? '' });
+    if (!(await this.manages(user, campaign))) {
+      const readScope = this.policy.readScope(user);
+      throw new DomainError(CampaignErrors.campaign_outside_region, {
+        region: readScope.kind === 'region' ? readScope.regionCode : '',
+      });
     }
+  }
+
+  /** The ITU manages any campaign; a coordinator those that lie in their region. */
+  private async manages(user: Principal, campaign: CampaignScope): Promise<boolean> {
+    const readScope = this.policy.readScope(user);
+    if (readScope.kind === 'all') return true;
+    if (readScope.kind !== 'region') return false;
+    if (!campaign.countryCodes) return campaign.regionCode === readScope.regionCode;
+    const countries = await this.query.countries(campaign.countryCodes);
+    return countries.every((country) => country.regionCode === readScope.regionCode);
   }
 
   private async record(

@@ -178,9 +178,7 @@ export class CampaignPagesController {
           max: 100,
           locale: lang,
         }),
-        may: {
-          close: campaign.status === 'open' && this.policy.mayDo(actor.user, 'launchCampaigns'),
-        },
+        may: { close: await this.campaigns.mayClose(actor.user, campaign) },
       },
     };
   }
