@@ -407,6 +407,19 @@ describe('web pages in a real browser', () => {
     expect(projected.some((text) => text !== '–')).toBe(true);
     await section.screenshot({ path: join(SCREENSHOTS, 'portfolio-kpis-1280.png') });
 
+    // A programme's workspace says when it is projected to reach operation.
+    const projectedOne = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/programmes?phase=planning&pageSize=1',
+        headers: { authorization: `Bearer ${await t.tokenFor(pm)}` },
+      })
+    ).json().items[0];
+    expect(projectedOne.projectedOperationDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await page.goto(`/app/countries/${projectedOne.countryCode}?programme=${projectedOne.id}`);
+    const [year] = projectedOne.projectedOperationDate.split('-');
+    expect(await page.locator('[data-kpi="projectedOperationDate"]').textContent()).toContain(year);
+
     await page.goto('/app/portfolio?lang=ar');
     await page.setViewportSize({ width: 390, height: 900 });
     const arabic = page.locator('section.lifecycle');
