@@ -326,6 +326,8 @@ describe("a manager's home", () => {
       '<th scope="col">Readiness</th>',
       '<th scope="col" class="num">Overdue milestones</th>',
       '<th scope="col" class="num"><a href="/app/portfolio?sort=daysInPhase#countries-title">Days in phase</a></th>',
+      // The projection is not an order the API offers.
+      '<th scope="col">Projected operation</th>',
     ]);
 
     const longest = programmeTable(
