@@ -14,12 +14,23 @@ import { type TestApp, startTestApp } from './support/test-app.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const ARGUMENT = /\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/;
+
 /** A message's English as a pattern of a whole text: its arguments match anything. */
 function englishPattern(source: string): RegExp {
-  const literal = source
-    .split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)
-    .map((part) => escapeRegExp(part.trim()));
+  const literal = source.split(ARGUMENT).map((part) => escapeRegExp(part.trim()));
   return new RegExp(`^${literal.join('.*?')}$`);
+}
+
+/**
+ * The English texts a message can show. A message that is one plural or select as a whole has no
+ * text outside it, which as a pattern would match any text: its branches are its texts instead.
+ */
+function englishVariants(source: string): string[] {
+  if (source.split(ARGUMENT).some((part) => part.trim())) return [source];
+  return [...source.matchAll(/(?:=\d+|\w+)\s*\{([^{}]*)\}/g)].map(([, branch]) =>
+    branch.replace(/#/g, '{count}'),
+  );
 }
 
 /**
@@ -52,9 +63,14 @@ function englishTexts(locale: Locale): { text: string; pattern: RegExp }[] {
   }
   for (const item of Object.values(PLAN).flat())
     texts.push({ english: item.title, translated: item.titles[locale] });
-  return texts
-    .filter(({ english, translated }) => english !== translated && /[A-Za-z]{3}/.test(english))
-    .map(({ english }) => ({ text: english, pattern: englishPattern(english) }));
+  return (
+    texts
+      .filter(({ english, translated }) => english !== translated && /[A-Za-z]{3}/.test(english))
+      .flatMap(({ english }) => englishVariants(english))
+      // Words of the text itself, not the names of its arguments.
+      .filter((english) => /[A-Za-z]{3}/.test(english.split(ARGUMENT).join(' ')))
+      .map((english) => ({ text: english, pattern: englishPattern(english) }))
+  );
 }
 
 /** Every text node and every label-like attribute of the page, trimmed of separators. */
@@ -84,6 +100,7 @@ describe('every page in the six languages', () => {
   let browser: Browser;
   let baseUrl: string;
   let questionnaire: string;
+  let campaign: string;
 
   beforeAll(async () => {
     t = await startTestApp({ env: { PUBLIC_URL: 'http://127.0.0.1' } });
@@ -95,6 +112,18 @@ describe('every page in the six languages', () => {
        WHERE p.country_code = 'KE' ORDER BY a.created_at DESC LIMIT 1`,
     );
     questionnaire = `/app/assessments/${assessment.id}`;
+    // A campaign, for its pages: the demo has none.
+    const [pm] = await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [
+      DEMO_USERS.pm.email,
+    ]);
+    const launched = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/assessment-campaigns',
+      headers: { authorization: `Bearer ${await t.tokenFor(pm)}` },
+      payload: { title: 'Maturity 2099', templateKey: 'cirt-maturity', dueDate: '2099-06-30' },
+    });
+    expect(launched.statusCode).toBe(201);
+    campaign = `/app/campaigns/${launched.json().id}`;
     browser = await launchChromium();
     mkdirSync(join(SCREENSHOTS, 'languages'), { recursive: true });
   }, 300_000);
@@ -115,10 +144,12 @@ describe('every page in the six languages', () => {
     { name: 'country', user: DEMO_USERS.team, path: () => '/app/countries/KE' },
     { name: 'questionnaire', user: DEMO_USERS.team, path: () => questionnaire },
     { name: 'notifications', user: DEMO_USERS.team, path: () => '/app/notifications' },
+    { name: 'campaigns', user: DEMO_USERS.pm, path: () => '/app/campaigns' },
+    { name: 'campaign', user: DEMO_USERS.pm, path: () => campaign },
   ];
 
   for (const locale of LOCALES) {
-    it(`should show the portfolio, a country, the questionnaire, My queue and the reports in ${locale}`, async () => {
+    it(`should show the portfolio, a country, the questionnaire, My queue, the reports and the campaigns in ${locale}`, async () => {
       // In English, the same check must find the English texts: it would see a leak.
       const english = englishTexts(locale === 'en' ? 'ar' : locale);
       const leaks: string[] = [];
