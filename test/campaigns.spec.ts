@@ -141,6 +141,7 @@ describe('assessment campaigns', () => {
       {
         assessmentId: draft.assessmentId,
         programmeId: kenya.id,
+        programmeTitle: 'Sector 1 sector CIRT of Kenya',
         countryCode: 'KE',
         countryName: 'Kenya',
         regionCode: 'AFR',

@@ -147,7 +147,8 @@ export class CampaignsQuery {
   laggards(user: CampaignReader, id: string, lang: Locale): Promise<CampaignLaggard[]> {
     const params: unknown[] = [id, lang];
     return this.dataSource.query(
-      `SELECT a.id AS "assessmentId", p.id AS "programmeId", p.country_code AS "countryCode",
+      `SELECT a.id AS "assessmentId", p.id AS "programmeId", p.title AS "programmeTitle",
+              p.country_code AS "countryCode",
               coalesce(c.names ->> $2, c.names ->> 'en') AS "countryName", c.region_code AS "regionCode",
               a.status
        FROM ${DRAFTS}

@@ -106,6 +106,7 @@ export class RegionProgress extends CampaignProgress {
 export class CampaignLaggard {
   @ApiProperty({ format: 'uuid' }) assessmentId: string;
   @ApiProperty({ format: 'uuid' }) programmeId: string;
+  @ApiProperty() programmeTitle: string;
   @ApiProperty() countryCode: string;
   @ApiProperty({ description: "in the reader's language" }) countryName: string;
   @ApiProperty({ enum: REGION_CODES }) regionCode: string;
