@@ -14,6 +14,7 @@ import { launchChromium, signInThroughForm, watchedPage } from './support/chromi
 import { axeViolations } from './support/page-audit.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { SCREENSHOTS, saveScreenshot } from './support/screenshots.js';
+import { parseCsv } from './support/file-readers.js';
 
 const ZONE = 'Africa/Nairobi';
 
@@ -33,35 +34,6 @@ function nairobiDay(days = 0): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(
     new Date(Date.now() + days * 86_400_000),
   );
-}
-
-/** RFC 4180 rows of a CSV text, quotes undone. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else cell += char;
-  }
-  return rows;
 }
 
 describe('the audit trail page', () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { formatMessage } from '../src/messages/catalog.js';
@@ -8,6 +7,7 @@ import { createProgramme } from './factories/programmes.js';
 import { type Staff, createStaff, createUser } from './factories/users.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
+import { parseCsv, pdfText, withoutBidiMarks } from './support/file-readers.js';
 
 type Client = ReturnType<typeof client>;
 
@@ -25,43 +25,6 @@ interface SnapshotDocument {
   uploadedAt: string;
   sha256?: string;
 }
-
-/** RFC 4180 reader, enough for the report's CSV. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted && char === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i += 1;
-    } else if (char === '"') {
-      quoted = !quoted;
-    } else if (quoted) {
-      cell += char;
-    } else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else {
-      cell += char;
-    }
-  }
-  return rows;
-}
-
-const pdfText = (pdf: Buffer) =>
-  execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
-
-/** pdftotext's bidi marks around right-to-left lines, dropped. */
-const withoutBidiMarks = (text: string) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
 
 const en = (key: string, values: Record<string, string | number> = {}) =>
   formatMessage('reports', 'en', key, values);

@@ -13,6 +13,7 @@ import { createProgramme } from './factories/programmes.js';
 import { type Staff, createStaff, createUser } from './factories/users.js';
 import { type TestApp, client, startTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
+import { parseCsv, pdfText, withoutBidiMarks } from './support/file-readers.js';
 
 const PHASES = ['readiness_assessment', 'planning', 'implementation', 'operation', 'maintenance'];
 const COUNTRIES = [
@@ -105,50 +106,12 @@ const COUNTRY_SHEET_FIELDS = [
 const columnLabel = (locale: 'en' | 'fr', field: string) =>
   formatMessage('reports', locale, `column.${field}`);
 
-/** The text of a PDF, as `pdftotext -layout` reads it. */
-const pdfText = (pdf: Buffer) =>
-  execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
-
 /**
- * pdftotext writes each right-to-left line in logical order but wraps it in the bidi embedding
- * marks U+202A-U+202E (and isolates U+2066-U+2069) so that a terminal shows it right to left:
- * they are dropped here. It also guesses word breaks from the gaps between glyphs, and an
- * Arabic letter that does not join the next leaves one (جاهز ية for جاهزية): a phrase of several
- * words is compared without its spaces (`compact`).
+ * pdftotext guesses word breaks from the gaps between glyphs, and an Arabic letter that does not
+ * join the next leaves one (جاهز ية for جاهزية): a phrase of several words is compared without its
+ * spaces.
  */
-const withoutBidiMarks = (text: string) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
 const compact = (text: string) => text.replace(/\s+/g, '');
-
-/** RFC 4180 reader, enough for the report's CSV. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted && char === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i += 1;
-    } else if (char === '"') {
-      quoted = !quoted;
-    } else if (quoted) {
-      cell += char;
-    } else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else {
-      cell += char;
-    }
-  }
-  return rows;
-}
 
 /** The CSV's programme rows: those before the empty row that opens the lifecycle KPIs. */
 const programmeRows = (rows: string[][]) =>
