@@ -136,6 +136,8 @@ describe('the operator CLI', () => {
     });
   }
 
+  // Four cold starts of the CLI, about 3 s each on an idle machine, several times that while CI
+  // runs the other suites beside it.
   it('should create a user with the password from standard input, and refuse bad input', async () => {
     const database = await cloneTemplateDatabase('cli');
     try {
@@ -204,5 +206,5 @@ describe('the operator CLI', () => {
     } finally {
       await database.drop();
     }
-  });
+  }, 90_000);
 });
