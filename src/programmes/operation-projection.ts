@@ -1,5 +1,10 @@
 import { addDays } from '../common/dates.js';
-import { PHASES, type Phase, type ProgrammeStatus } from './programme.constants.js';
+import {
+  PHASES,
+  PHASES_BEFORE_OPERATION,
+  type Phase,
+  type ProgrammeStatus,
+} from './programme.constants.js';
 
 /** Below this many completed phases a region's median is noise: the global one is used. */
 export const MIN_REGIONAL_COMPLETED_PHASES = 5;
@@ -15,8 +20,6 @@ export interface PhaseMedians {
   byRegion: Record<string, Partial<Record<Phase, PhaseMedian>>>;
 }
 
-const OPERATION = PHASES.indexOf('operation');
-
 /**
  * "Projected operation date" (docs/domain.md §7): the country's today plus the median of each
  * phase still ahead of `operation`, the current one counted as its median less the days already
@@ -30,10 +33,10 @@ export function projectedOperationDate(
   medians: PhaseMedians,
 ): string | null {
   const current = PHASES.indexOf(programme.phase);
-  if (current >= OPERATION || programme.status === 'cancelled') return null;
+  if (current >= PHASES_BEFORE_OPERATION.length || programme.status === 'cancelled') return null;
   const regional = medians.byRegion[programme.regionCode] ?? {};
   let days = 0;
-  for (const phase of PHASES.slice(current, OPERATION)) {
+  for (const phase of PHASES_BEFORE_OPERATION.slice(current)) {
     const region = regional[phase];
     const median =
       region && region.counted >= MIN_REGIONAL_COMPLETED_PHASES ? region : medians.global[phase];

@@ -8,6 +8,9 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** The phases before `operation`: the way to establishment, whose durations are measured. */
+export const PHASES_BEFORE_OPERATION = PHASES.slice(0, PHASES.indexOf('operation'));
+
 export const CIRT_TYPES = ['national', 'government', 'sectoral'] as const;
 export type CirtType = (typeof CIRT_TYPES)[number];
 

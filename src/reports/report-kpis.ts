@@ -1,11 +1,5 @@
-import type { PortfolioKpis } from '../portfolio/dto/portfolio-kpis.dto.js';
-import { PHASES } from '../programmes/programme.constants.js';
-
-/** The phases a programme passes through before it is established: those whose medians count. */
-export const MEASURED_PHASES = PHASES.slice(0, PHASES.indexOf('operation'));
-
-/** The ages of overdue milestones, in days late, as the KPIs bucket them. */
-export const OVERDUE_AGES = ['1-30', '31-90', '91+'] as const;
+import { OVERDUE_AGES, type PortfolioKpis } from '../portfolio/dto/portfolio-kpis.dto.js';
+import { PHASES, PHASES_BEFORE_OPERATION } from '../programmes/programme.constants.js';
 
 /**
  * The lifecycle KPIs a report shows, each one figure. `key` tells which phase, age bucket or
@@ -61,7 +55,7 @@ export function kpiFigures(kpis: PortfolioKpis): KpiFigure[] {
       regionCode,
       counted: of.counted.daysToOperation,
     }),
-    ...MEASURED_PHASES.map((phase) =>
+    ...PHASES_BEFORE_OPERATION.map((phase) =>
       figure('medianDaysInPhase', of.phaseMedianDays[phase] ?? null, {
         key: phase,
         regionCode,

@@ -1,20 +1,18 @@
 import type { Locale } from '../messages/locales.js';
-import type { PortfolioKpis } from '../portfolio/dto/portfolio-kpis.dto.js';
-import { PHASES } from '../programmes/programme.constants.js';
+import { OVERDUE_AGES, type PortfolioKpis } from '../portfolio/dto/portfolio-kpis.dto.js';
+import { PHASES_BEFORE_OPERATION } from '../programmes/programme.constants.js';
 import { renderBarChart } from './bar-chart.js';
 import type { Translate } from './i18n.js';
 
 /** The quarters the page charts: the last two years; the reports hold every quarter. */
 const QUARTERS_SHOWN = 8;
 
-/** The phases a programme passes through before it is established, whose durations are medians. */
-const MEASURED_PHASES = PHASES.slice(0, PHASES.indexOf('operation'));
-
-const AGES = [
-  ['1-30', 'lifecycle.age.upTo30'],
-  ['31-90', 'lifecycle.age.upTo90'],
-  ['91+', 'lifecycle.age.over90'],
-] as const;
+/** Each age of overdue milestones, by its page text. */
+const AGE_LABELS: Record<(typeof OVERDUE_AGES)[number], string> = {
+  '1-30': 'lifecycle.age.upTo30',
+  '31-90': 'lifecycle.age.upTo90',
+  '91+': 'lifecycle.age.over90',
+};
 
 /**
  * The portfolio page's lifecycle KPIs: three server-drawn charts, each a table of its figures
@@ -24,12 +22,12 @@ export function lifecycleKpisView(kpis: PortfolioKpis, t: Translate, locale: Loc
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   return {
     kpis,
-    measuredPhases: MEASURED_PHASES,
+    measuredPhases: PHASES_BEFORE_OPERATION,
     onTimeRate: kpis.milestoneOnTimeRate === null ? null : percent.format(kpis.milestoneOnTimeRate),
     phaseChart: renderBarChart({
       title: t('lifecycle.phaseMedians'),
       heading: { level: 3, id: 'phase-medians-title' },
-      bars: MEASURED_PHASES.map((phase) => ({
+      bars: PHASES_BEFORE_OPERATION.map((phase) => ({
         label: t('lifecycle.phaseCounted', {
           phase: t(`phase.${phase}`),
           count: kpis.counted.phases[phase] ?? 0,
@@ -53,8 +51,8 @@ export function lifecycleKpisView(kpis: PortfolioKpis, t: Translate, locale: Loc
     overdueChart: renderBarChart({
       title: t('lifecycle.overdueByAge'),
       heading: { level: 3, id: 'overdue-age-title' },
-      bars: AGES.map(([age, label]) => ({
-        label: t(label),
+      bars: OVERDUE_AGES.map((age) => ({
+        label: t(AGE_LABELS[age]),
         value: kpis.overdueMilestonesByAge[age],
       })),
       locale,

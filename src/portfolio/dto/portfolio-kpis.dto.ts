@@ -65,6 +65,9 @@ export class QuarterTransitions {
   @ApiProperty() backward: number;
 }
 
+/** The ages of overdue milestones, in days late, as the KPIs count them. */
+export const OVERDUE_AGES = ['1-30', '31-90', '91+'] as const;
+
 export class OverdueMilestonesByAge {
   @ApiProperty({ name: '1-30' }) '1-30': number;
   @ApiProperty({ name: '31-90' }) '31-90': number;

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
-import { MEASURED_PHASES, OVERDUE_AGES } from '../report-kpis.js';
+import { OVERDUE_AGES } from '../../portfolio/dto/portfolio-kpis.dto.js';
+import { PHASES_BEFORE_OPERATION } from '../../programmes/programme.constants.js';
 import type { ReportTexts } from '../report-texts.js';
 import { type Align, PdfText, type TextStyle } from './pdf-text.js';
 import { PHASE_ORDER, type ReportSnapshot } from './snapshot.js';
@@ -364,7 +365,7 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
       figure(t('label.counted')),
     ],
     PHASE_ORDER.map((phase) => {
-      const measured = (MEASURED_PHASES as readonly string[]).includes(phase);
+      const measured = (PHASES_BEFORE_OPERATION as readonly string[]).includes(phase);
       return [
         texts.phase(phase),
         number(kpis.byPhase[phase] ?? 0),
@@ -380,7 +381,7 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
       figure(t('label.programmes')),
       figure(texts.kpi('established', null)),
       figure(texts.kpi('medianDaysToOperation', null)),
-      ...MEASURED_PHASES.map((phase) => figure(texts.kpi('medianDaysInPhase', phase))),
+      ...PHASES_BEFORE_OPERATION.map((phase) => figure(texts.kpi('medianDaysInPhase', phase))),
     ],
     [
       ...kpis.byRegion.map((region) => ({ ...region, name: texts.region(region.regionCode) })),
@@ -390,7 +391,7 @@ export function renderPdf(snapshot: ReportSnapshot, texts: ReportTexts): Promise
       number(r.programmes),
       number(r.established),
       medianOf(r.medianDaysToOperation, r.counted.daysToOperation),
-      ...MEASURED_PHASES.map((phase) =>
+      ...PHASES_BEFORE_OPERATION.map((phase) =>
         medianOf(r.phaseMedianDays[phase] ?? null, r.counted.phases[phase] ?? 0),
       ),
     ]),
